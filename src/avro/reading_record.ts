@@ -1,0 +1,28 @@
+/** Maps one merged SensorTag reading onto the Avro record of `schemas/sensortag.avsc`. */
+
+export interface Reading {
+  /** Upper-case, colon-separated BD address. */
+  address: string;
+  model: string;
+  /** When the reading was taken, epoch milliseconds. */
+  time: number;
+  /** Flat sensor fields (ambient, objecttemp, humidity, rh, pressure, ...). */
+  fields: Record<string, number>;
+}
+
+export type AvroRecord = Record<string, unknown>;
+
+/**
+ * Builds the record: `bid` and `time` (epoch seconds) as the original script
+ * wrote them, `time_ms` and `model` beside them, then every sensor field.
+ * Fields the schema does not know are left to the encoder to reject or drop.
+ */
+export function readingToRecord(reading: Reading): AvroRecord {
+  return {
+    ...reading.fields,
+    bid: reading.address,
+    time: Math.floor(reading.time / 1000),
+    time_ms: reading.time,
+    model: reading.model,
+  };
+}

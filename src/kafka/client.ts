@@ -1,0 +1,60 @@
+/** kafkajs client construction, with its logs routed into the gateway's logger. */
+import { CompressionTypes, Kafka, logLevel, Partitioners, type Producer } from "kafkajs";
+import type { Logger } from "../util/log.ts";
+
+export type Compression = "none" | "gzip";
+export const COMPRESSIONS: readonly Compression[] = ["none", "gzip"];
+
+export function compressionType(c: Compression): CompressionTypes {
+  return c === "gzip" ? CompressionTypes.GZIP : CompressionTypes.None;
+}
+
+/** Parses `host:port[,host:port...]`, naming the entry that is wrong. */
+export function parseBrokers(list: string): string[] {
+  const brokers = list.split(",").map((b) => b.trim()).filter((b) => b.length > 0);
+  if (brokers.length === 0) throw new Error(`--brokers is empty: expected host:port[,host:port...]`);
+  for (const b of brokers) {
+    const m = /^(\[[0-9a-fA-F:]+\]|[^:\s]+):(\d{1,5})$/.exec(b);
+    if (!m || Number(m[2]) < 1 || Number(m[2]) > 65535) {
+      throw new Error(`bad broker "${b}" in --brokers: expected host:port, e.g. 127.0.0.1:9092`);
+    }
+  }
+  return brokers;
+}
+
+export interface KafkaClientOptions {
+  brokers: string[];
+  clientId: string;
+  log: Logger;
+}
+
+export function createKafka(options: KafkaClientOptions): Kafka {
+  const log = options.log.child({ component: "kafkajs" });
+  return new Kafka({
+    clientId: options.clientId,
+    brokers: options.brokers,
+    connectionTimeout: 3000,
+    requestTimeout: 15000,
+    // Our own loops own the long retries (with backoff); kafkajs only retries briefly.
+    retry: { retries: 2, initialRetryTime: 200, maxRetryTime: 2000 },
+    logLevel: logLevel.WARN,
+    // kafkajs logs every failed connection attempt at ERROR; our delivery loops
+    // report outages once, as warnings, so its own lines go to debug.
+    logCreator: () => ({ log: entry }) => {
+      const { message, namespace, timestamp: _t, logger: _l, ...rest } = entry as
+        & { message: string; namespace: string; timestamp?: string; logger?: string }
+        & Record<string, unknown>;
+      log.debug(message, { ns: namespace, ...rest });
+    },
+  });
+}
+
+export function createProducer(kafka: Kafka): Producer {
+  return kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: true,
+    createPartitioner: Partitioners.DefaultPartitioner,
+    retry: { retries: 2, initialRetryTime: 200, maxRetryTime: 2000 },
+  });
+}

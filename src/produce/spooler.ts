@@ -1,0 +1,83 @@
+/**
+ * Encodes readings with the writer schema and writes them to the spool.
+ * Readings that arrive in the same turn of the event loop share one durable
+ * transaction (group commit), so 100 tags cost one fsync, not 100.
+ */
+import type { Spool } from "../spool/spool.ts";
+import { type Reading, readingToRecord } from "../avro/reading_record.ts";
+import { encodeRecord, type WriterSchema } from "../avro/writer_schema.ts";
+import type { NewEntry } from "../spool/spool.ts";
+import type { Logger } from "../util/log.ts";
+
+export interface SpoolerStats {
+  taken: number;
+  spooled: number;
+  rejected: number;
+}
+
+export class Spooler {
+  #pending: NewEntry[] = [];
+  #scheduled = false;
+  #stats: SpoolerStats = { taken: 0, spooled: 0, rejected: 0 };
+
+  constructor(
+    private readonly spool: Spool,
+    private readonly schema: WriterSchema,
+    private readonly log: Logger,
+    private readonly onSpooled: () => void,
+  ) {
+    spool.rememberSchema(schema.fingerprintHex, schema.text);
+  }
+
+  get stats(): SpoolerStats {
+    return { ...this.#stats };
+  }
+
+  accept(reading: Reading): void {
+    this.#stats.taken++;
+    let body: Uint8Array;
+    try {
+      body = encodeRecord(this.schema, readingToRecord(reading));
+    } catch (error) {
+      this.#stats.rejected++;
+      this.log.error("reading rejected by the Avro schema", {
+        tag: reading.address,
+        error: (error as Error).message,
+      });
+      return;
+    }
+    this.#pending.push({
+      device: reading.address,
+      takenMs: reading.time,
+      schemaFp: this.schema.fingerprintHex,
+      body,
+    });
+    if (!this.#scheduled) {
+      this.#scheduled = true;
+      setTimeout(() => this.flush(), 0);
+    }
+  }
+
+  /** Writes everything accepted so far to disk. */
+  flush(): void {
+    this.#scheduled = false;
+    if (this.#pending.length === 0) return;
+    const batch = this.#pending;
+    this.#pending = [];
+    try {
+      this.#stats.spooled += this.spool.append(batch);
+    } catch (error) {
+      // Disk full or unwritable: keep the readings in memory and try again soon.
+      this.#pending = batch.concat(this.#pending);
+      this.log.error("cannot write to the spool; retrying in 1 s", {
+        spool: this.spool.path,
+        waiting: this.#pending.length,
+        error: (error as Error).message,
+      });
+      this.#scheduled = true;
+      setTimeout(() => this.flush(), 1000);
+      return;
+    }
+    this.onSpooled();
+  }
+}
