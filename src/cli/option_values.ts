@@ -20,7 +20,9 @@ export function positiveSeconds(what: string) {
   return (value: string): number => {
     const n = Number(value);
     if (value.trim() === "" || !Number.isFinite(n) || n <= 0) {
-      throw new InvalidArgumentError(`${what} must be a positive number of seconds, got "${value}"`);
+      throw new InvalidArgumentError(
+        `${what} must be a positive number of seconds, got "${value}"`,
+      );
     }
     return n;
   };
@@ -30,7 +32,9 @@ export function oneOf<T extends string>(what: string, choices: readonly T[]) {
   return (value: string): T => {
     const v = value.trim().toLowerCase();
     if (!(choices as readonly string[]).includes(v)) {
-      throw new InvalidArgumentError(`${what} must be one of ${choices.join(", ")}, got "${value}"`);
+      throw new InvalidArgumentError(
+        `${what} must be one of ${choices.join(", ")}, got "${value}"`,
+      );
     }
     return v as T;
   };

@@ -1,5 +1,6 @@
 /** The command line: `gateway <command> [options]`. Returns the process exit code. */
 import { Command, CommanderError } from "commander";
+import { decodeCommand } from "./decode_command.ts";
 import { produceCommand } from "./produce_command.ts";
 
 export const VERSION = "0.1.0";
@@ -14,7 +15,10 @@ export function buildProgram(): Command {
     .showHelpAfterError("(run with --help for the options)")
     .exitOverride();
   program.addCommand(produceCommand());
-  for (const c of program.commands) c.exitOverride().showHelpAfterError("(run with --help for the options)");
+  program.addCommand(decodeCommand());
+  for (const c of program.commands) {
+    c.exitOverride().showHelpAfterError("(run with --help for the options)");
+  }
   return program;
 }
 

@@ -150,7 +150,10 @@ export class Forwarder {
     this.#stats.sent += batch.length;
     this.#stats.batches++;
     if (this.#lastLogged) {
-      this.#o.log.info("delivery resumed", { sent: batch.length, spooled: this.#o.spool.stats().entries });
+      this.#o.log.info("delivery resumed", {
+        sent: batch.length,
+        spooled: this.#o.spool.stats().entries,
+      });
       this.#lastLogged = "";
     }
   }

@@ -89,7 +89,9 @@ export class ConfluentFramer implements Framer {
     if (missing.length > 0) {
       throw new SchemaMismatchError(
         `the latest schema of subject ${this.subject} (id ${latest.id}) requires field(s) ` +
-          `${missing.join(", ")} that this gateway does not produce; register a compatible version ` +
+          `${
+            missing.join(", ")
+          } that this gateway does not produce; register a compatible version ` +
           `or run with --schema-strategy register`,
       );
     }

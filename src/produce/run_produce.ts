@@ -6,11 +6,21 @@
 import { dirname } from "node:path";
 import { RegistryClient } from "../avro/registry_client.ts";
 import type { Reading } from "../avro/reading_record.ts";
-import { loadWriterSchema, type WriterSchema, writerSchemaFromText } from "../avro/writer_schema.ts";
-import { createKafka, createProducer, type Compression, compressionType } from "../kafka/client.ts";
+import {
+  loadWriterSchema,
+  type WriterSchema,
+  writerSchemaFromText,
+} from "../avro/writer_schema.ts";
+import { type Compression, compressionType, createKafka, createProducer } from "../kafka/client.ts";
 import { type OverflowPolicy, Spool } from "../spool/spool.ts";
 import type { Logger } from "../util/log.ts";
-import { ConfluentFramer, type Framer, type RecordFormat, type SchemaStrategy, SingleObjectFramer } from "./framer.ts";
+import {
+  ConfluentFramer,
+  type Framer,
+  type RecordFormat,
+  type SchemaStrategy,
+  SingleObjectFramer,
+} from "./framer.ts";
 import { Forwarder } from "./forwarder.ts";
 import { Spooler } from "./spooler.ts";
 
@@ -56,7 +66,10 @@ export interface ProduceDeps {
   checkSchema?: (schema: WriterSchema) => void;
 }
 
-export async function runProduce(settings: ProduceSettings, deps: ProduceDeps): Promise<ProduceSummary> {
+export async function runProduce(
+  settings: ProduceSettings,
+  deps: ProduceDeps,
+): Promise<ProduceSummary> {
   const { log, source, signal } = deps;
   const schema = await loadWriterSchema(settings.schemaPath);
   deps.checkSchema?.(schema);
@@ -75,14 +88,21 @@ export async function runProduce(settings: ProduceSettings, deps: ProduceDeps): 
       }),
   });
   const backlog = spool.stats().entries;
-  if (backlog > 0) log.info("readings from an earlier run wait in the spool", { spooled: backlog, spool: spool.path });
+  if (backlog > 0) {
+    log.info("readings from an earlier run wait in the spool", {
+      spooled: backlog,
+      spool: spool.path,
+    });
+  }
 
   const writers = new Map([[schema.fingerprintHex, schema]]);
   const writerFor = (fp: string): WriterSchema => {
     let w = writers.get(fp);
     if (!w) {
       const text = spool.schema(fp);
-      if (text === undefined) throw new Error(`spooled readings name schema ${fp}, which the spool does not hold`);
+      if (text === undefined) {
+        throw new Error(`spooled readings name schema ${fp}, which the spool does not hold`);
+      }
       w = writerSchemaFromText(text, `spooled schema ${fp}`);
       writers.set(fp, w);
     }
@@ -139,7 +159,9 @@ export async function runProduce(settings: ProduceSettings, deps: ProduceDeps): 
     log.info("stopping: no new readings; flushing the spool", { spooled: spool.stats().entries });
   } finally {
     clearInterval(statsTimer);
-    await source.stop().catch((e) => log.warn("stopping the tags failed", { error: (e as Error).message }));
+    await source.stop().catch((e) =>
+      log.warn("stopping the tags failed", { error: (e as Error).message })
+    );
     spooler.flush();
     await forwarder.stop(settings.flushTimeoutMs);
     await producer.disconnect().catch(() => {});

@@ -1,0 +1,66 @@
+/** Shared steps of the produce integration tests. */
+import { join } from "node:path";
+import { BROKERS, REGISTRY } from "./kafka.ts";
+import { type GatewayProcess, startGateway } from "./gateway_process.ts";
+
+export interface ProduceRun {
+  proc: GatewayProcess;
+  topic: string;
+  spool: string;
+}
+
+/** Starts `gateway produce --simulate n` on a fresh topic with a private spool. */
+export async function startSimulatedProducer(
+  topic: string,
+  tags: number,
+  extra: string[] = [],
+  spoolDir?: string,
+): Promise<ProduceRun> {
+  const dir = spoolDir ?? await Deno.makeTempDir({ prefix: "gateway-spool-" });
+  const spool = join(dir, "spool.sqlite");
+  const proc = startGateway([
+    "produce",
+    "--simulate",
+    String(tags),
+    "--interval",
+    "0.2",
+    "--topic",
+    topic,
+    "--brokers",
+    BROKERS.join(","),
+    "--registry",
+    REGISTRY,
+    "--schema-strategy",
+    "register",
+    "--spool",
+    spool,
+    "--stats-interval",
+    "1",
+    ...extra,
+  ]);
+  return { proc, topic, spool };
+}
+
+/** The `key=value` fields of a logfmt line. */
+export function logFields(line: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const m of line.matchAll(/(\w+)=("(?:[^"\\]|\\.)*"|\S+)/g)) {
+    out[m[1]] = m[2].startsWith('"') ? JSON.parse(m[2]) : m[2];
+  }
+  return out;
+}
+
+/** Counters from the final `stopped` line of a produce run. */
+export function finalCounters(lines: string[]) {
+  const line = [...lines].reverse().find((l) => / INFO  stopped /.test(l));
+  if (!line) throw new Error(`no "stopped" line; last lines:\n${lines.slice(-20).join("\n")}`);
+  const f = logFields(line);
+  return {
+    taken: Number(f.taken),
+    sent: Number(f.sent),
+    leftInSpool: Number(f.leftInSpool),
+    dropped: Number(f.dropped),
+  };
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
