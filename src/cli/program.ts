@@ -1,6 +1,7 @@
 /** The command line: `gateway <command> [options]`. Returns the process exit code. */
 import { Command, CommanderError } from "commander";
 import { decodeCommand } from "./decode_command.ts";
+import { kcqlCommand } from "./kcql_command.ts";
 import { produceCommand } from "./produce_command.ts";
 
 export const VERSION = "0.1.0";
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
     .exitOverride();
   program.addCommand(produceCommand());
   program.addCommand(decodeCommand());
+  program.addCommand(kcqlCommand());
   for (const c of program.commands) {
     c.exitOverride().showHelpAfterError("(run with --help for the options)");
   }
