@@ -16,7 +16,9 @@ export interface WriterSchema {
   requiredFields: string[];
 }
 
-export async function loadWriterSchema(path: string | URL = DEFAULT_SCHEMA_URL): Promise<WriterSchema> {
+export async function loadWriterSchema(
+  path: string | URL = DEFAULT_SCHEMA_URL,
+): Promise<WriterSchema> {
   let text: string;
   try {
     text = await Deno.readTextFile(path);
