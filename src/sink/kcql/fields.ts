@@ -1,0 +1,95 @@
+/**
+ * Reading a written path as a field reference. Unquoted first segments are
+ * special: `_key[.f…]` is the record key, `_header.<name>` a header,
+ * `_.topic`, `_.partition`, `_.offset`, `_.timestamp` the record metadata
+ * and `_.key[.f…]` the key again (the connector's spelling). Backtick-quote
+ * the first segment to mean a value field of that name.
+ */
+import { KcqlSemanticError } from "./errors.ts";
+import type { FieldRef, MetaName } from "./plan.ts";
+import type { Position, SourceText } from "./position.ts";
+import type { PathNode } from "./syntax.ts";
+
+const META_NAMES: readonly MetaName[] = ["topic", "partition", "offset", "timestamp"];
+
+export interface ClassifiedPath {
+  ref: FieldRef;
+  /** The last segment, the name a field gets without AS (the whole key is `_key`). */
+  defaultName: string;
+}
+
+export function classifyPath(path: PathNode, source: SourceText): ClassifiedPath {
+  const [first, ...rest] = path.segments;
+  const names = rest.map((s) => s.name);
+  const fail: (message: string, pos: Position) => never = (message, pos) => {
+    throw new KcqlSemanticError(message, pos, source);
+  };
+  if (!first.quoted) {
+    const head = first.name.toLowerCase();
+    if (head === "_key") {
+      return { ref: { kind: "key", path: names }, defaultName: names.at(-1) ?? "_key" };
+    }
+    if (head === "_header") {
+      if (rest.length !== 1) {
+        fail(
+          `'${path.text}': a header is selected as _header.<name>, with one name after _header`,
+          rest[1]?.pos ?? first.pos,
+        );
+      }
+      return { ref: { kind: "header", path: names }, defaultName: names[0] };
+    }
+    if (head === "_" && rest.length > 0) {
+      const second = rest[0];
+      const name = second.name.toLowerCase();
+      if (name === "key") {
+        const keyPath = names.slice(1);
+        return { ref: { kind: "key", path: keyPath }, defaultName: keyPath.at(-1) ?? "_key" };
+      }
+      if (!(META_NAMES as readonly string[]).includes(name)) {
+        fail(
+          `'_.' must be followed by ${META_NAMES.join(", ")} or key; found '${second.name}'`,
+          second.pos,
+        );
+      }
+      if (rest.length > 1) fail(`_.${name} has no fields`, rest[1].pos);
+      return { ref: { kind: "meta", path: [name] }, defaultName: name };
+    }
+  }
+  const all = [first.name, ...names];
+  return { ref: { kind: "value", path: all }, defaultName: all[all.length - 1] };
+}
+
+/** Why `name` cannot be a top-level MongoDB field name, or undefined if it can. */
+export function badFieldName(name: string): string | undefined {
+  if (name.length === 0) return "it is empty";
+  if (name.startsWith("$")) return "it starts with '$', which MongoDB reads as an operator";
+  if (name.includes(".")) {
+    return "it contains '.', which MongoDB reads as a path into a sub-document";
+  }
+  if (name.includes("\0")) return "it contains a NUL character";
+  return undefined;
+}
+
+/** A field reference as KCQL writes it, for messages. */
+export function refText(ref: FieldRef): string {
+  switch (ref.kind) {
+    case "value":
+      return ref.path.join(".");
+    case "key":
+      return ["_key", ...ref.path].join(".");
+    case "header":
+      return `_header.${ref.path[0]}`;
+    case "meta":
+      return `_.${ref.path[0]}`;
+  }
+}
+
+export function sameRef(a: FieldRef, b: FieldRef): boolean {
+  return a.kind === b.kind && a.path.length === b.path.length &&
+    a.path.every((s, i) => s === b.path[i]);
+}
+
+/** `prefix` is `path` or one of its parents. */
+export function isPrefix(prefix: readonly string[], path: readonly string[]): boolean {
+  return prefix.length <= path.length && prefix.every((s, i) => s === path[i]);
+}

@@ -1,0 +1,125 @@
+/**
+ * KCQL lexer. Words are runs of letters, digits, `_` and `@` (the
+ * connector's FIELD token, here with any Unicode letter or digit); names quoted with backticks or single quotes are
+ * single tokens; everything else is one punctuation character. Whether a
+ * word is a keyword is decided by the parser from where it stands, so a field
+ * may be called `ttl` or `limit`.
+ */
+import { KcqlSyntaxError } from "./errors.ts";
+import type { Position, SourceText } from "./position.ts";
+
+export type TokenKind = "word" | "backtick" | "string" | "punct" | "eof";
+
+export interface Token {
+  kind: TokenKind;
+  /** The text as written (quotes included). */
+  raw: string;
+  /** The text meant: quotes removed for quoted names. */
+  value: string;
+  pos: Position;
+  /** Offset just past the token. */
+  end: number;
+}
+
+const PUNCT = new Set([".", ",", "*", "=", "(", ")", ";", "-", "+", "/", ":", "{", "}"]);
+
+function isWordChar(c: string): boolean {
+  return /^[\p{L}\p{N}\p{M}_@]$/u.test(c);
+}
+
+/** The character (code point) at `i`. */
+function charAt(text: string, i: number): string {
+  return String.fromCodePoint(text.codePointAt(i)!);
+}
+
+function isSpace(c: string): boolean {
+  return c === " " || c === "\t" || c === "\n" || c === "\r" || c === "\f" || c === "\v";
+}
+
+export function lexKcql(source: SourceText): Token[] {
+  const text = source.text;
+  const tokens: Token[] = [];
+  let i = 0;
+  const at = (offset: number) => source.positionAt(offset);
+  while (i < text.length) {
+    const c = charAt(text, i);
+    if (isSpace(c)) {
+      i++;
+      continue;
+    }
+    const start = i;
+    if (isWordChar(c)) {
+      while (i < text.length && isWordChar(charAt(text, i))) i += charAt(text, i).length;
+      const raw = text.slice(start, i);
+      tokens.push({ kind: "word", raw, value: raw, pos: at(start), end: i });
+      continue;
+    }
+    if (c === "`") {
+      const close = text.indexOf("`", i + 1);
+      if (close < 0) {
+        throw new KcqlSyntaxError(
+          "a closing backtick",
+          "end of input",
+          at(start),
+          source,
+          "unterminated `name`",
+        );
+      }
+      const value = text.slice(i + 1, close);
+      if (value.length === 0) {
+        throw new KcqlSyntaxError("a name between the backticks", "``", at(start), source);
+      }
+      i = close + 1;
+      tokens.push({ kind: "backtick", raw: text.slice(start, i), value, pos: at(start), end: i });
+      continue;
+    }
+    if (c === "'") {
+      // '...' with '' standing for one quote; no line breaks inside (as in the connector).
+      let value = "";
+      i++;
+      for (;;) {
+        if (i >= text.length || text[i] === "\n" || text[i] === "\r") {
+          throw new KcqlSyntaxError(
+            "a closing quote",
+            i >= text.length ? "end of input" : "end of line",
+            at(start),
+            source,
+            "unterminated 'string'",
+          );
+        }
+        if (text[i] === "'") {
+          if (text[i + 1] === "'") {
+            value += "'";
+            i += 2;
+            continue;
+          }
+          i++;
+          break;
+        }
+        value += text[i++];
+      }
+      tokens.push({ kind: "string", raw: text.slice(start, i), value, pos: at(start), end: i });
+      continue;
+    }
+    if (PUNCT.has(c)) {
+      i++;
+      tokens.push({ kind: "punct", raw: c, value: c, pos: at(start), end: i });
+      continue;
+    }
+    throw new KcqlSyntaxError(
+      "a name, a keyword or one of . , * = ( ) ;",
+      `'${c}'`,
+      at(start),
+      source,
+    );
+  }
+  tokens.push({ kind: "eof", raw: "", value: "", pos: at(text.length), end: text.length });
+  return tokens;
+}
+
+/** How a token is named in an error message. */
+export function describeToken(t: Token): string {
+  if (t.kind === "eof") return "end of input";
+  if (t.raw === ";") return "';' (end of statement)";
+  return `'${t.raw}'`;
+}

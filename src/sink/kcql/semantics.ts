@@ -1,0 +1,190 @@
+/** From the syntax of one statement to its plan, with the checks the grammar cannot make. */
+import { clauseOf } from "./clauses.ts";
+import { KcqlSemanticError, type KcqlWarning, warningAt } from "./errors.ts";
+import { badFieldName, classifyPath, isPrefix, refText, sameRef } from "./fields.ts";
+import { DEFAULT_BATCH_SIZE, type KcqlPlan, type PrimaryKey, type SelectedField } from "./plan.ts";
+import type { Position, SourceText } from "./position.ts";
+import { interpretProperties } from "./properties.ts";
+import type { StatementNode } from "./syntax.ts";
+
+/** Kafka's rule for topic names. */
+const KAFKA_TOPIC = /^[A-Za-z0-9._-]{1,249}$/;
+
+export function buildPlan(node: StatementNode, source: SourceText): KcqlPlan {
+  const fail: (message: string, pos: Position) => never = (message, pos) => {
+    throw new KcqlSemanticError(message, pos, source);
+  };
+  const warnings: KcqlWarning[] = [];
+  const mode = node.mode.value;
+  const MODE = mode.toUpperCase();
+
+  const target = node.target.value;
+  if (target.includes("$") || target.includes("\0")) {
+    fail(`collection name '${target}' cannot contain '$' or NUL`, node.target.pos);
+  }
+  if (target.startsWith("system.")) {
+    fail(
+      `collection name '${target}' is reserved: names starting with 'system.' belong to MongoDB`,
+      node.target.pos,
+    );
+  }
+  const topic = node.source.value;
+  if (!KAFKA_TOPIC.test(topic) || topic === "." || topic === "..") {
+    warnings.push(
+      warningAt(
+        `'${topic}' is not a valid Kafka topic name (letters, digits, '.', '_' and '-', at most 249): no record will match it`,
+        node.source.pos,
+      ),
+    );
+  }
+
+  // SELECT
+  let selectAll = false;
+  let starPos: Position | undefined;
+  const fields: SelectedField[] = [];
+  const producedBy = new Map<string, { text: string; pos: Position; aliasPos: Position }>();
+  for (const item of node.select.value) {
+    if (item.kind === "star") {
+      if (starPos) fail(`'*' is selected twice (first at column ${starPos.column})`, item.pos);
+      selectAll = true;
+      starPos = item.pos;
+      continue;
+    }
+    const { ref, defaultName } = classifyPath(item.path, source);
+    const alias = item.alias?.value ?? defaultName;
+    const aliasPos = item.alias?.pos ?? item.path.pos;
+    const bad = badFieldName(alias);
+    if (bad) {
+      fail(
+        item.alias
+          ? `alias '${alias}' cannot be a MongoDB field name: ${bad}`
+          : `'${item.path.text}' would be written as '${alias}', which cannot be a MongoDB field name (${bad}): give it a name with AS`,
+        aliasPos,
+      );
+    }
+    const earlier = producedBy.get(alias);
+    if (earlier) {
+      fail(
+        `field '${alias}' is written twice: by '${earlier.text}' at line ${earlier.pos.line}, column ${earlier.pos.column} and by '${item.path.text}'; rename one with AS`,
+        aliasPos,
+      );
+    }
+    producedBy.set(alias, { text: item.path.text, pos: item.path.pos, aliasPos });
+    fields.push({ ...ref, alias });
+  }
+
+  // IGNORE
+  const ignored: string[][] = [];
+  for (const path of node.ignore?.value ?? []) {
+    const { ref } = classifyPath(path, source);
+    if (ref.kind !== "value") {
+      fail(`IGNORE removes fields of the record value; '${path.text}' is not one`, path.pos);
+    }
+    if (ignored.some((p) => sameRef({ kind: "value", path: p }, ref))) {
+      warnings.push(warningAt(`'${path.text}' is listed twice in IGNORE`, path.pos));
+      continue;
+    }
+    const touches = selectAll ||
+      fields.some((f) => f.kind === "value" && isPrefix(f.path, ref.path));
+    if (!touches) {
+      warnings.push(
+        warningAt(
+          `IGNORE '${path.text}' has no effect: the SELECT list does not write it`,
+          path.pos,
+        ),
+      );
+    }
+    ignored.push(ref.path);
+  }
+
+  // PK
+  const pkNode = node.headPk ?? node.pk;
+  const primaryKeys: PrimaryKey[] = [];
+  for (const path of pkNode?.value ?? []) {
+    const { ref, defaultName } = classifyPath(path, source);
+    if (primaryKeys.some((k) => sameRef(k, ref))) {
+      fail(`'${path.text}' is listed twice in PK`, path.pos);
+    }
+    const clash = primaryKeys.find((k) => k.name === defaultName);
+    if (clash) {
+      fail(
+        `PK '${path.text}' and '${
+          refText(clash)
+        }' would both be '_id.${defaultName}' (a composite _id is keyed by each field's last name)`,
+        path.pos,
+      );
+    }
+    primaryKeys.push({ ...ref, name: defaultName });
+  }
+  if (primaryKeys.length > 1) {
+    pkNode!.value.forEach((path, i) => {
+      const bad = badFieldName(primaryKeys[i].name);
+      if (bad) fail(`PK '${path.text}' cannot name a field of the composite _id: ${bad}`, path.pos);
+    });
+  }
+  if (mode === "insert") {
+    if (pkNode) {
+      warnings.push(
+        warningAt(
+          "PK is ignored with INSERT, as in the connector: MongoDB gives each document a new _id. Use UPSERT INTO (replace) or UPDATE INTO ($set) to key documents by the PK",
+          pkNode.pos,
+        ),
+      );
+    }
+    primaryKeys.length = 0;
+  } else {
+    if (!pkNode) {
+      fail(
+        `${MODE} needs a PK: name the field(s) that make the document _id, e.g. '${MODE} INTO ${target} SELECT … FROM ${topic} PK id'`,
+        node.mode.pos,
+      );
+    }
+    const idField = producedBy.get("_id");
+    if (idField) {
+      fail(
+        `${MODE} sets _id from the PK: the SELECT list cannot also write '_id'`,
+        idField.aliasPos,
+      );
+    }
+  }
+
+  // PROPERTIES
+  const props = interpretProperties(
+    node.properties,
+    { selectAll, outputNames: new Set(fields.map((f) => f.alias)) },
+    source,
+  );
+  warnings.push(...props.warnings);
+  if (props.timeseries && mode !== "insert") {
+    fail(
+      `a time-series collection takes INSERT only: MongoDB refuses single-document upserts and replacements on it (${MODE} given)`,
+      node.mode.pos,
+    );
+  }
+
+  for (const clause of node.ignoredClauses) {
+    const note = clauseOf(clause.keyword)?.note;
+    warnings.push(
+      warningAt(
+        `${clause.keyword} is ignored by the MongoDB sink${note ? `: ${note}` : ""}`,
+        clause.pos,
+      ),
+    );
+  }
+  warnings.sort((a, b) => a.line - b.line || a.column - b.column);
+
+  const plan: KcqlPlan = {
+    writeMode: mode,
+    target,
+    source: topic,
+    fields,
+    selectAll,
+    ignored,
+    primaryKeys,
+    batchSize: node.batch?.value ?? DEFAULT_BATCH_SIZE,
+    ...(props.timeseries ? { timeseries: props.timeseries } : {}),
+    properties: props.properties,
+    warnings,
+  };
+  return plan;
+}

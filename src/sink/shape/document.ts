@@ -1,0 +1,118 @@
+/**
+ * A record as the document its KCQL statement writes, following the
+ * connector: `*` copies the value's fields; a listed field (nested or not)
+ * lands at the top level under its alias; IGNORE removes value fields; the PK
+ * is read from the whole record, before selection, and becomes `_id` (one PK)
+ * or an `_id` sub-document keyed by each PK's last name (several), while the
+ * PK fields stay in the body.
+ */
+import type { KcqlPlan } from "../kcql/plan.ts";
+import { isPrefix, refText } from "../kcql/fields.ts";
+import { PrimaryKeyError, ShapeError, TimeFieldError } from "./errors.ts";
+import { resolveField, type ShapeInput } from "./resolve.ts";
+import { describeValue, isRecord } from "./values.ts";
+
+export interface ShapedDocument {
+  /** `{ _id }` for UPSERT and UPDATE; absent for INSERT. */
+  filter?: { _id: unknown };
+  /** INSERT: the new document; UPSERT: the replacement (with `_id`); UPDATE: the fields to `$set`. */
+  document: Record<string, unknown>;
+}
+
+export function shapeDocument(plan: KcqlPlan, input: ShapeInput): ShapedDocument {
+  // A Map, turned into an object at the end, keeps a field called "__proto__" an ordinary field.
+  const out = new Map<string, unknown>();
+  if (plan.selectAll) {
+    if (!isRecord(input.value)) {
+      throw new ShapeError(
+        `SELECT * needs the record value to be a record, but it is ${describeValue(input.value)}${
+          input.value === null ? " (a tombstone)" : ""
+        }`,
+      );
+    }
+    for (const [name, v] of Object.entries(input.value)) {
+      const kept = withoutIgnored(v, [name], plan.ignored);
+      if (kept !== DROPPED) out.set(name, kept);
+    }
+  }
+  for (const field of plan.fields) {
+    const v = resolveField(field, input);
+    const kept = field.kind === "value" ? withoutIgnored(v, field.path, plan.ignored) : v;
+    if (kept !== DROPPED) out.set(field.alias, kept);
+  }
+  if (plan.timeseries) {
+    const name = plan.timeseries.timeField;
+    const t = out.get(name);
+    if (!out.has(name)) {
+      throw new TimeFieldError(
+        name,
+        "is not in the document: every document of a time-series collection needs it",
+      );
+    }
+    if (!(t instanceof Date) || Number.isNaN(t.getTime())) {
+      throw new TimeFieldError(
+        name,
+        `must hold a date, but it is ${
+          describeValue(t)
+        } (select _.timestamp, or a timestamp-millis field, as '${name}')`,
+      );
+    }
+  }
+  if (plan.writeMode === "insert") return { document: Object.fromEntries(out) };
+
+  const _id = idOf(plan, input);
+  out.delete("_id");
+  const body = Object.fromEntries(out);
+  return {
+    filter: { _id },
+    document: plan.writeMode === "upsert" ? { _id, ...body } : body,
+  };
+}
+
+const DROPPED = Symbol("dropped");
+
+/** `v`, found at `path` in the value, without the IGNOREd paths at or under it. */
+function withoutIgnored(
+  v: unknown,
+  path: readonly string[],
+  ignored: readonly string[][],
+): unknown {
+  const inside: string[][] = [];
+  for (const p of ignored) {
+    if (p.length === path.length && isPrefix(p, path)) return DROPPED;
+    if (p.length > path.length && isPrefix(path, p)) inside.push(p.slice(path.length));
+  }
+  return inside.length === 0 ? v : strip(v, inside);
+}
+
+function strip(v: unknown, paths: string[][]): unknown {
+  if (!isRecord(v)) return v;
+  const copy = new Map<string, unknown>();
+  for (const [name, child] of Object.entries(v)) {
+    const under = paths.filter((p) => p[0] === name);
+    if (under.some((p) => p.length === 1)) continue;
+    copy.set(name, under.length ? strip(child, under.map((p) => p.slice(1))) : child);
+  }
+  return Object.fromEntries(copy);
+}
+
+function idOf(plan: KcqlPlan, input: ShapeInput): unknown {
+  if (plan.primaryKeys.length === 0) {
+    throw new ShapeError(
+      `${plan.writeMode.toUpperCase()} into '${plan.target}' has no PK to make the _id`,
+    );
+  }
+  const parts = new Map<string, unknown>();
+  for (const pk of plan.primaryKeys) {
+    const v = resolveField(pk, input);
+    if (v === null || v === undefined) throw new PrimaryKeyError(refText(pk), "it is null");
+    if (Array.isArray(v)) {
+      throw new PrimaryKeyError(refText(pk), "it is an array, which MongoDB does not allow in _id");
+    }
+    if (v instanceof RegExp) throw new PrimaryKeyError(refText(pk), "it is a regular expression");
+    parts.set(pk.name, v);
+  }
+  return plan.primaryKeys.length === 1
+    ? parts.get(plan.primaryKeys[0].name)
+    : Object.fromEntries(parts);
+}
