@@ -36,9 +36,26 @@ for (const tags of [1, 10, 100]) {
   const dir = await Deno.makeTempDir({ prefix: "bench-produce-" });
   const child = new Deno.Command(Deno.execPath(), {
     args: [
-      "run", "-A", "main.ts", "produce", "--simulate", String(tags), "--interval", "0.1",
-      "--sensors", "ir,humidity", "--topic", `bench-sim-${tags}-${run}`, "--registry", REGISTRY,
-      "--schema-strategy", "register", "--spool", join(dir, "spool.sqlite"), "--stats-interval", "1",
+      "run",
+      "-A",
+      "main.ts",
+      "produce",
+      "--simulate",
+      String(tags),
+      "--interval",
+      "0.1",
+      "--sensors",
+      "ir,humidity",
+      "--topic",
+      `bench-sim-${tags}-${run}`,
+      "--registry",
+      REGISTRY,
+      "--schema-strategy",
+      "register",
+      "--spool",
+      join(dir, "spool.sqlite"),
+      "--stats-interval",
+      "1",
     ],
     stdout: "piped",
     stderr: "piped",
@@ -80,18 +97,24 @@ printTable(`Simulated SensorTags → Kafka (${SECONDS} s each, poll mode, ir+hum
 
 // 2. Spool write (broker down) and replay (broker back).
 const sampleRecords = Array.from({ length: 100 }, (_, i) =>
-  encodeRecord(schema, readingToRecord({
-    address: `B0:B4:48:00:00:${(i % 100).toString(16).padStart(2, "0").toUpperCase()}`,
-    model: "cc2650",
-    time: Date.now() + i,
-    fields: { ambient: 21.5 + i / 100, objecttemp: 19.25, humidity: 22.1, rh: 45.5 },
-  }))
-);
+  encodeRecord(
+    schema,
+    readingToRecord({
+      address: `B0:B4:48:00:00:${(i % 100).toString(16).padStart(2, "0").toUpperCase()}`,
+      model: "cc2650",
+      time: Date.now() + i,
+      fields: { ambient: 21.5 + i / 100, objecttemp: 19.25, humidity: 22.1, rh: 45.5 },
+    }),
+  ));
 const spoolRows: Row[] = [];
 const dir = await Deno.makeTempDir({ prefix: "bench-spool-" });
 for (const group of [1, 100]) {
   const count = group === 1 ? 2000 : BACKLOG;
-  const spool = new Spool({ path: join(dir, `write-${group}.sqlite`), maxBytes: 1 << 30, policy: "drop-oldest" });
+  const spool = new Spool({
+    path: join(dir, `write-${group}.sqlite`),
+    maxBytes: 1 << 30,
+    policy: "drop-oldest",
+  });
   const t0 = performance.now();
   for (let i = 0; i < count; i += group) {
     spool.append(Array.from({ length: group }, (_, j) => ({
@@ -102,12 +125,20 @@ for (const group of [1, 100]) {
     })));
   }
   const secs = (performance.now() - t0) / 1000;
-  spoolRows.push({ step: `spool write, ${group} reading(s) per transaction`, readings: count, "readings/s": count / secs });
+  spoolRows.push({
+    step: `spool write, ${group} reading(s) per transaction`,
+    readings: count,
+    "readings/s": count / secs,
+  });
   spool.close();
 }
 
 // Replay: the backlog of the batched run drains through the real forwarder.
-const replaySpool = new Spool({ path: join(dir, "write-100.sqlite"), maxBytes: 1 << 30, policy: "drop-oldest" });
+const replaySpool = new Spool({
+  path: join(dir, "write-100.sqlite"),
+  maxBytes: 1 << 30,
+  policy: "drop-oldest",
+});
 replaySpool.rememberSchema(schema.fingerprintHex, schema.text);
 const replayTopic = `bench-replay-${run}`;
 const kafka = createKafka({ brokers: BROKERS, clientId: "bench", log: silentLogger });
@@ -130,7 +161,11 @@ forwarder.start();
 while (replaySpool.stats().entries > 0) await new Promise((r) => setTimeout(r, 20));
 const replaySecs = (performance.now() - r0) / 1000;
 await forwarder.stop(1000);
-spoolRows.push({ step: "replay: spool → Kafka (acks=all), forwarder", readings: backlog, "readings/s": backlog / replaySecs });
+spoolRows.push({
+  step: "replay: spool → Kafka (acks=all), forwarder",
+  readings: backlog,
+  "readings/s": backlog / replaySecs,
+});
 replaySpool.close();
 
 // 3. Ceiling: the same bytes, a bare kafkajs loop, same batch size and acks.
@@ -142,7 +177,11 @@ const framed = sampleRecords.map((b) => {
   return Buffer.from(out);
 });
 const bare = new Kafka({ clientId: "bench-bare", brokers: BROKERS, logLevel: logLevel.NOTHING })
-  .producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+  .producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
 await bare.connect();
 const ceilingTopic = `bench-ceiling-${run}`;
 await bare.send({ topic: ceilingTopic, messages: [{ key: "warmup", value: "x" }] });
@@ -158,7 +197,11 @@ for (let i = 0; i < BACKLOG; i += 500) {
   });
 }
 const ceilingSecs = (performance.now() - c0) / 1000;
-spoolRows.push({ step: "ceiling: bare kafkajs loop, same bytes", readings: BACKLOG, "readings/s": BACKLOG / ceilingSecs });
+spoolRows.push({
+  step: "ceiling: bare kafkajs loop, same bytes",
+  readings: BACKLOG,
+  "readings/s": BACKLOG / ceilingSecs,
+});
 await bare.disconnect();
 await producer.disconnect();
 printTable("Spool and replay (broker down, then back)", spoolRows);

@@ -39,14 +39,29 @@ function spooledCount(spool: string): number {
 }
 
 Deno.test({
-  name: "a broker unreachable at start does not stop readings: they are spooled and the reason is logged",
+  name:
+    "a broker unreachable at start does not stop readings: they are spooled and the reason is logged",
   sanitizeResources: false,
   fn: async () => {
-    const run = await startSimulatedProducer(uniqueName("unreachable"), 1, ["--brokers", "127.0.0.1:1"]);
-    await run.proc.waitForLine(/cannot deliver readings yet.*127\.0\.0\.1:1|cannot deliver readings yet/, 60_000);
-    await waitFor("readings in the spool", () => (spooledCount(run.spool) >= 5 ? true : undefined), 30_000);
+    const run = await startSimulatedProducer(uniqueName("unreachable"), 1, [
+      "--brokers",
+      "127.0.0.1:1",
+    ]);
+    await run.proc.waitForLine(
+      /cannot deliver readings yet.*127\.0\.0\.1:1|cannot deliver readings yet/,
+      60_000,
+    );
+    await waitFor(
+      "readings in the spool",
+      () => (spooledCount(run.spool) >= 5 ? true : undefined),
+      30_000,
+    );
     await sleep(1000);
-    assert.equal(run.proc.lines.filter((l) => /Error: |panicked|Uncaught/.test(l)).length, 0, "no crash");
+    assert.equal(
+      run.proc.lines.filter((l) => /Error: |panicked|Uncaught/.test(l)).length,
+      0,
+      "no crash",
+    );
     assert.equal(await run.proc.stop(), 0, "stops cleanly while the broker is away");
     assert.ok(spooledCount(run.spool) >= 5, "readings kept on disk for later");
   },
@@ -56,17 +71,25 @@ Deno.test({
   name: "a registry unreachable at start is reported clearly and readings wait in the spool",
   sanitizeResources: false,
   fn: async () => {
-    const run = await startSimulatedProducer(uniqueName("noregistry"), 1, ["--registry", "http://127.0.0.1:1"]);
+    const run = await startSimulatedProducer(uniqueName("noregistry"), 1, [
+      "--registry",
+      "http://127.0.0.1:1",
+    ]);
     const line = await run.proc.waitForLine(/cannot deliver readings yet/, 60_000);
     assert.match(line, /schema registry unreachable at http:\/\/127\.0\.0\.1:1/);
-    await waitFor("readings in the spool", () => (spooledCount(run.spool) >= 5 ? true : undefined), 30_000);
+    await waitFor(
+      "readings in the spool",
+      () => (spooledCount(run.spool) >= 5 ? true : undefined),
+      30_000,
+    );
     assert.equal(await run.proc.stop(), 0);
     assert.ok(spooledCount(run.spool) >= 5);
   },
 });
 
 Deno.test({
-  name: "a registry whose latest schema cannot carry the readings is reported by field, readings kept",
+  name:
+    "a registry whose latest schema cannot carry the readings is reported by field, readings kept",
   sanitizeResources: false,
   fn: async () => {
     const topic = uniqueName("badschema");
@@ -82,7 +105,11 @@ Deno.test({
     const run = await startSimulatedProducer(topic, 1, ["--schema-strategy", "latest"]);
     const line = await run.proc.waitForLine(/cannot deliver readings yet/, 60_000);
     assert.match(line, /serial_number/);
-    await waitFor("readings in the spool", () => (spooledCount(run.spool) >= 3 ? true : undefined), 30_000);
+    await waitFor(
+      "readings in the spool",
+      () => (spooledCount(run.spool) >= 3 ? true : undefined),
+      30_000,
+    );
     assert.equal(await run.proc.stop(), 0);
     assert.ok(spooledCount(run.spool) >= 3, "readings kept while the schema is wrong");
   },

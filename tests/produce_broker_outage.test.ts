@@ -5,7 +5,8 @@ import { finalCounters, sleep, startSimulatedProducer } from "./_support/produce
 import { down, up } from "../scripts/services/mod.ts";
 
 Deno.test({
-  name: "readings taken while the broker is down for 20 s arrive after it returns, none lost or reordered",
+  name:
+    "readings taken while the broker is down for 20 s arrive after it returns, none lost or reordered",
   sanitizeOps: false,
   sanitizeResources: false,
   fn: async () => {
@@ -40,12 +41,17 @@ Deno.test({
     // None reordered: per device, time_ms strictly increases in log order,
     // and the gaps are never much wider than the interval (nothing missing).
     const byDevice = new Map<string, number[]>();
-    for (const v of values) byDevice.set(v.bid as string, [...(byDevice.get(v.bid as string) ?? []), Number(v.time_ms)]);
+    for (const v of values) {
+      byDevice.set(v.bid as string, [...(byDevice.get(v.bid as string) ?? []), Number(v.time_ms)]);
+    }
     assert.equal(byDevice.size, 2);
     for (const [bid, times] of byDevice) {
       for (let i = 1; i < times.length; i++) {
         assert.ok(times[i] > times[i - 1], `${bid}: reading ${i} out of order`);
-        assert.ok(times[i] - times[i - 1] < 1500, `${bid}: gap of ${times[i] - times[i - 1]} ms before reading ${i}`);
+        assert.ok(
+          times[i] - times[i - 1] < 1500,
+          `${bid}: gap of ${times[i] - times[i - 1]} ms before reading ${i}`,
+        );
       }
       const span = times[times.length - 1] - times[0];
       assert.ok(span > 20_000, `${bid}: readings span the outage (${span} ms)`);
@@ -54,7 +60,8 @@ Deno.test({
 });
 
 Deno.test({
-  name: "readings spooled while the broker is down survive SIGKILL and are delivered after a restart",
+  name:
+    "readings spooled while the broker is down survive SIGKILL and are delivered after a restart",
   sanitizeOps: false,
   sanitizeResources: false,
   fn: async () => {
@@ -75,10 +82,15 @@ Deno.test({
       // What the killed gateway had on disk, read straight from its spool.
       const { DatabaseSync } = await import("node:sqlite");
       const db = new DatabaseSync(`${spoolDir}/spool.sqlite`, { readOnly: true });
-      firstRunTaken = (db.prepare("SELECT device, taken_ms FROM readings ORDER BY seq").all() as
-        { device: string; taken_ms: number }[]).map((r) => `${r.device}@${r.taken_ms}`);
+      firstRunTaken = (db.prepare("SELECT device, taken_ms FROM readings ORDER BY seq").all() as {
+        device: string;
+        taken_ms: number;
+      }[]).map((r) => `${r.device}@${r.taken_ms}`);
       db.close();
-      assert.ok(firstRunTaken.length >= 10, `spool held ${firstRunTaken.length} readings at the kill`);
+      assert.ok(
+        firstRunTaken.length >= 10,
+        `spool held ${firstRunTaken.length} readings at the kill`,
+      );
     } finally {
       await up(["kafka"]);
     }

@@ -29,7 +29,10 @@ Deno.test("every reading of simulated tags arrives in Kafka and decodes through 
       assert.ok(Number.isFinite(v[f] as number), `${f} is finite`);
     }
     assert.ok((v.rh as number) >= 0 && (v.rh as number) <= 100, `rh ${v.rh} in 0..100`);
-    assert.ok((v.pressure as number) > 800 && (v.pressure as number) < 1200, `pressure ${v.pressure} hPa`);
+    assert.ok(
+      (v.pressure as number) > 800 && (v.pressure as number) < 1200,
+      `pressure ${v.pressure} hPa`,
+    );
     const t = Number(v.time) * 1000;
     assert.ok(t >= started - 1000 && t <= Date.now(), "time is epoch seconds of this run");
     assert.equal(Math.floor(Number(v.time_ms) / 1000), Number(v.time));

@@ -22,7 +22,12 @@ Deno.test("spooled readings come back in insertion order and survive reopening",
   spool.close();
   const reopened = new Spool({ path, maxBytes: 1 << 20, policy: "drop-oldest" });
   const rows = reopened.peek(10);
-  assert.deepEqual(rows.map((r) => [r.device, r.takenMs - 1_700_000_000_000]), [["A", 1], ["B", 2], ["A", 3], ["B", 4]]);
+  assert.deepEqual(rows.map((r) => [r.device, r.takenMs - 1_700_000_000_000]), [
+    ["A", 1],
+    ["B", 2],
+    ["A", 3],
+    ["B", 4],
+  ]);
   assert.deepEqual(Array.from(rows[2].body), Array.from(entry("A", 3).body));
   assert.equal(reopened.stats().entries, 4);
   reopened.close();

@@ -6,8 +6,11 @@ export function printTable(title: string, rows: Row[]): void {
   const cols = Object.keys(rows[0]);
   const cell = (v: string | number) =>
     typeof v === "number" ? (Number.isInteger(v) ? v.toLocaleString("en-US") : v.toFixed(1)) : v;
-  const widths = cols.map((c) => Math.max(c.length, ...rows.map((r) => String(cell(r[c] ?? "")).length)));
-  const line = (vals: string[]) => "| " + vals.map((v, i) => v.padEnd(widths[i])).join(" | ") + " |";
+  const widths = cols.map((c) =>
+    Math.max(c.length, ...rows.map((r) => String(cell(r[c] ?? "")).length))
+  );
+  const line = (vals: string[]) =>
+    "| " + vals.map((v, i) => v.padEnd(widths[i])).join(" | ") + " |";
   console.log(`\n${title}`);
   console.log(line(cols));
   console.log("|" + widths.map((w) => "-".repeat(w + 2)).join("|") + "|");

@@ -23,15 +23,26 @@ export function decodeCommand(): Command {
     .addOption(new Option("--accel-range <g>", "accelerometer range the tag was configured with"))
     .addOption(new Option("--part <chip>", "CC2541 movement chip: kxtj9, mag3110 or imu3000"))
     .addOption(new Option("--calibration <hex>", "CC2541 barometer: the 16 calibration bytes"))
-    .action((hex: string[], o: { model: string; sensor: string; accelRange?: string; part?: string; calibration?: string }) => {
-      const result = decodeHexCommand({
-        model: o.model,
-        sensor: o.sensor,
-        hex: hex.join(" "),
-        accelRange: o.accelRange,
-        part: o.part,
-        calibration: o.calibration,
-      });
-      console.log(JSON.stringify(result, null, 2));
-    });
+    .action(
+      (
+        hex: string[],
+        o: {
+          model: string;
+          sensor: string;
+          accelRange?: string;
+          part?: string;
+          calibration?: string;
+        },
+      ) => {
+        const result = decodeHexCommand({
+          model: o.model,
+          sensor: o.sensor,
+          hex: hex.join(" "),
+          accelRange: o.accelRange,
+          part: o.part,
+          calibration: o.calibration,
+        });
+        console.log(JSON.stringify(result, null, 2));
+      },
+    );
 }

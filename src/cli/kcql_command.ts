@@ -10,7 +10,10 @@ export function kcqlCommand(): Command {
         "ignored fields, primary keys, write mode, batch size, warnings. Errors name line and column.\n" +
         "Exits 1 when a statement is invalid.",
     )
-    .argument("<statements...>", "one or more statements separated by ';' (or - to read them from stdin)")
+    .argument(
+      "<statements...>",
+      "one or more statements separated by ';' (or - to read them from stdin)",
+    )
     .action(async (parts: string[]) => {
       const text = parts.length === 1 && parts[0] === "-"
         ? await new Response(Deno.stdin.readable).text()

@@ -7,12 +7,10 @@ import { COMPRESSIONS } from "../kafka/client.ts";
 import { parseBrokers } from "../kafka/client.ts";
 import { RECORD_FORMATS, SCHEMA_STRATEGIES } from "../produce/framer.ts";
 import { runProduce } from "../produce/run_produce.ts";
-import {
-  createReadingSource,
-  requireSchemaFields,
-  type SourceSettings,
-} from "../produce/reading_source.ts";
+import { createReadingSource, type SourceSettings } from "../produce/reading_source.ts";
+import { requireSchemaFields } from "../produce/schema_check.ts";
 import { parseSensorList } from "../sensortag/model.ts";
+import { DEFAULT_ACCEL_RANGE } from "../sensortag/gatt.ts";
 import { OVERFLOW_POLICIES } from "../spool/spool.ts";
 import { createLogger, type LogFormat, type LogLevel } from "../util/log.ts";
 import { onStopSignal } from "../util/signals.ts";
@@ -125,7 +123,9 @@ export function produceCommand(): Command {
       new Option("--accel-range <g>", "accelerometer range on CC2650 (2, 4, 8 or 16 G)").env(
         "GATEWAY_ACCEL_RANGE",
       )
-        .default(String(DEFAULT_ACCEL_RANGE)).argParser(oneOf("--accel-range", ["2", "4", "8", "16"] as const)),
+        .default(String(DEFAULT_ACCEL_RANGE)).argParser(
+          oneOf("--accel-range", ["2", "4", "8", "16"] as const),
+        ),
     )
     .addOption(
       new Option("--compression <codec>", "Kafka compression: none or gzip").env(

@@ -3,6 +3,7 @@ import { Command, CommanderError } from "commander";
 import { decodeCommand } from "./decode_command.ts";
 import { kcqlCommand } from "./kcql_command.ts";
 import { produceCommand } from "./produce_command.ts";
+import { sinkCommand } from "./sink_command.ts";
 
 export const VERSION = "0.1.0";
 
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
     .showHelpAfterError("(run with --help for the options)")
     .exitOverride();
   program.addCommand(produceCommand());
+  program.addCommand(sinkCommand());
   program.addCommand(decodeCommand());
   program.addCommand(kcqlCommand());
   for (const c of program.commands) {

@@ -12,7 +12,9 @@ export function compressionType(c: Compression): CompressionTypes {
 /** Parses `host:port[,host:port...]`, naming the entry that is wrong. */
 export function parseBrokers(list: string): string[] {
   const brokers = list.split(",").map((b) => b.trim()).filter((b) => b.length > 0);
-  if (brokers.length === 0) throw new Error(`--brokers is empty: expected host:port[,host:port...]`);
+  if (brokers.length === 0) {
+    throw new Error(`--brokers is empty: expected host:port[,host:port...]`);
+  }
   for (const b of brokers) {
     const m = /^(\[[0-9a-fA-F:]+\]|[^:\s]+):(\d{1,5})$/.exec(b);
     if (!m || Number(m[2]) < 1 || Number(m[2]) > 65535) {

@@ -27,7 +27,8 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const level = options.level ?? "info";
   const format = options.format ?? "text";
   const encoder = new TextEncoder();
-  const write = options.write ?? ((line: string) => Deno.stderr.writeSync(encoder.encode(line + "\n")));
+  const write = options.write ??
+    ((line: string) => Deno.stderr.writeSync(encoder.encode(line + "\n")));
   const base = options.fields ?? {};
   const emit = (at: LogLevel, message: string, fields?: LogFields) => {
     if (RANK[at] < RANK[level]) return;

@@ -62,7 +62,13 @@ export function startGateway(args: string[], env: Record<string, string> = {}): 
       if (found) return Promise.resolve(found);
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => {
-          reject(new Error(`no log line matching ${pattern} within ${timeoutMs} ms; last lines:\n${lines.slice(-15).join("\n")}`));
+          reject(
+            new Error(
+              `no log line matching ${pattern} within ${timeoutMs} ms; last lines:\n${
+                lines.slice(-15).join("\n")
+              }`,
+            ),
+          );
         }, timeoutMs);
         waiters.push({
           pattern,
@@ -73,7 +79,13 @@ export function startGateway(args: string[], env: Record<string, string> = {}): 
         });
         exited.then(() => {
           clearTimeout(timer);
-          reject(new Error(`gateway exited before logging ${pattern}; last lines:\n${lines.slice(-15).join("\n")}`));
+          reject(
+            new Error(
+              `gateway exited before logging ${pattern}; last lines:\n${
+                lines.slice(-15).join("\n")
+              }`,
+            ),
+          );
         });
       });
     },

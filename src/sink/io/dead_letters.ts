@@ -98,7 +98,9 @@ export class DeadLetterQueue {
 }
 
 /** A header value as text (kafkajs hands them over as Buffers). */
-export function headerText(value: Buffer | string | (Buffer | string)[] | undefined): string | undefined {
+export function headerText(
+  value: Buffer | string | (Buffer | string)[] | undefined,
+): string | undefined {
   if (value === undefined) return undefined;
   const v = Array.isArray(value) ? value[value.length - 1] : value;
   return typeof v === "string" ? v : Buffer.from(v).toString("utf8");

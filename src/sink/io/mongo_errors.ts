@@ -3,7 +3,12 @@
  * the store being unreachable (pause, retry with backoff until it is back,
  * commit nothing) and a write the store refused (the error policy decides).
  */
-import { MongoBulkWriteError, MongoError, MongoNetworkError, MongoServerSelectionError } from "mongodb";
+import {
+  MongoBulkWriteError,
+  MongoError,
+  MongoNetworkError,
+  MongoServerSelectionError,
+} from "mongodb";
 
 export type FailureKind = "unavailable" | "rejected";
 
@@ -23,7 +28,9 @@ const UNAVAILABLE_NAMES = new Set([
 const TRANSIENT_CODES = new Set([6, 7, 89, 91, 189, 262, 9001, 10107, 11600, 11602, 13435, 13436]);
 
 export function classifyMongoError(error: unknown): FailureKind {
-  if (error instanceof MongoNetworkError || error instanceof MongoServerSelectionError) return "unavailable";
+  if (error instanceof MongoNetworkError || error instanceof MongoServerSelectionError) {
+    return "unavailable";
+  }
   if (error instanceof Error && UNAVAILABLE_NAMES.has(error.name)) return "unavailable";
   if (error instanceof MongoBulkWriteError) {
     const writeErrors = error.writeErrors;
@@ -32,7 +39,10 @@ export function classifyMongoError(error: unknown): FailureKind {
   }
   if (error instanceof MongoError) {
     if (typeof error.code === "number" && TRANSIENT_CODES.has(error.code)) return "unavailable";
-    if (error.hasErrorLabel?.("RetryableWriteError") || error.hasErrorLabel?.("TransientTransactionError")) {
+    if (
+      error.hasErrorLabel?.("RetryableWriteError") ||
+      error.hasErrorLabel?.("TransientTransactionError")
+    ) {
       return "unavailable";
     }
   }

@@ -51,7 +51,9 @@ export function toDeadLetter(
   message: string,
   errorClass?: string,
 ): DeadLetter {
-  const buf = (b: Uint8Array | null) => (b === null ? null : Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+  const buf = (
+    b: Uint8Array | null,
+  ) => (b === null ? null : Buffer.from(b.buffer, b.byteOffset, b.byteLength));
   return {
     topic: r.topic,
     partition: r.partition,

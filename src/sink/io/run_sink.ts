@@ -13,8 +13,18 @@ import { backOff } from "exponential-backoff";
 import type { Logger } from "../../util/log.ts";
 import { classifyMongoError } from "./mongo_errors.ts";
 import { DeadLetterQueue, headerText } from "./dead_letters.ts";
-import { SinkWriteError, WriteAbortedError, type WritePolicy, writeOrdered } from "./bulk_writer.ts";
-import { chunkWrites, type IncomingRecord, type PreparedRecord, toDeadLetter } from "./partition_batch.ts";
+import {
+  SinkWriteError,
+  WriteAbortedError,
+  writeOrdered,
+  type WritePolicy,
+} from "./bulk_writer.ts";
+import {
+  chunkWrites,
+  type IncomingRecord,
+  type PreparedRecord,
+  toDeadLetter,
+} from "./partition_batch.ts";
 import type { RecordPipeline } from "./record_pipeline.ts";
 
 export interface SinkRuntimeSettings {
@@ -56,7 +66,11 @@ export async function runSink(settings: SinkRuntimeSettings, deps: SinkDeps): Pr
     ...settings.mongoOptions,
   });
   const db = mongo.db(settings.database);
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: true });
+  const producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: true,
+  });
   const consumer = kafka.consumer({
     groupId: settings.groupId,
     sessionTimeout: settings.sessionTimeoutMs ?? 30_000,
@@ -64,7 +78,11 @@ export async function runSink(settings: SinkRuntimeSettings, deps: SinkDeps): Pr
     heartbeatInterval: 3000,
     allowAutoTopicCreation: false,
   });
-  const dlq = new DeadLetterQueue(producer, settings.deadLetterTopic, log.child({ component: "dlq" }));
+  const dlq = new DeadLetterQueue(
+    producer,
+    settings.deadLetterTopic,
+    log.child({ component: "dlq" }),
+  );
   const summary: SinkSummary = { written: 0, deadLettered: {}, batches: 0 };
   let fatal: Error | undefined;
   const stopController = new AbortController();
@@ -96,7 +114,11 @@ export async function runSink(settings: SinkRuntimeSettings, deps: SinkDeps): Pr
   });
 
   const statsTimer = setInterval(() => {
-    log.info("stats", { written: summary.written, batches: summary.batches, deadLettered: dlq.counts });
+    log.info("stats", {
+      written: summary.written,
+      batches: summary.batches,
+      deadLettered: dlq.counts,
+    });
   }, settings.statsIntervalMs);
 
   const handleBatch = async (payload: EachBatchPayload) => {
@@ -147,10 +169,15 @@ export async function runSink(settings: SinkRuntimeSettings, deps: SinkDeps): Pr
             }
           },
           onRejected: (index, error, retrying) =>
-            log.warn(retrying ? "MongoDB rejected a write: retrying (RETRY policy)" : "MongoDB rejected a write", {
-              offset: chunk[index].record.offset,
-              error: (error as Error).message,
-            }),
+            log.warn(
+              retrying
+                ? "MongoDB rejected a write: retrying (RETRY policy)"
+                : "MongoDB rejected a write",
+              {
+                offset: chunk[index].record.offset,
+                error: (error as Error).message,
+              },
+            ),
         });
         summary.written += outcome.applied;
         if (outcome.rejected.length > 0) {
@@ -162,12 +189,18 @@ export async function runSink(settings: SinkRuntimeSettings, deps: SinkDeps): Pr
           );
         }
       } catch (error) {
-        const applied = error instanceof SinkWriteError || error instanceof WriteAbortedError ? error.applied : 0;
+        const applied = error instanceof SinkWriteError || error instanceof WriteAbortedError
+          ? error.applied
+          : 0;
         summary.written += applied;
         settled = prepared.indexOf(chunk[applied]);
         if (error instanceof SinkWriteError) {
           fatal = error;
-          log.error(error.message, { topic: batch.topic, partition: batch.partition, offset: chunk[applied].record.offset });
+          log.error(error.message, {
+            topic: batch.topic,
+            partition: batch.partition,
+            offset: chunk[applied].record.offset,
+          });
           stop();
         } else if (!(error instanceof WriteAbortedError)) {
           throw error;
@@ -201,24 +234,38 @@ export async function runSink(settings: SinkRuntimeSettings, deps: SinkDeps): Pr
   });
   log.info("stopping: finishing the batch in hand, committing, leaving the group");
   clearInterval(statsTimer);
-  await consumer.disconnect().catch((e) => log.warn("leaving the group failed", { error: (e as Error).message }));
+  await consumer.disconnect().catch((e) =>
+    log.warn("leaving the group failed", { error: (e as Error).message })
+  );
   await producer.disconnect().catch(() => {});
   await mongo.close().catch(() => {});
   summary.deadLettered = dlq.counts;
   if (fatal) summary.fatal = fatal.message;
-  log.info("stopped", { written: summary.written, batches: summary.batches, deadLettered: summary.deadLettered });
+  log.info("stopped", {
+    written: summary.written,
+    batches: summary.batches,
+    deadLettered: summary.deadLettered,
+  });
   return summary;
 }
 
 /** Creates what the statements need (e.g. time series collections), waiting while the store is down. */
-async function ensureCollections(db: Db, pipeline: RecordPipeline, log: Logger, signal: AbortSignal) {
+async function ensureCollections(
+  db: Db,
+  pipeline: RecordPipeline,
+  log: Logger,
+  signal: AbortSignal,
+) {
   await backOff(() => pipeline.ensureCollections(db, log), {
     numOfAttempts: Number.MAX_SAFE_INTEGER,
     startingDelay: 500,
     maxDelay: 10_000,
     retry: (error: unknown, attempt: number) => {
       if (classifyMongoError(error) !== "unavailable" || signal.aborted) return false;
-      log.warn("MongoDB unavailable: waiting to prepare collections", { error: (error as Error).message, attempt });
+      log.warn("MongoDB unavailable: waiting to prepare collections", {
+        error: (error as Error).message,
+        attempt,
+      });
       return true;
     },
   });

@@ -1,0 +1,150 @@
+/**
+ * The sink's record logic behind `RecordPipeline`: decode the value (and
+ * key), shape the document the topic's KCQL statement asks for, and turn it
+ * into a bulk-write operation — or into a dead letter with a reason when the
+ * record cannot be written (undecodable, unknown schema, missing field, an
+ * unexpected tombstone, ...).
+ */
+import type { Db, Document, Filter } from "mongodb";
+import { type KcqlPlan, planForTopic } from "../kcql/plan.ts";
+import { shapeDocument } from "../shape/document.ts";
+import { ShapeError } from "../shape/errors.ts";
+import { writeModelFor } from "../shape/write_models.ts";
+import type { Logger } from "../../util/log.ts";
+import type { Disposition, IncomingRecord } from "./partition_batch.ts";
+import type { CollectionTarget, RecordPipeline } from "./record_pipeline.ts";
+
+/** What a value decoder makes of a Kafka record value. */
+export type DecodedValue = { kind: "record"; value: unknown } | { kind: "tombstone" };
+
+export interface ValueDecoder {
+  /** Throws an error carrying a `reason` code for a poison value. */
+  decodeValue(value: Uint8Array | null, topic: string): Promise<DecodedValue>;
+  /** The key as a value the document may carry (`_key`): a record, a string or bytes. */
+  decodeKey(key: Uint8Array | null, topic: string): Promise<unknown>;
+}
+
+export type TombstonePolicy = "dlq" | "skip" | "delete";
+export const TOMBSTONE_POLICIES: readonly TombstonePolicy[] = ["dlq", "skip", "delete"];
+
+export class KcqlPipeline implements RecordPipeline {
+  constructor(
+    private readonly plans: readonly KcqlPlan[],
+    private readonly decoder: ValueDecoder,
+    private readonly tombstones: TombstonePolicy,
+  ) {}
+
+  targetOf(topic: string): CollectionTarget {
+    const plan = this.#plan(topic);
+    return { collection: plan.target, batchSize: plan.batchSize };
+  }
+
+  async prepare(record: IncomingRecord): Promise<Disposition> {
+    const plan = this.#plan(record.topic);
+    let decoded: DecodedValue;
+    let key: unknown;
+    try {
+      decoded = await this.decoder.decodeValue(record.value, record.topic);
+      key = await this.decoder.decodeKey(record.key, record.topic);
+    } catch (error) {
+      // A poison value is dead-lettered; anything else (the registry down) is
+      // retried by the consumer, with nothing committed.
+      if (typeof (error as { reason?: unknown })?.reason === "string") {
+        return dead(error, "undecodable");
+      }
+      throw error;
+    }
+    const input = {
+      value: decoded.kind === "record" ? decoded.value : null,
+      key,
+      headers: record.headers,
+      topic: record.topic,
+      partition: record.partition,
+      offset: record.offset,
+      timestamp: record.timestamp,
+    };
+    if (decoded.kind === "tombstone") {
+      if (this.tombstones === "skip") return { kind: "skip" };
+      if (this.tombstones === "delete" && plan.primaryKeys.length > 0) {
+        // A tombstone deletes the document its key names: the PK must come from the key.
+        try {
+          const shaped = shapeDocument({ ...plan, selectAll: false, fields: [] }, input);
+          if (shaped.filter) {
+            return {
+              kind: "write",
+              op: { deleteOne: { filter: { _id: shaped.filter._id } as Filter<Document> } },
+            };
+          }
+        } catch (error) {
+          return dead(error, "tombstone");
+        }
+      }
+      return {
+        kind: "dead",
+        reason: "tombstone",
+        message:
+          `a tombstone (null value) at offset ${record.offset}, and --tombstones is ${this.tombstones}` +
+          (this.tombstones === "delete"
+            ? " but the statement's PK cannot be read from the key"
+            : ""),
+        errorClass: "Tombstone",
+      };
+    }
+    try {
+      return { kind: "write", op: writeModelFor(plan, shapeDocument(plan, input)) };
+    } catch (error) {
+      if (error instanceof ShapeError) {
+        return dead(error, error.name === "MissingFieldError" ? "missing-field" : "unshapeable");
+      }
+      throw error;
+    }
+  }
+
+  async ensureCollections(db: Db, log: Logger): Promise<void> {
+    for (const plan of this.plans) {
+      if (!plan.timeseries) continue;
+      const ts = plan.timeseries;
+      const existing = await db.listCollections({ name: plan.target }, { nameOnly: false })
+        .toArray();
+      if (existing.length > 0) {
+        const options = (existing[0] as { options?: { timeseries?: unknown } }).options;
+        if (!options?.timeseries) {
+          log.warn(
+            "target collection exists and is not a time series collection; writing to it as it is",
+            {
+              collection: plan.target,
+            },
+          );
+        }
+        continue;
+      }
+      await db.createCollection(plan.target, {
+        timeseries: {
+          timeField: ts.timeField,
+          metaField: ts.metaField,
+          granularity: ts.granularity,
+          bucketMaxSpanSeconds: ts.bucketMaxSpanSeconds,
+          bucketRoundingSeconds: ts.bucketRoundingSeconds,
+        },
+        expireAfterSeconds: ts.expireAfterSeconds,
+      });
+      log.info("created time series collection", { collection: plan.target, ...ts });
+    }
+  }
+
+  #plan(topic: string): KcqlPlan {
+    const plan = planForTopic(this.plans, topic);
+    if (!plan) throw new Error(`no KCQL statement reads topic ${topic}`);
+    return plan;
+  }
+}
+
+function dead(error: unknown, fallback: string): Disposition {
+  const e = error as { reason?: unknown; message?: string; name?: string };
+  return {
+    kind: "dead",
+    reason: typeof e?.reason === "string" ? e.reason : fallback,
+    message: e?.message ?? String(error),
+    errorClass: e?.name,
+  };
+}
