@@ -10,7 +10,7 @@ import { runProduce } from "../produce/run_produce.ts";
 import { createReadingSource, type SourceSettings } from "../produce/reading_source.ts";
 import { requireSchemaFields } from "../produce/schema_check.ts";
 import { parseSensorList } from "../sensortag/model.ts";
-import { DEFAULT_ACCEL_RANGE } from "../sensortag/gatt.ts";
+import { type AccelRange, DEFAULT_ACCEL_RANGE } from "../sensortag/gatt.ts";
 import { OVERFLOW_POLICIES } from "../spool/spool.ts";
 import { createLogger, type LogFormat, type LogLevel } from "../util/log.ts";
 import { onStopSignal } from "../util/signals.ts";
@@ -209,7 +209,7 @@ export function produceCommand(): Command {
       mode: options.mode,
       intervalMs: Math.round(options.interval * 1000),
       periodMs: options.period,
-      accelRange: Number(options.accelRange) as 2 | 4 | 8 | 16,
+      accelRange: Number(options.accelRange) as AccelRange,
       connectTimeoutMs: Math.round(options.connectTimeout * 1000),
     };
     const signal = onStopSignal(log);

@@ -1,0 +1,99 @@
+/**
+ * Several SensorTags in one process, sharing one noble: scanning runs while
+ * any session is looking for its tag; each tag has its own session, so one
+ * failing tag never stops the others.
+ */
+import type { Logger } from "../util/log.ts";
+import type { Noble, Peripheral } from "./noble.ts";
+import { waitForAdapter } from "./noble.ts";
+import { type SessionOptions, type TagReading, TagSession } from "./tag_session.ts";
+
+export type ManagerSessionOptions = Omit<
+  SessionOptions,
+  "address" | "onReading" | "findPeripheral" | "log"
+>;
+
+export class TagManager {
+  readonly sessions: TagSession[] = [];
+  #seen = new Map<string, Peripheral>();
+  #waiting = new Map<string, Set<(p: Peripheral) => void>>();
+  #scanning = false;
+  #onDiscover = (p: Peripheral) => {
+    const address = p.address.toUpperCase();
+    this.#seen.set(address, p);
+    for (const resolve of this.#waiting.get(address) ?? []) resolve(p);
+  };
+
+  constructor(
+    private readonly noble: Noble,
+    private readonly addresses: readonly string[],
+    private readonly options: ManagerSessionOptions,
+    private readonly log: Logger,
+  ) {}
+
+  async start(onReading: (r: TagReading) => void): Promise<void> {
+    await waitForAdapter(this.noble);
+    this.noble.on("discover", this.#onDiscover);
+    for (const address of this.addresses) {
+      const session = new TagSession({
+        ...this.options,
+        address,
+        log: this.log,
+        onReading,
+        findPeripheral: (a, timeoutMs, signal) => this.#find(a, timeoutMs, signal),
+      });
+      this.sessions.push(session);
+      session.start();
+    }
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.sessions.map((s) => s.stop()));
+    this.noble.removeListener("discover", this.#onDiscover);
+    await this.#setScanning(false);
+    this.noble.stop();
+  }
+
+  /** The peripheral of `address`: at once if heard before, else once it advertises. */
+  async #find(address: string, timeoutMs: number, signal: AbortSignal): Promise<Peripheral> {
+    const known = this.#seen.get(address);
+    if (known && known.state !== "error") return known;
+    let resolveFound!: (p: Peripheral) => void;
+    const found = new Promise<Peripheral>((r) => (resolveFound = r));
+    const set = this.#waiting.get(address) ?? new Set();
+    set.add(resolveFound);
+    this.#waiting.set(address, set);
+    await this.#setScanning(true);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      return await Promise.race([
+        found,
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () => reject(new Error(`not heard advertising within ${timeoutMs} ms`)),
+            timeoutMs,
+          );
+          signal.addEventListener("abort", () => reject(new Error("stopped")), { once: true });
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+      set.delete(resolveFound);
+      if (set.size === 0) this.#waiting.delete(address);
+      if (this.#waiting.size === 0) await this.#setScanning(false);
+    }
+  }
+
+  async #setScanning(on: boolean): Promise<void> {
+    if (on === this.#scanning) return;
+    this.#scanning = on;
+    try {
+      if (on) await this.noble.startScanningAsync([], true);
+      else await this.noble.stopScanningAsync();
+    } catch (error) {
+      this.log.warn(on ? "cannot start scanning" : "cannot stop scanning", {
+        error: (error as Error).message,
+      });
+    }
+  }
+}

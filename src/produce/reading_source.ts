@@ -1,0 +1,51 @@
+/** Where `gateway produce` gets readings: real tags over the host's radio, or `--simulate N` virtual ones. */
+import type { Reading } from "../avro/reading_record.ts";
+import { hostNoble, type Noble } from "../ble/noble.ts";
+import { TagManager } from "../ble/tag_manager.ts";
+import { createSimulatedNoble, simulatedAddresses } from "../ble/virtual/simulated_noble.ts";
+import type { AccelRange } from "../sensortag/gatt.ts";
+import { hasSensor, type SensorName } from "../sensortag/model.ts";
+import type { Logger } from "../util/log.ts";
+import type { ReadingSource } from "./run_produce.ts";
+
+export interface SourceSettings {
+  addresses: string[];
+  simulate?: number;
+  sensors: SensorName[];
+  mode: "poll" | "notify";
+  intervalMs: number;
+  periodMs?: number;
+  accelRange: AccelRange;
+  connectTimeoutMs: number;
+}
+
+export function createReadingSource(s: SourceSettings, log: Logger): ReadingSource {
+  let manager: TagManager | undefined;
+  return {
+    async start(onReading: (r: Reading) => void) {
+      let noble: Noble;
+      let addresses = s.addresses;
+      if (s.simulate !== undefined) {
+        addresses = [...addresses, ...simulatedAddresses(s.simulate)];
+        // CC2541s lack some sensors: simulate only CC2650s when those are asked for.
+        const model = s.sensors.every((x) => hasSensor("cc2541", x)) ? undefined : "cc2650";
+        noble = createSimulatedNoble(addresses, { model }).noble;
+        log.info("simulating SensorTags at noble's bindings", { tags: addresses.length });
+      } else {
+        noble = hostNoble();
+      }
+      manager = new TagManager(noble, addresses, {
+        sensors: s.sensors,
+        mode: s.mode,
+        intervalMs: s.intervalMs,
+        periodMs: s.periodMs,
+        accelRange: s.accelRange,
+        connectTimeoutMs: s.connectTimeoutMs,
+      }, log.child({ component: "ble" }));
+      await manager.start(onReading);
+    },
+    async stop() {
+      await manager?.stop();
+    },
+  };
+}
