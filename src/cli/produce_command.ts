@@ -1,5 +1,6 @@
 /** `gateway produce <bd-address...>` */
-import { Command, InvalidArgumentError, Option } from "commander";
+import { Command, Option } from "commander";
+import { UsageError } from "./usage_error.ts";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { parseAddresses } from "../ble/address.ts";
@@ -194,10 +195,10 @@ export function produceCommand(): Command {
     try {
       addresses = parseAddresses(rawAddresses);
     } catch (error) {
-      throw new InvalidArgumentError((error as Error).message);
+      throw new UsageError((error as Error).message);
     }
     if (addresses.length === 0 && options.simulate === undefined) {
-      throw new InvalidArgumentError(
+      throw new UsageError(
         "no SensorTag given: pass one or more BD addresses (e.g. B0:B4:48:BE:5E:00), or --simulate N",
       );
     }

@@ -1,6 +1,7 @@
 /** The command line: `gateway <command> [options]`. Returns the process exit code. */
 import { Command, CommanderError } from "commander";
 import { decodeCommand } from "./decode_command.ts";
+import { UsageError } from "./usage_error.ts";
 import { kcqlCommand } from "./kcql_command.ts";
 import { produceCommand } from "./produce_command.ts";
 import { sinkCommand } from "./sink_command.ts";
@@ -37,6 +38,6 @@ export async function runCli(args: string[]): Promise<number> {
       return error.exitCode;
     }
     console.error(`gateway: ${error instanceof Error ? error.message : String(error)}`);
-    return 1;
+    return error instanceof UsageError ? 2 : 1;
   }
 }

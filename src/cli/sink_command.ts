@@ -1,5 +1,6 @@
 /** `gateway sink --kcql "INSERT INTO sensortag SELECT * FROM sensortag-avro"` */
-import { Command, InvalidArgumentError, Option } from "commander";
+import { Command, Option } from "commander";
+import { UsageError } from "./usage_error.ts";
 import { hostname } from "node:os";
 import { createKafka, parseBrokers } from "../kafka/client.ts";
 import { ERROR_POLICIES, type ErrorPolicy } from "../sink/io/bulk_writer.ts";
@@ -174,7 +175,7 @@ export function sinkCommand(): Command {
 
     const kcqlText = pick("kcql", file?.settings.kcql);
     if (!kcqlText) {
-      throw new InvalidArgumentError(
+      throw new UsageError(
         'no KCQL: give --kcql "INSERT INTO ... SELECT ... FROM ..." or --config <file>',
       );
     }
@@ -187,7 +188,7 @@ export function sinkCommand(): Command {
       }
     } catch (error) {
       if (error instanceof KcqlError) {
-        throw new InvalidArgumentError(`invalid KCQL:\n${error.format()}`);
+        throw new UsageError(`invalid KCQL:\n${error.format()}`);
       }
       throw error;
     }
@@ -197,7 +198,7 @@ export function sinkCommand(): Command {
       const unread = listed.filter((t) => !topics.includes(t));
       const unlisted = topics.filter((t) => !listed.includes(t));
       if (unread.length > 0 || unlisted.length > 0) {
-        throw new InvalidArgumentError(
+        throw new UsageError(
           `${options.config}: topics and KCQL disagree` +
             (unread.length
               ? `; topics lists ${unread.join(", ")} that no KCQL statement reads`

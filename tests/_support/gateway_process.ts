@@ -1,7 +1,7 @@
 /** Runs `main.ts` as a real child process, collecting its log lines. */
-import { fromFileUrl } from "node:path";
+import { fileURLToPath } from "node:url";
 
-export const REPO = fromFileUrl(new URL("../../", import.meta.url));
+export const REPO = fileURLToPath(new URL("../../", import.meta.url));
 
 export interface GatewayProcess {
   child: Deno.ChildProcess;

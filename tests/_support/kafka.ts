@@ -55,7 +55,7 @@ export async function readTopic(
       },
     });
     if (!until(records)) {
-      let timer: number | undefined;
+      let timer: ReturnType<typeof setTimeout> | undefined;
       await Promise.race([done, new Promise((r) => (timer = setTimeout(r, timeoutMs)))]);
       clearTimeout(timer);
     }

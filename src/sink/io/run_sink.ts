@@ -6,7 +6,7 @@
  * Several sink processes in one consumer group share the partitions; on
  * SIGTERM the batch in hand is finished and committed, and the group is left.
  */
-import { Buffer } from "node:buffer";
+import type { Buffer } from "node:buffer";
 import type { EachBatchPayload, Kafka } from "kafkajs";
 import { type Db, MongoClient, type MongoClientOptions } from "mongodb";
 import { backOff } from "exponential-backoff";
