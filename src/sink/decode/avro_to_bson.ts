@@ -8,7 +8,7 @@
  * Decimal128 (exact), uuid → UUID.
  */
 import avsc from "avsc";
-import { Binary, Decimal128, Double, Int32, Long, UUID } from "mongodb";
+import { Binary, Decimal128, Double, Int32, Long } from "mongodb";
 
 export interface BsonOptions {
   datesAs: "date" | "string";
@@ -18,9 +18,8 @@ const MS_PER_DAY = 86_400_000;
 
 export function avroToBson(type: avsc.Type, value: unknown, options: BsonOptions): unknown {
   if (value === null || value === undefined) return null;
-  const schema = type.schema() as unknown;
-  const logical = logicalOf(type);
-  if (logical) return fromLogical(type, logical, value, options);
+  // Logical types (see logical_types.ts) already decoded to their BSON form.
+  if (type instanceof avsc.types.LogicalType) return value;
   switch (type.typeName) {
     case "int":
       return new Int32(value as number);
@@ -29,10 +28,6 @@ export function avroToBson(type: avsc.Type, value: unknown, options: BsonOptions
     case "float":
     case "double":
       return new Double(value as number);
-    case "boolean":
-    case "string":
-    case "enum":
-      return value;
     case "bytes":
     case "fixed":
       return new Binary(value as Uint8Array);
@@ -69,59 +64,9 @@ export function avroToBson(type: avsc.Type, value: unknown, options: BsonOptions
       );
       return branch ? avroToBson(branch, inner, options) : inner;
     }
-    default:
-      void schema;
+    default: // boolean, string, enum (its symbol)
       return value;
   }
-}
-
-function logicalOf(type: avsc.Type): string | undefined {
-  const s = type.schema({ exportAttrs: true }) as { logicalType?: string };
-  return typeof s === "object" && s !== null ? s.logicalType : undefined;
-}
-
-function fromLogical(
-  type: avsc.Type,
-  logical: string,
-  value: unknown,
-  options: BsonOptions,
-): unknown {
-  const asDate = (
-    ms: number,
-  ) => (options.datesAs === "string" ? new Date(ms).toISOString() : new Date(ms));
-  const n = typeof value === "bigint" ? Number(value) : value as number;
-  switch (logical) {
-    case "timestamp-millis":
-    case "local-timestamp-millis":
-      return asDate(n);
-    case "timestamp-micros":
-    case "local-timestamp-micros":
-      return asDate(Math.floor(n / 1000));
-    case "date":
-      return options.datesAs === "string"
-        ? new Date(n * MS_PER_DAY).toISOString().slice(0, 10)
-        : new Date(n * MS_PER_DAY);
-    case "time-millis":
-      return new Int32(n);
-    case "time-micros":
-      return Long.fromNumber(n);
-    case "uuid":
-      return typeof value === "string" ? new UUID(value) : value;
-    case "decimal": {
-      const s = type.schema({ exportAttrs: true }) as { scale?: number };
-      return decimalFromBytes(value as Uint8Array, s.scale ?? 0);
-    }
-    default: {
-      // Unknown logical type: the underlying Avro type decides.
-      const base = avsc.Type.forSchema(stripLogical(type.schema({ exportAttrs: true })));
-      return avroToBson(base, value, options);
-    }
-  }
-}
-
-function stripLogical(schema: unknown): avsc.Schema {
-  const { logicalType: _l, ...rest } = schema as Record<string, unknown>;
-  return rest as avsc.Schema;
 }
 
 /** The unscaled two's-complement big-endian integer and the scale, as an exact Decimal128. */

@@ -18,6 +18,7 @@ import type { DecodedValue, ValueDecoder } from "../io/kcql_pipeline.ts";
 import { avroToBson, type BsonOptions } from "./avro_to_bson.ts";
 import { convertJsonDates } from "./json_dates.ts";
 import { PoisonRecordError } from "./poison.ts";
+import { bsonLogicalTypes } from "./logical_types.ts";
 
 export interface SchemaResolver {
   schemaById(id: number): Promise<string>;
@@ -33,8 +34,11 @@ export interface ValueDecoderOptions extends BsonOptions {
 
 export class SinkValueDecoder implements ValueDecoder {
   #types = new Map<number, Promise<avsc.Type>>();
+  #logical: ReturnType<typeof bsonLogicalTypes>;
 
-  constructor(private readonly o: ValueDecoderOptions) {}
+  constructor(private readonly o: ValueDecoderOptions) {
+    this.#logical = bsonLogicalTypes(o);
+  }
 
   async decodeValue(value: Uint8Array | null): Promise<DecodedValue> {
     if (value === null) return { kind: "tombstone" };
@@ -127,7 +131,7 @@ export class SinkValueDecoder implements ValueDecoder {
         );
       }
       pending = this.o.registry.schemaById(id).then(
-        (text) => avsc.Type.forSchema(JSON.parse(text), { wrapUnions: "auto" }),
+        (text) => avsc.Type.forSchema(JSON.parse(text), { wrapUnions: "auto", logicalTypes: this.#logical }),
         (error) => {
           this.#types.delete(id);
           if (error instanceof RegistryError && error.status === 404) {
@@ -190,15 +194,19 @@ function parseJsonObject(bytes: Uint8Array): Record<string, unknown> | undefined
 }
 
 /** The writer schemas in `dir` (every .avsc), keyed by fingerprint. */
-export async function loadLocalSchemas(dir: string | URL): Promise<Map<string, avsc.Type>> {
+export async function loadLocalSchemas(
+  dir: string | URL,
+  bson: BsonOptions = { datesAs: "date" },
+): Promise<Map<string, avsc.Type>> {
   const out = new Map<string, avsc.Type>();
   for await (const entry of Deno.readDir(dir)) {
     if (!entry.isFile || !entry.name.endsWith(".avsc")) continue;
     const text = await Deno.readTextFile(
       new URL(entry.name, String(dir).endsWith("/") ? dir : `${dir}/`),
     );
-    const type = avsc.Type.forSchema(JSON.parse(text));
-    out.set(fingerprintHex(fingerprint64(type)), type);
+    const schema = JSON.parse(text);
+    const type = avsc.Type.forSchema(schema, { logicalTypes: bsonLogicalTypes(bson) });
+    out.set(fingerprintHex(fingerprint64(schema)), type);
   }
   return out;
 }
@@ -215,6 +223,6 @@ export async function createValueDecoder(o: CreateDecoderOptions): Promise<SinkV
   return new SinkValueDecoder({
     ...o,
     registry: o.registryUrl ? new RegistryClient({ url: o.registryUrl }) : undefined,
-    localSchemas: await loadLocalSchemas(SCHEMAS_DIR),
+    localSchemas: await loadLocalSchemas(SCHEMAS_DIR, o),
   });
 }
