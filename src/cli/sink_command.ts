@@ -41,6 +41,7 @@ interface SinkOptions {
   maxValueBytes: number;
   partitionsConcurrently: number;
   statsInterval: number;
+  sessionTimeout: number;
   logLevel: LogLevel;
   logFormat: LogFormat;
 }
@@ -161,6 +162,10 @@ export function sinkCommand(): Command {
         "GATEWAY_STATS_INTERVAL",
       ).default(60).argParser(positiveInt("--stats-interval")),
     );
+  cmd.addOption(
+    new Option("--session-timeout <seconds>", "consumer group session timeout: how soon a dead sink's partitions move")
+      .env("GATEWAY_SESSION_TIMEOUT").default(30).argParser(positiveInt("--session-timeout", 3600)),
+  );
   for (const o of logOptions()) cmd.addOption(o);
   return cmd.action(async (options: SinkOptions, command: Command) => {
     const log = createLogger({ level: options.logLevel, format: options.logFormat });
@@ -251,6 +256,7 @@ export function sinkCommand(): Command {
       fromBeginning: options.from === "earliest",
       partitionsConsumedConcurrently: options.partitionsConcurrently,
       statsIntervalMs: options.statsInterval * 1000,
+      sessionTimeoutMs: options.sessionTimeout * 1000,
     }, {
       kafka: createKafka({
         brokers: parseBrokers(options.brokers),

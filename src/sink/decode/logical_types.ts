@@ -19,7 +19,9 @@ function toNumber(v: unknown): number {
   return typeof v === "bigint" ? Number(v) : (v as number);
 }
 
-export function bsonLogicalTypes(options: BsonOptions): Record<string, new (attrs: Attrs, opts?: unknown) => avsc.types.LogicalType> {
+export type LogicalTypeMap = Record<string, new (schema: avsc.Schema, opts?: unknown) => avsc.types.LogicalType>;
+
+export function bsonLogicalTypes(options: BsonOptions): LogicalTypeMap {
   const date = (ms: number) => (options.datesAs === "string" ? new Date(ms).toISOString() : new Date(ms));
 
   class TimestampMillis extends avsc.types.LogicalType {

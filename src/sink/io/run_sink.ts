@@ -75,7 +75,7 @@ export async function runSink(settings: SinkRuntimeSettings, deps: SinkDeps): Pr
     groupId: settings.groupId,
     sessionTimeout: settings.sessionTimeoutMs ?? 30_000,
     rebalanceTimeout: 60_000,
-    heartbeatInterval: 3000,
+    heartbeatInterval: Math.max(500, Math.floor((settings.sessionTimeoutMs ?? 30_000) / 10)),
     allowAutoTopicCreation: false,
   });
   const dlq = new DeadLetterQueue(
