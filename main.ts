@@ -6,5 +6,7 @@
 import { runCli } from "./src/cli/program.ts";
 
 if (import.meta.main) {
-  Deno.exitCode = await runCli(Deno.args);
+  // Commands finish their own shutdown (flush, commit, disconnect) before
+  // returning; exit then, whatever handles libraries still hold open.
+  Deno.exit(await runCli(Deno.args));
 }

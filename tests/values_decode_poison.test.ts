@@ -1,153 +1,143 @@
 import assert from "node:assert/strict";
 import avsc from "avsc";
 import { Buffer } from "node:buffer";
-import { Binary, BSON, Decimal128, Double, Int32, Long, UUID } from "mongodb";
 import { frameConfluent } from "../src/avro/confluent_frame.ts";
 import { fingerprint64, frameSingleObject } from "../src/avro/single_object.ts";
-import { RegistryError } from "../src/avro/registry_client.ts";
-import { loadLocalSchemas, SCHEMAS_DIR, SinkValueDecoder } from "../src/sink/decode/value_decoder.ts";
-import { PoisonRecordError } from "../src/sink/decode/poison.ts";
+import { SinkValueDecoder, UnknownSchemaIdError } from "../src/sink/values/decode_value.ts";
+import { LocalSchemas } from "../src/sink/values/local_schemas.ts";
+import { type PoisonReason, PoisonRecordError } from "../src/sink/values/poison.ts";
 
-const RICH = {
+const SCHEMA = {
   type: "record",
-  name: "Rich",
+  name: "Reading",
+  namespace: "t",
   fields: [
-    { name: "i", type: "int" },
-    { name: "l", type: "long" },
-    { name: "d", type: "double" },
-    { name: "b", type: "bytes" },
-    { name: "e", type: { type: "enum", name: "E", symbols: ["A", "B"] } },
-    { name: "m", type: { type: "map", values: "int" } },
-    { name: "fx", type: { type: "fixed", name: "F2", size: 2 } },
-    { name: "ts", type: { type: "long", logicalType: "timestamp-millis" } },
-    { name: "us", type: { type: "long", logicalType: "timestamp-micros" } },
-    { name: "day", type: { type: "int", logicalType: "date" } },
-    { name: "dec", type: { type: "bytes", logicalType: "decimal", precision: 10, scale: 3 } },
-    { name: "neg", type: { type: "bytes", logicalType: "decimal", precision: 10, scale: 2 } },
-    { name: "id", type: { type: "string", logicalType: "uuid" } },
-    { name: "u", type: ["null", "string"] },
+    { name: "bid", type: "string" },
+    { name: "time", type: "long" },
+    { name: "rh", type: "double" },
+    { name: "state", type: { type: "enum", name: "S", symbols: ["ON", "OFF"] } },
+    { name: "price", type: { type: "bytes", logicalType: "decimal", precision: 40, scale: 0 } },
   ],
 };
+const TEXT = JSON.stringify(SCHEMA);
+const type = avsc.Type.forSchema(SCHEMA as avsc.Schema);
+const body = (price = Buffer.of(1)) =>
+  new Uint8Array(type.toBuffer({ bid: "A", time: 1, rh: 50.5, state: "OFF", price }));
+const good = frameConfluent(7, body());
 
-const plain = avsc.Type.forSchema(RICH as avsc.Schema);
-const value = {
-  i: 7,
-  l: 9_007_199_254_740_000,
-  d: 2.5,
-  b: Buffer.from([1, 2]),
-  e: "B",
-  m: { x: 1 },
-  fx: Buffer.from([9, 9]),
-  ts: 1_700_000_000_123,
-  us: 1_700_000_000_123_456,
-  day: 19_000,
-  dec: Buffer.from([0x01, 0xe2, 0x40]), // 123456 → 123.456
-  neg: Buffer.from([0xff, 0x85]), // -123 → -1.23
-  id: "3b241101-e2bb-4255-8caf-4136c566a962",
-  u: null,
-};
-
-function decoder(schemas: Record<number, unknown>, datesAs: "date" | "string" = "date", maxValueBytes = 1 << 20) {
-  return new SinkValueDecoder({
+const decoder = (maxValueBytes?: number) =>
+  new SinkValueDecoder({
     registry: {
       schemaById: (id) =>
-        id in schemas ? Promise.resolve(JSON.stringify(schemas[id])) : Promise.reject(new RegistryError("not found", 404)),
+        id === 7 ? Promise.resolve(TEXT) : Promise.reject(new UnknownSchemaIdError(id)),
     },
-    localSchemas: new Map(),
-    jsonDatetimeFields: ["at", "nested.when"],
+    localSchemas: LocalSchemas.fromTexts([{ text: TEXT, source: "test.avsc" }]),
     maxValueBytes,
-    datesAs,
   });
+
+async function reasonOf(bytes: Uint8Array | null, d = decoder()): Promise<[PoisonReason, string]> {
+  try {
+    await d.decodeValue(bytes);
+  } catch (e) {
+    assert.ok(e instanceof PoisonRecordError, `not a poison error: ${e}`);
+    return [e.reason, e.message];
+  }
+  throw new assert.AssertionError({ message: "decoded without error" });
 }
 
-const framed = (id: number, v: unknown) => frameConfluent(id, new Uint8Array(plain.toBuffer(v)));
+const enc = (s: string) => new TextEncoder().encode(s);
 
-Deno.test("every Avro type and logical type becomes its exact BSON value", async () => {
-  const out = await decoder({ 5: RICH }).decodeValue(framed(5, value));
+Deno.test("the well-formed record of the corpus decodes", async () => {
+  const out = await decoder().decodeValue(good);
   assert.equal(out.kind, "record");
-  const expected = {
-    i: new Int32(7),
-    l: Long.fromNumber(9_007_199_254_740_000),
-    d: new Double(2.5),
-    b: new Binary(Uint8Array.of(1, 2)),
-    e: "B",
-    m: { x: new Int32(1) },
-    fx: new Binary(Uint8Array.of(9, 9)),
-    ts: new Date(1_700_000_000_123),
-    us: new Date(1_700_000_000_123),
-    day: new Date(19_000 * 86_400_000),
-    dec: Decimal128.fromString("123.456"),
-    neg: Decimal128.fromString("-1.23"),
-    id: new UUID("3b241101-e2bb-4255-8caf-4136c566a962"),
-    u: null,
-  };
-  const canon = (v: unknown) => BSON.EJSON.stringify(v, { relaxed: false });
-  assert.equal(canon((out as { value: unknown }).value), canon(expected));
+  assert.equal(out.kind === "record" && out.value.bid, "A");
 });
 
-Deno.test("with datesAs string, timestamps and dates are ISO-8601 text as the connector writes", async () => {
-  const out = await decoder({ 5: RICH }, "string").decodeValue(framed(5, value)) as { value: Record<string, unknown> };
-  assert.equal(out.value.ts, "2023-11-14T22:13:20.123Z");
-  assert.equal(out.value.day, "2022-01-08");
-});
-
-Deno.test("single-object values decode with the schemas shipped in schemas/", async () => {
-  const local = await loadLocalSchemas(SCHEMAS_DIR);
-  const text = await Deno.readTextFile(new URL("sensortag.avsc", SCHEMAS_DIR));
-  const type = avsc.Type.forSchema(JSON.parse(text));
-  const record = { bid: "B0:B4:48:00:00:01", time: 1, ambient: 1.5, objecttemp: 2.5, humidity: 3, rh: 4 };
-  const d = new SinkValueDecoder({ localSchemas: local, jsonDatetimeFields: [], maxValueBytes: 1 << 20, datesAs: "date" });
-  const out = await d.decodeValue(frameSingleObject(fingerprint64(text), new Uint8Array(type.toBuffer(record)))) as {
-    value: Record<string, unknown>;
-  };
-  assert.equal(out.value.bid, "B0:B4:48:00:00:01");
-  assert.equal((out.value.ambient as Double).value, 1.5);
-  assert.equal(out.value.pressure, null);
-});
-
-Deno.test("JSON values, with and without Kafka Connect's schema envelope, and json datetime fields", async () => {
-  const d = decoder({});
-  const enc = (o: unknown) => new TextEncoder().encode(JSON.stringify(o));
-  const a = await d.decodeValue(enc({ bid: "x", at: 1_700_000_000_000, nested: { when: "2024-01-02T03:04:05Z" } })) as {
-    value: Record<string, unknown>;
-  };
-  assert.deepEqual(a.value.at, new Date(1_700_000_000_000));
-  assert.deepEqual((a.value.nested as Record<string, unknown>).when, new Date("2024-01-02T03:04:05Z"));
-  const b = await d.decodeValue(enc({ schema: { type: "struct" }, payload: { bid: "y" } })) as { value: unknown };
-  assert.deepEqual(b.value, { bid: "y" });
-});
-
-Deno.test("a poison corpus is classified by reason", async () => {
-  const d = decoder({ 5: RICH }, "date", 64);
-  const good = framed(5, value);
-  const cases: [string, Uint8Array | null][] = [
-    ["empty", new Uint8Array()],
-    ["not-avro-or-json", new TextEncoder().encode("plain text")],
-    ["bad-magic", Uint8Array.of(0x01, 0, 0, 0, 5, 1)],
-    ["unknown-schema-id", framed(6, value)],
-    ["truncated-avro", good.subarray(0, 20)],
-    ["trailing-bytes", Uint8Array.of(...good, 0x00)],
-    ["too-large", new Uint8Array(65).fill(0x7b)],
+Deno.test("a poison corpus is classified by reason, each message saying what was wrong", async () => {
+  const corpus: [PoisonReason, Uint8Array, RegExp][] = [
+    ["empty", new Uint8Array(), /empty \(0 bytes\)/],
+    [
+      "bad-magic",
+      Uint8Array.of(0x07, 0x01, 0xff, 0x00, 0x10),
+      /wrong magic byte 0x07.*07 01 ff 00 10/,
+    ],
+    ["bad-magic", Uint8Array.of(0xc3, 0x02, 1, 2, 3, 4, 5, 6, 7, 8), /wrong magic byte 0xc3/],
+    ["not-avro-or-json", enc("hello world"), /text that is not a JSON object: "hello world"/],
+    ["not-avro-or-json", enc("[1,2,3]"), /not a JSON object/],
+    ["bad-json", enc('{"bid": "A",'), /not valid JSON/],
+    ["unknown-schema-id", frameConfluent(8, body()), /unknown schema id 8/],
+    ["truncated-avro", good.subarray(0, good.length - 3), /ends before a whole record t\.Reading/],
+    ["truncated-avro", Uint8Array.of(0, 0, 7), /shorter than the 5-byte Confluent header/],
+    ["truncated-avro", Uint8Array.of(0xc3, 0x01, 1, 2), /10-byte header, got 4 bytes/],
+    ["trailing-bytes", Uint8Array.of(...good, 0x02, 0x02), /2 bytes are left after a whole record/],
+    [
+      "bad-avro",
+      frameConfluent(7, Uint8Array.of(2, 0x41, 2, 1, 1, 1, 1, 1, 1, 1, 1, 0x08, 2, 1)),
+      /does not decode/,
+    ],
+    [
+      "unknown-fingerprint",
+      frameSingleObject(fingerprint64('"string"'), Uint8Array.of(2, 0x41)),
+      // "string": fingerprint 0x8f014872634503c7, carried (and shown) little-endian.
+      /fingerprint c70345637248018f, which no local schema has/,
+    ],
+    [
+      "unrepresentable",
+      frameConfluent(7, body(Buffer.alloc(16, 0x7f))),
+      /field 'price'.*does not fit a Decimal128/,
+    ],
+    [
+      "not-a-record",
+      enc('{"schema":{"type":"string"},"payload":"x"}'),
+      /decodes to a string, not a record/,
+    ],
+    [
+      "bad-connect-json",
+      enc(
+        '{"schema":{"type":"struct","fields":[{"field":"n","type":"int8"}]},"payload":{"n":300}}',
+      ),
+      /payload field 'n': expected an int8/,
+    ],
   ];
-  const big = decoder({ 5: RICH });
-  for (const [reason, bytes] of cases) {
-    const dec = reason === "too-large" ? d : big;
-    await assert.rejects(dec.decodeValue(bytes), (e: unknown) => {
-      assert.ok(e instanceof PoisonRecordError, `${reason}: ${e}`);
-      assert.equal(e.reason, reason, e.message);
-      return true;
-    });
+  for (const [reason, bytes, message] of corpus) {
+    const [got, text] = await reasonOf(bytes);
+    assert.equal(got, reason, `${reason}: ${text}`);
+    assert.match(text, message);
   }
-  assert.deepEqual(await big.decodeValue(null), { kind: "tombstone" });
 });
 
-Deno.test("a registry that is down is not blamed on the record", async () => {
-  const d = new SinkValueDecoder({
-    registry: { schemaById: () => Promise.reject(new RegistryError("schema registry unreachable")) },
-    localSchemas: new Map(),
-    jsonDatetimeFields: [],
-    maxValueBytes: 1 << 20,
-    datesAs: "date",
+Deno.test("a value over the size limit is too-large, whatever it holds", async () => {
+  const [reason, message] = await reasonOf(good, decoder(good.length - 1));
+  assert.equal(reason, "too-large");
+  assert.match(
+    message,
+    new RegExp(`${good.length} bytes, more than the maximum of ${good.length - 1}`),
+  );
+  assert.equal((await decoder(good.length).decodeValue(good)).kind, "record");
+});
+
+Deno.test("a tombstone comes back as a marker carrying the configured policy", async () => {
+  for (const action of ["dlq", "skip", "delete"] as const) {
+    const d = new SinkValueDecoder({ tombstones: action });
+    assert.deepEqual(await d.decodeValue(null), { kind: "tombstone", action });
+  }
+  assert.deepEqual(await new SinkValueDecoder().decodeValue(null), {
+    kind: "tombstone",
+    action: "dlq",
   });
-  await assert.rejects(d.decodeValue(framed(5, value)), (e: unknown) => !(e instanceof PoisonRecordError));
+});
+
+Deno.test("without a registry, a Confluent-framed value is an unknown schema id, saying why", async () => {
+  const [reason, message] = await reasonOf(good, new SinkValueDecoder());
+  assert.equal(reason, "unknown-schema-id");
+  assert.match(message, /no schema registry is configured/);
+});
+
+Deno.test("an invalid schema in the registry is bad-writer-schema", async () => {
+  const d = new SinkValueDecoder({
+    registry: { schemaById: () => Promise.resolve('{"type":"nope"}') },
+  });
+  const [reason, message] = await reasonOf(good, d);
+  assert.equal(reason, "bad-writer-schema");
+  assert.match(message, /schema id 7 is not a valid Avro schema/);
 });

@@ -7,9 +7,13 @@ import avsc from "avsc";
 import { crc64Avro } from "./crc64_avro.ts";
 
 export const SINGLE_OBJECT_MARKER = Uint8Array.of(0xc3, 0x01);
-const HEADER_LENGTH = 10;
+export const SINGLE_OBJECT_HEADER_LENGTH = 10;
 
-/** The schema's Parsing Canonical Form (avsc's `schema()` is it: full names, no docs, defaults or aliases). */
+/**
+ * The schema's Parsing Canonical Form. avsc's `schema()` is it: primitives as
+ * bare names, full names, only the attributes that matter for parsing, in the
+ * specification's order, no whitespace.
+ */
 export function canonicalForm(schema: string | avsc.Schema | avsc.Type): string {
   const type = schema instanceof avsc.Type
     ? schema
@@ -29,10 +33,10 @@ export function frameSingleObject(fingerprint: Uint8Array, body: Uint8Array): Ui
   if (fingerprint.length !== 8) {
     throw new RangeError(`a single-object fingerprint has 8 bytes, got ${fingerprint.length}`);
   }
-  const out = new Uint8Array(HEADER_LENGTH + body.length);
+  const out = new Uint8Array(SINGLE_OBJECT_HEADER_LENGTH + body.length);
   out.set(SINGLE_OBJECT_MARKER, 0);
   out.set(fingerprint, 2);
-  out.set(body, HEADER_LENGTH);
+  out.set(body, SINGLE_OBJECT_HEADER_LENGTH);
   return out;
 }
 
@@ -41,23 +45,32 @@ export class SingleObjectFrameError extends Error {
 }
 
 export function isSingleObject(bytes: Uint8Array): boolean {
-  return bytes.length >= HEADER_LENGTH && bytes[0] === 0xc3 && bytes[1] === 0x01;
+  return bytes.length >= SINGLE_OBJECT_HEADER_LENGTH && bytes[0] === 0xc3 && bytes[1] === 0x01;
 }
 
-export function parseSingleObject(bytes: Uint8Array): { fingerprint: Uint8Array; body: Uint8Array } {
-  if (bytes.length < HEADER_LENGTH) {
+/** Splits an encoded value; fingerprint and body are views into `bytes`. */
+export function parseSingleObject(
+  bytes: Uint8Array,
+): { fingerprint: Uint8Array; body: Uint8Array } {
+  if (bytes.length >= 2 && (bytes[0] !== 0xc3 || bytes[1] !== 0x01)) {
     throw new SingleObjectFrameError(
-      `an Avro single-object value has at least ${HEADER_LENGTH} bytes, got ${bytes.length}`,
+      `not Avro single-object encoding: expected marker c3 01, found ${hex(bytes[0])} ${
+        hex(bytes[1])
+      }`,
     );
   }
-  if (bytes[0] !== 0xc3 || bytes[1] !== 0x01) {
+  if (bytes.length < SINGLE_OBJECT_HEADER_LENGTH) {
     throw new SingleObjectFrameError(
-      `not Avro single-object encoding: expected marker c3 01, found ${hex(bytes[0])} ${hex(bytes[1])}`,
+      `an Avro single-object value has at least ${SINGLE_OBJECT_HEADER_LENGTH} bytes, got ${bytes.length}`,
     );
   }
-  return { fingerprint: bytes.subarray(2, HEADER_LENGTH), body: bytes.subarray(HEADER_LENGTH) };
+  return {
+    fingerprint: bytes.subarray(2, SINGLE_OBJECT_HEADER_LENGTH),
+    body: bytes.subarray(SINGLE_OBJECT_HEADER_LENGTH),
+  };
 }
 
+/** The fingerprint bytes as 16 hex digits, in encoding order. */
 export function fingerprintHex(fp: Uint8Array): string {
   return Array.from(fp, hex).join("");
 }

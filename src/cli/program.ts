@@ -4,6 +4,7 @@ import { decodeCommand } from "./decode_command.ts";
 import { UsageError } from "./usage_error.ts";
 import { kcqlCommand } from "./kcql_command.ts";
 import { produceCommand } from "./produce_command.ts";
+import { scanCommand } from "./scan_command.ts";
 import { sinkCommand } from "./sink_command.ts";
 
 export const VERSION = "0.1.0";
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
     .showHelpAfterError("(run with --help for the options)")
     .exitOverride();
   program.addCommand(produceCommand());
+  program.addCommand(scanCommand());
   program.addCommand(sinkCommand());
   program.addCommand(decodeCommand());
   program.addCommand(kcqlCommand());

@@ -14,8 +14,9 @@ import { KcqlError } from "../sink/kcql/errors.ts";
 import { DEFAULT_BATCH_SIZE, type KcqlPlan, parseKcql } from "../sink/kcql/plan.ts";
 import { createLogger, type LogFormat, type LogLevel } from "../util/log.ts";
 import { onStopSignal } from "../util/signals.ts";
-import { createValueDecoder } from "../sink/decode/value_decoder.ts";
-import { loadSinkConfigFile } from "../sink/config/connector_properties.ts";
+import { createValueDecoder } from "../sink/values/create_decoder.ts";
+import { mongoClientOptions } from "../sink/config/mongo_options.ts";
+import { loadSinkConfigFile, type SinkOverrides } from "../sink/config/connector_properties.ts";
 import { brokersOption, DEFAULTS, logOptions, registryOption } from "./common_options.ts";
 import { byteSize, oneOf, positiveInt } from "./option_values.ts";
 
@@ -171,7 +172,21 @@ export function sinkCommand(): Command {
     const log = createLogger({ level: options.logLevel, format: options.logFormat });
     const fromFlags = (name: keyof SinkOptions) =>
       command.getOptionValueSource(name) === "cli" || command.getOptionValueSource(name) === "env";
-    const file = options.config ? await loadSinkConfigFile(options.config) : undefined;
+    // Flags given on the command line or in the environment replace the file's keys.
+    const overrides: SinkOverrides = {};
+    const given = <K extends keyof SinkOverrides>(key: K, flag: keyof SinkOptions, value: SinkOverrides[K]) => {
+      if (fromFlags(flag) && value !== undefined) overrides[key] = value;
+    };
+    given("kcql", "kcql", options.kcql);
+    given("mongoUri", "mongo", options.mongo);
+    given("database", "database", options.database);
+    given("username", "username", options.username);
+    given("password", "password", options.password);
+    given("errorPolicy", "errorPolicy", options.errorPolicy);
+    given("maxRetries", "maxRetries", options.maxRetries);
+    given("retryIntervalMs", "retryInterval", options.retryInterval);
+    given("registryUrl", "registry", options.registry);
+    const file = options.config ? await loadSinkConfigFile(options.config, { overrides }) : undefined;
     for (const w of file?.warnings ?? []) log.warn(`${options.config}: ${w}`);
     const pick = <K extends keyof SinkOptions>(
       name: K,
@@ -224,9 +239,6 @@ export function sinkCommand(): Command {
     const groupId = options.group ?? (name ? `connect-${name}` : "gateway-sink");
     const registryUrl = pick("registry", file?.settings.registryUrl);
     const mongoUri = pick("mongo", file?.settings.mongoUri);
-    const username = pick("username", file?.settings.username);
-    const password = pick("password", file?.settings.password);
-    const authMechanism = pick("authMechanism", file?.settings.authMechanism);
     const decoder = await createValueDecoder({
       registryUrl,
       datesAs: options.dates,
@@ -234,6 +246,7 @@ export function sinkCommand(): Command {
         (pick("jsonDatetimeFields", file?.settings.jsonDatetimeFields?.join(",")) ?? "")
           .split(",").map((s) => s.trim()).filter(Boolean),
       maxValueBytes: options.maxValueBytes,
+      tombstones: options.tombstones,
     });
     const signal = onStopSignal(log);
     const dlqTemplate = pick("dlqTopic", file?.settings.deadLetterTopic);
@@ -242,8 +255,13 @@ export function sinkCommand(): Command {
       groupId,
       mongoUri,
       mongoOptions: {
-        ...(username ? { auth: { username, password } } : {}),
-        ...(authMechanism ? { authMechanism: authMechanism as never } : {}),
+        ...mongoClientOptions({
+          username: pick("username", file?.settings.username),
+          password: pick("password", file?.settings.password),
+          authMechanism: (options.authMechanism ?? file?.settings.authMechanism) as never,
+          authSource: file?.settings.authSource,
+          tls: file?.settings.tls,
+        }),
         appName: `sensortag-gateway-sink@${hostname()}`,
       },
       database: pick("database", file?.settings.database),

@@ -76,7 +76,9 @@ export async function runSink(settings: SinkRuntimeSettings, deps: SinkDeps): Pr
     sessionTimeout: settings.sessionTimeoutMs ?? 30_000,
     rebalanceTimeout: 60_000,
     heartbeatInterval: Math.max(500, Math.floor((settings.sessionTimeoutMs ?? 30_000) / 10)),
-    allowAutoTopicCreation: false,
+    // A topic that does not exist yet is created on subscription (with auto.create.topics.enable),
+    // as the Java consumer under Kafka Connect does, instead of failing the sink.
+    allowAutoTopicCreation: true,
   });
   const dlq = new DeadLetterQueue(
     producer,
@@ -103,6 +105,7 @@ export async function runSink(settings: SinkRuntimeSettings, deps: SinkDeps): Pr
 
   await ensureCollections(db, pipeline, log, stopController.signal);
   await producer.connect();
+  await waitForTopics(kafka, settings.topics, log, stopController.signal);
   await consumer.connect();
   for (const topic of settings.topics) {
     await consumer.subscribe({ topic, fromBeginning: settings.fromBeginning });
@@ -247,6 +250,35 @@ export async function runSink(settings: SinkRuntimeSettings, deps: SinkDeps): Pr
     deadLettered: summary.deadLettered,
   });
   return summary;
+}
+
+/**
+ * A source topic that does not exist yet is created by the broker (when it
+ * auto-creates topics) on the first metadata request; until its partitions
+ * have leaders the sink waits, as a Kafka Connect sink does, instead of failing.
+ */
+async function waitForTopics(kafka: Kafka, topics: string[], log: Logger, signal: AbortSignal) {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await backOff(async () => {
+      const { topics: found } = await admin.fetchTopicMetadata({ topics });
+      const leaderless = found.filter((t) => t.partitions.length === 0 || t.partitions.some((p) => p.leader < 0));
+      if (leaderless.length > 0) throw new Error(`topic(s) ${leaderless.map((t) => t.name).join(", ")} not ready`);
+    }, {
+      numOfAttempts: Number.MAX_SAFE_INTEGER,
+      startingDelay: 250,
+      maxDelay: 5000,
+      retry: (error: unknown, attempt: number) => {
+        if (attempt === 1 || attempt % 10 === 0) {
+          log.warn("waiting for the source topics", { topics: topics.join(","), error: (error as Error).message });
+        }
+        return !signal.aborted;
+      },
+    });
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 /** Creates what the statements need (e.g. time series collections), waiting while the store is down. */

@@ -116,7 +116,10 @@ function validLogical(s: SchemaObject): LogicalInfo | undefined {
       const precision = s.precision;
       const scale = s.scale ?? 0;
       if (!Number.isInteger(precision) || (precision as number) <= 0) return undefined;
-      if (!Number.isInteger(scale) || (scale as number) < 0 || (scale as number) > (precision as number)) {
+      if (
+        !Number.isInteger(scale) || (scale as number) < 0 ||
+        (scale as number) > (precision as number)
+      ) {
         return undefined;
       }
       if (base === "fixed") {

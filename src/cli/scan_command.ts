@@ -1,0 +1,39 @@
+/** `gateway scan`: SensorTags nearby, with address, model and RSSI. */
+import { Command, Option } from "commander";
+import { hostNoble } from "../ble/noble.ts";
+import { scanForTags } from "../ble/scan.ts";
+import { createSimulatedNoble, simulatedAddresses } from "../ble/virtual/simulated_noble.ts";
+import { positiveInt, positiveSeconds } from "./option_values.ts";
+
+export function scanCommand(): Command {
+  return new Command("scan")
+    .description("List SensorTags nearby: address, model, RSSI (strongest first).")
+    .addOption(
+      new Option("--seconds <s>", "how long to listen").env("GATEWAY_SCAN_SECONDS").default(5)
+        .argParser(positiveSeconds("--seconds")),
+    )
+    .addOption(new Option("--json", "print JSON instead of a table"))
+    .addOption(
+      new Option("--simulate <n>", "scan n virtual SensorTags instead of the radio").argParser(
+        positiveInt("--simulate", 10_000),
+      ),
+    )
+    .action(async (o: { seconds: number; json?: boolean; simulate?: number }) => {
+      const noble = o.simulate
+        ? createSimulatedNoble(simulatedAddresses(o.simulate)).noble
+        : hostNoble();
+      try {
+        const tags = await scanForTags(noble, o.seconds * 1000);
+        if (o.json) console.log(JSON.stringify(tags, null, 2));
+        else {
+          console.log("ADDRESS            MODEL   RSSI  NAME");
+          for (const t of tags) {
+            console.log(`${t.address}  ${t.model}  ${String(t.rssi).padStart(4)}  ${t.name}`);
+          }
+          console.log(`${tags.length} SensorTag(s) found in ${o.seconds} s`);
+        }
+      } finally {
+        noble.stop();
+      }
+    });
+}

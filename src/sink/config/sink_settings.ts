@@ -1,0 +1,547 @@
+/**
+ * The Stream Reactor MongoDB sink connector's properties → the settings of a
+ * `gateway sink`. The keys of every connector era are accepted (the
+ * DataMountaineer `connect.mongo.sink.kcql` / `connect.mongo.database` /
+ * `connect.mongo.sink.batch.size` and the Lenses `connect.mongo.kcql` /
+ * `connect.mongo.db` / `connect.mongo.batch.size`); an old and a new key with
+ * different values is an error naming both. Defaults are the connector's:
+ * error policy THROW, 20 retries, 60000 ms between them. As in the connector,
+ * `topics` and the KCQL sources must be the same set. Keys that mean nothing
+ * for a gateway (or that it cannot honour) are reported once each as
+ * warnings, never silently dropped; problems are collected and reported
+ * together.
+ */
+import { parseKcql } from "../kcql/plan.ts";
+import { parseJavaProperties } from "./java_properties.ts";
+
+export type ErrorPolicy = "NOOP" | "THROW" | "RETRY";
+
+/** Authentication mechanisms a gateway can use (the connector's, less those the Node driver lacks). */
+export type MongoAuthMechanism = "SCRAM-SHA-1" | "SCRAM-SHA-256" | "MONGODB-X509" | "PLAIN";
+
+export interface TlsSettings {
+  /** ssl.truststore.location with ssl.truststore.type=PEM. */
+  caFile?: string;
+  /** ssl.keystore.location with ssl.keystore.type=PEM (certificate and key in one file). */
+  certificateKeyFile?: string;
+  /** ssl.key.password, else ssl.keystore.password, for an encrypted PEM key. */
+  certificateKeyFilePassword?: string;
+  /** ssl.endpoint.identification.algorithm set to empty. */
+  allowInvalidHostnames?: boolean;
+}
+
+export interface SinkSettings {
+  kcql: string;
+  database: string;
+  mongoUri: string;
+  username?: string;
+  password?: string;
+  authMechanism?: MongoAuthMechanism;
+  /** Where the user is defined: the connector authenticates against the target database ($external for X.509). */
+  authSource?: string;
+  tls?: TlsSettings;
+  /** connect.mongo.batch.size: the batch for statements without BATCH. */
+  batchSize?: number;
+  errorPolicy: ErrorPolicy;
+  maxRetries: number;
+  retryIntervalMs: number;
+  jsonDatetimeFields: string[];
+  /** The topics to read: `topics`, or the KCQL sources when `topics` is absent. */
+  topics: string[];
+  /** The connector name; a gateway's consumer group is `connect-<name>`, as Connect's. */
+  name?: string;
+  registryUrl?: string;
+  /** `user:password` for the registry (basic.auth.credentials.source=USER_INFO). */
+  registryUserInfo?: string;
+  deadLetterTopic?: string;
+}
+
+/** Settings given another way (command-line flags) that replace the file's keys for them. */
+export type SinkOverrides = Partial<Omit<SinkSettings, "topics" | "tls">>;
+
+export interface SinkSettingsOptions {
+  overrides?: SinkOverrides;
+  /** The topics a KCQL text reads; default: parsed with the gateway's KCQL parser. */
+  sourcesOf?: (kcql: string) => string[];
+}
+
+export interface SinkSettingsResult {
+  settings: SinkSettings;
+  warnings: string[];
+}
+
+/** The properties are unusable; `problems` lists every one found. */
+export class SinkConfigError extends Error {
+  override name = "SinkConfigError";
+  constructor(readonly problems: string[]) {
+    super(problems.length === 1 ? problems[0] : `\n- ${problems.join("\n- ")}`);
+  }
+}
+
+export const CONNECTOR_DEFAULTS = {
+  errorPolicy: "THROW" as ErrorPolicy,
+  maxRetries: 20,
+  retryIntervalMs: 60_000,
+};
+
+/** Each setting's keys, newest first. */
+const ALIASES = {
+  kcql: ["connect.mongo.kcql", "connect.mongo.sink.kcql"],
+  database: ["connect.mongo.db", "connect.mongo.database"],
+  batchSize: ["connect.mongo.batch.size", "connect.mongo.sink.batch.size"],
+  mongoUri: ["connect.mongo.connection"],
+  username: ["connect.mongo.username"],
+  password: ["connect.mongo.password"],
+  authMechanism: ["connect.mongo.auth.mechanism"],
+  errorPolicy: ["connect.mongo.error.policy"],
+  maxRetries: ["connect.mongo.max.retries"],
+  retryIntervalMs: ["connect.mongo.retry.interval"],
+  jsonDatetimeFields: ["connect.mongo.json_datetime_fields"],
+  topics: ["topics"],
+  name: ["name"],
+  deadLetterTopic: ["errors.deadletterqueue.topic.name"],
+} as const;
+
+const CONVERTERS_DECODED = [
+  "io.confluent.connect.avro.AvroConverter",
+  "org.apache.kafka.connect.json.JsonConverter",
+  "org.apache.kafka.connect.storage.StringConverter",
+];
+
+const MECHANISMS: Record<string, MongoAuthMechanism | string> = {
+  "SCRAM-SHA-1": "SCRAM-SHA-1",
+  "SCRAM-SHA-256": "SCRAM-SHA-256",
+  "MONGODB-X509": "MONGODB-X509",
+  "PLAIN": "PLAIN",
+  "GSSAPI":
+    "GSSAPI (Kerberos) needs the native kerberos module, which a gateway does not include; use SCRAM-SHA-256 or MONGODB-X509",
+  "MONGODB-CR":
+    "MONGODB-CR was removed in MongoDB 4.0 and from the driver; use SCRAM-SHA-1 or SCRAM-SHA-256",
+  "MONGODB-AWS": "MONGODB-AWS is not supported by the connector nor by a gateway",
+  "MONGODB-OIDC": "MONGODB-OIDC is not supported by the connector nor by a gateway",
+};
+
+/** Keys with no effect here, and why (a function when it depends on the value). */
+const NO_EFFECT: Record<string, string | ((v: string) => string | undefined)> = {
+  "connect.progress.enabled":
+    "connect.progress.enabled: a gateway always logs its counters (every --stats-interval seconds)",
+  "errors.tolerance": (v) =>
+    v.trim().toLowerCase() === "all"
+      ? undefined
+      : `errors.tolerance=${v}: a gateway does not stop on a record it cannot decode; it dead-letters it`,
+  "errors.log.enable": "errors.log.enable: a gateway always logs the records it dead-letters",
+  "errors.log.include.messages":
+    "errors.log.include.messages: a gateway logs where a dead-lettered record was, not its content",
+  "errors.retry.timeout":
+    "errors.retry.timeout: use connect.mongo.error.policy=RETRY with connect.mongo.max.retries",
+  "errors.retry.delay.max.ms": "errors.retry.delay.max.ms: use connect.mongo.retry.interval",
+  "errors.deadletterqueue.topic.replication.factor":
+    "errors.deadletterqueue.topic.replication.factor: the dead-letter topic is created with the broker's defaults",
+  "errors.deadletterqueue.context.headers.enable": (v) =>
+    v.trim().toLowerCase() === "true"
+      ? undefined
+      : "errors.deadletterqueue.context.headers.enable: a gateway always adds the error context headers",
+  "topics.regex":
+    "topics.regex: a gateway reads the topics its KCQL statements name (list them in topics)",
+  "header.converter": "header.converter: header values are read as UTF-8 text, else kept as bytes",
+};
+
+/**
+ * Reads the settings out of a connector's properties: the text of a
+ * .properties file, or its keys and values. Throws SinkConfigError listing
+ * every problem (a PropertiesSyntaxError for text Java would not load).
+ */
+export function sinkSettingsFromProperties(
+  props: string | ReadonlyMap<string, string> | Readonly<Record<string, string>>,
+  options: SinkSettingsOptions = {},
+): SinkSettingsResult {
+  const warnings = new Set<string>();
+  let map: ReadonlyMap<string, string>;
+  if (typeof props === "string") {
+    const parsed = parseJavaProperties(props);
+    const lines = new Map<string, number[]>();
+    for (const e of parsed.entries) lines.set(e.key, [...(lines.get(e.key) ?? []), e.line]);
+    for (const [key, at] of lines) {
+      if (at.length > 1) {
+        warnings.add(`${key} is given on lines ${at.join(", ")}: the last one is used, as in Java`);
+      }
+    }
+    map = parsed.values;
+  } else {
+    map = props instanceof Map ? props : new Map(Object.entries(props));
+  }
+  const overrides = options.overrides ?? {};
+  const problems: string[] = [];
+  const used = new Set<string>();
+
+  const raw = (setting: keyof typeof ALIASES): { key: string; value: string } | undefined => {
+    let chosen: { key: string; value: string } | undefined;
+    for (const key of ALIASES[setting]) {
+      const value = map.get(key);
+      if (value === undefined) continue;
+      used.add(key);
+      if (chosen && chosen.value.trim() !== value.trim()) {
+        problems.push(
+          `${chosen.key}=${chosen.value} and ${key}=${value} set the same thing differently: keep one of them`,
+        );
+      } else if (chosen) {
+        warnings.add(`${key} repeats ${chosen.key}: the older key can be removed`);
+      }
+      chosen ??= { key, value };
+    }
+    return chosen;
+  };
+  const text = (setting: keyof typeof ALIASES): string | undefined => {
+    const found = raw(setting);
+    const value = found?.value.trim();
+    return value === "" ? undefined : value;
+  };
+  const integer = (setting: keyof typeof ALIASES, min: number): number | undefined => {
+    const found = raw(setting);
+    if (!found) return undefined;
+    const v = found.value.trim();
+    const n = /^[+-]?\d+$/.test(v) ? Number(v) : NaN;
+    if (!Number.isSafeInteger(n) || n < min || n > 2147483647) {
+      problems.push(`${found.key}=${found.value} is not a whole number of at least ${min}`);
+      return undefined;
+    }
+    return n;
+  };
+  const list = (setting: keyof typeof ALIASES): string[] | undefined =>
+    raw(setting)?.value.split(",").map((s) => s.trim()).filter((s) => s !== "");
+
+  // What the connector requires.
+  const kcql = overrides.kcql ?? text("kcql");
+  const database = overrides.database ?? text("database");
+  const mongoUri = overrides.mongoUri ?? text("mongoUri");
+  if (!kcql) problems.push("connect.mongo.kcql is missing: the KCQL statements to run");
+  if (!database) problems.push("connect.mongo.db is missing: the MongoDB database to write to");
+  if (!mongoUri) {
+    problems.push("connect.mongo.connection is missing: the MongoDB connection string");
+  } else if (!/^mongodb(\+srv)?:\/\/\S+$/.test(mongoUri)) {
+    problems.push(
+      `connect.mongo.connection=${mongoUri} is not a MongoDB connection string (mongodb://host:port or mongodb+srv://host)`,
+    );
+  }
+
+  const settings: SinkSettings = {
+    kcql: kcql ?? "",
+    database: database ?? "",
+    mongoUri: mongoUri ?? "",
+    errorPolicy: overrides.errorPolicy ?? policy(raw("errorPolicy"), problems),
+    maxRetries: overrides.maxRetries ?? integer("maxRetries", 0) ?? CONNECTOR_DEFAULTS.maxRetries,
+    retryIntervalMs: overrides.retryIntervalMs ?? integer("retryIntervalMs", 0) ??
+      CONNECTOR_DEFAULTS.retryIntervalMs,
+    jsonDatetimeFields: overrides.jsonDatetimeFields ?? list("jsonDatetimeFields") ?? [],
+    topics: [],
+  };
+  const batchSize = overrides.batchSize ?? integer("batchSize", 1);
+  if (batchSize !== undefined) settings.batchSize = batchSize;
+  const name = overrides.name ?? text("name");
+  if (name !== undefined) settings.name = name;
+  const deadLetterTopic = overrides.deadLetterTopic ?? text("deadLetterTopic");
+  if (deadLetterTopic !== undefined) settings.deadLetterTopic = deadLetterTopic;
+
+  auth(settings, map, overrides, raw, problems, warnings);
+  settings.tls = tls(map, used, settings.mongoUri, warnings);
+  if (settings.authMechanism === "MONGODB-X509" && !settings.tls?.certificateKeyFile) {
+    problems.push(
+      "connect.mongo.auth.mechanism=MONGODB-X509 needs a client certificate: set ssl.keystore.type=PEM " +
+        "and ssl.keystore.location to a PEM file with the certificate and its key",
+    );
+  }
+  if (settings.tls === undefined) delete settings.tls;
+
+  registry(settings, map, used, overrides, warnings);
+  converters(map, used, settings, warnings);
+
+  // topics and the KCQL sources: the same set, as the connector checks.
+  const listed = list("topics");
+  if (kcql) {
+    let sources: string[] | undefined;
+    try {
+      sources = (options.sourcesOf ?? kcqlSources)(kcql);
+    } catch (error) {
+      const e = error as { format?: () => string; message?: string };
+      problems.push(
+        `connect.mongo.kcql: ${typeof e.format === "function" ? e.format() : e.message}`,
+      );
+    }
+    if (sources) {
+      if (listed === undefined) {
+        warnings.add(
+          `topics is not set: reading the topics the KCQL names (${sources.join(", ")})`,
+        );
+        settings.topics = sources;
+      } else {
+        settings.topics = [...new Set(listed)];
+        const unread = settings.topics.filter((t) => !sources!.includes(t));
+        const unlisted = sources.filter((t) => !settings.topics.includes(t));
+        if (unread.length > 0) {
+          problems.push(
+            `topics lists ${unread.join(", ")}, which no KCQL statement reads (KCQL reads ${
+              sources.join(", ")
+            })`,
+          );
+        }
+        if (unlisted.length > 0) {
+          problems.push(
+            `KCQL reads ${unlisted.join(", ")}, which topics does not list (topics: ${
+              settings.topics.join(", ")
+            })`,
+          );
+        }
+      }
+    }
+  }
+
+  // Everything else is accounted for.
+  for (const [key, value] of map) {
+    if (used.has(key)) continue;
+    const note = noteFor(key, value, problems);
+    if (note) warnings.add(note);
+  }
+  if (problems.length > 0) throw new SinkConfigError(problems);
+  return { settings, warnings: [...warnings] };
+}
+
+function kcqlSources(kcql: string): string[] {
+  return parseKcql(kcql).statements.map((s) => s.source);
+}
+
+function policy(
+  found: { key: string; value: string } | undefined,
+  problems: string[],
+): ErrorPolicy {
+  if (!found) return CONNECTOR_DEFAULTS.errorPolicy;
+  const upper = found.value.trim().toUpperCase();
+  if (upper === "NOOP" || upper === "THROW" || upper === "RETRY") return upper;
+  problems.push(`${found.key}=${found.value} is not one of NOOP, THROW, RETRY`);
+  return CONNECTOR_DEFAULTS.errorPolicy;
+}
+
+function auth(
+  settings: SinkSettings,
+  map: ReadonlyMap<string, string>,
+  overrides: SinkOverrides,
+  raw: (s: keyof typeof ALIASES) => { key: string; value: string } | undefined,
+  problems: string[],
+  warnings: Set<string>,
+): void {
+  // Connect trims every typed value, passwords included.
+  const username = overrides.username ?? raw("username")?.value.trim();
+  const password = overrides.password ?? raw("password")?.value.trim();
+  const mechanismRaw = overrides.authMechanism ?? raw("authMechanism")?.value.trim();
+  if (!username) {
+    // As the connector: without a user name the connection string alone decides.
+    if (password) {
+      warnings.add(
+        "connect.mongo.password is set without connect.mongo.username: not used (as in the connector)",
+      );
+    }
+    if (mechanismRaw && map.has("connect.mongo.auth.mechanism")) {
+      warnings.add(
+        "connect.mongo.auth.mechanism is used only with connect.mongo.username (as in the connector): not used",
+      );
+    }
+    return;
+  }
+  settings.username = username;
+  if (password !== undefined && password !== "") settings.password = password;
+  if (mechanismRaw) {
+    const found = MECHANISMS[mechanismRaw.toUpperCase()];
+    if (found === undefined) {
+      problems.push(
+        `connect.mongo.auth.mechanism=${mechanismRaw} is not one of ${
+          Object.keys(MECHANISMS).join(", ")
+        }`,
+      );
+    } else if (found.includes(" ")) {
+      problems.push(`connect.mongo.auth.mechanism: ${found}`);
+    } else {
+      settings.authMechanism = found as MongoAuthMechanism;
+    }
+  }
+  // The connector creates the credential in the target database; X.509 users live in $external.
+  settings.authSource = settings.authMechanism === "MONGODB-X509"
+    ? "$external"
+    : settings.database || undefined;
+  if (settings.authSource === undefined) delete settings.authSource;
+  if (settings.authMechanism !== "MONGODB-X509" && settings.password === undefined) {
+    problems.push("connect.mongo.username is set but connect.mongo.password is not");
+  }
+}
+
+function tls(
+  map: ReadonlyMap<string, string>,
+  used: Set<string>,
+  mongoUri: string,
+  warnings: Set<string>,
+): TlsSettings | undefined {
+  const sslKeys = [...map.keys()].filter((k) => k.startsWith("ssl."));
+  if (sslKeys.length === 0) return undefined;
+  for (const k of sslKeys) used.add(k);
+  const enabled = /^mongodb\+srv:/.test(mongoUri) || /[?&](tls|ssl)=true(&|$)/i.test(mongoUri);
+  if (!enabled) {
+    warnings.add(
+      `${
+        sslKeys.join(", ")
+      }: the connection string does not enable TLS (tls=true), so, as in the connector, they are not used`,
+    );
+    return undefined;
+  }
+  const get = (k: string) => map.get(k)?.trim() || undefined;
+  const out: TlsSettings = {};
+  const trustType = (get("ssl.truststore.type") ?? "JKS").toUpperCase();
+  const trust = get("ssl.truststore.location");
+  if (trust) {
+    if (trustType === "PEM") out.caFile = trust;
+    else {
+      warnings.add(
+        `ssl.truststore.location=${trust} is a ${trustType} store, which Node cannot read: export the CA ` +
+          "certificate to PEM and set ssl.truststore.type=PEM (or tlsCAFile in the connection string)",
+      );
+    }
+  }
+  const keyType = (get("ssl.keystore.type") ?? "JKS").toUpperCase();
+  const keystore = get("ssl.keystore.location");
+  if (keystore) {
+    if (keyType === "PEM") {
+      out.certificateKeyFile = keystore;
+      const pass = get("ssl.key.password") ?? get("ssl.keystore.password");
+      if (pass) out.certificateKeyFilePassword = pass;
+    } else {
+      warnings.add(
+        `ssl.keystore.location=${keystore} is a ${keyType} store, which Node cannot read: export the ` +
+          "client certificate and key to one PEM file and set ssl.keystore.type=PEM",
+      );
+    }
+  }
+  const endpoint = map.get("ssl.endpoint.identification.algorithm");
+  if (endpoint !== undefined && endpoint.trim() === "") out.allowInvalidHostnames = true;
+  const mapped = new Set([
+    "ssl.truststore.type",
+    "ssl.truststore.location",
+    "ssl.truststore.password",
+    "ssl.keystore.type",
+    "ssl.keystore.location",
+    "ssl.keystore.password",
+    "ssl.key.password",
+    "ssl.endpoint.identification.algorithm",
+  ]);
+  for (const k of sslKeys) {
+    if (!mapped.has(k)) warnings.add(`${k}: no equivalent in Node's TLS; its defaults are used`);
+  }
+  return out;
+}
+
+function registry(
+  settings: SinkSettings,
+  map: ReadonlyMap<string, string>,
+  used: Set<string>,
+  overrides: SinkOverrides,
+  warnings: Set<string>,
+): void {
+  const valueUrl = map.get("value.converter.schema.registry.url")?.trim();
+  const keyUrl = map.get("key.converter.schema.registry.url")?.trim();
+  if (valueUrl !== undefined) used.add("value.converter.schema.registry.url");
+  if (keyUrl !== undefined) used.add("key.converter.schema.registry.url");
+  const urls = (valueUrl || keyUrl || "").split(",").map((u) => u.trim().replace(/\/+$/, ""))
+    .filter(Boolean);
+  if (valueUrl && keyUrl && valueUrl !== keyUrl) {
+    warnings.add(
+      "key.converter.schema.registry.url differs from value.converter.schema.registry.url: " +
+        "keys and values are both read with the value converter's registry",
+    );
+  }
+  if (urls.length > 1) {
+    warnings.add(`schema registry: ${urls.length} URLs given, the first (${urls[0]}) is used`);
+  }
+  const url = overrides.registryUrl ?? urls[0];
+  if (url) settings.registryUrl = url;
+  for (const prefix of ["value.converter.", "key.converter."]) {
+    const source = map.get(`${prefix}basic.auth.credentials.source`);
+    const info = map.get(`${prefix}basic.auth.user.info`) ??
+      map.get(`${prefix}schema.registry.basic.auth.user.info`);
+    if (source !== undefined) used.add(`${prefix}basic.auth.credentials.source`);
+    for (const k of ["basic.auth.user.info", "schema.registry.basic.auth.user.info"]) {
+      if (map.has(`${prefix}${k}`)) used.add(`${prefix}${k}`);
+    }
+    if (info && (source ?? "USER_INFO").trim().toUpperCase() === "USER_INFO") {
+      settings.registryUserInfo ??= info.trim();
+    } else if (source !== undefined && source.trim().toUpperCase() !== "USER_INFO") {
+      warnings.add(`${prefix}basic.auth.credentials.source=${source}: only USER_INFO is supported`);
+    }
+  }
+  if (overrides.registryUserInfo) settings.registryUserInfo = overrides.registryUserInfo;
+}
+
+function converters(
+  map: ReadonlyMap<string, string>,
+  used: Set<string>,
+  settings: SinkSettings,
+  warnings: Set<string>,
+): void {
+  for (const side of ["key", "value"] as const) {
+    const key = `${side}.converter`;
+    const cls = map.get(key)?.trim();
+    if (cls === undefined) continue;
+    used.add(key);
+    used.add(`${key}.schemas.enable`);
+    if (
+      !CONVERTERS_DECODED.includes(cls) &&
+      cls !== "org.apache.kafka.connect.converters.ByteArrayConverter"
+    ) {
+      warnings.add(
+        `${key}=${cls}: ${side}s are recognised by their first bytes (Confluent Avro, Avro ` +
+          "single-object, JSON); data in another format is dead-lettered",
+      );
+    }
+    if (
+      side === "value" && cls === "io.confluent.connect.avro.AvroConverter" && !settings.registryUrl
+    ) {
+      warnings.add(
+        "value.converter is the AvroConverter but value.converter.schema.registry.url is not set",
+      );
+    }
+  }
+}
+
+function noteFor(key: string, value: string, problems: string[]): string | undefined {
+  if (key === "connector.class") {
+    return /mongo/i.test(value) && /streamreactor|datamountaineer/i.test(value)
+      ? undefined
+      : `connector.class=${value} is not the Stream Reactor MongoDB sink; the file is read as if it were`;
+  }
+  if (key === "tasks.max") {
+    const n = Number(value.trim());
+    if (Number.isInteger(n) && n <= 1) return undefined;
+    return `tasks.max=${value}: a gateway sink is one task; to scale out, run more 'gateway sink' ` +
+      "processes with the same consumer group (the same name or --group): Kafka shares the partitions among them";
+  }
+  if (
+    key === "transforms" || key.startsWith("transforms.") || key === "predicates" ||
+    key.startsWith("predicates.")
+  ) {
+    if (key === "transforms" && value.trim() !== "") {
+      problems.push(
+        `transforms=${value}: single message transforms are not supported by a gateway; ` +
+          "remove them, or express the change in KCQL (field selection, aliases, IGNORE)",
+      );
+    }
+    return undefined;
+  }
+  const note = NO_EFFECT[key];
+  if (typeof note === "function") return note(value);
+  if (note) return note;
+  if (key.startsWith("connect.mongo.")) {
+    return `${key} is not a setting of the MongoDB sink connector: not used`;
+  }
+  if (key.startsWith("consumer.override.") || key.startsWith("producer.override.")) {
+    return `${key}: Kafka client overrides are not used by a gateway`;
+  }
+  if (key.startsWith("key.converter.") || key.startsWith("value.converter.")) {
+    return `${key}: converter settings other than the schema registry's are not used by a gateway`;
+  }
+  return `${key} is not a setting of the connector or of Kafka Connect that a gateway uses: not used`;
+}
