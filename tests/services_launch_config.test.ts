@@ -1,5 +1,6 @@
 import { deepEqual, throws } from "node:assert/strict";
 import { FERRETDB_DEFAULTS, ferretDbArgs, sqliteUrl } from "../scripts/services/ferretdb_config.ts";
+import { ferretDbPostgresUrl } from "../scripts/services/postgres_backend.ts";
 import { artifactSpec, dependencyPom } from "../scripts/services/pom.ts";
 import {
   REGISTRY_DEFAULTS,
@@ -51,7 +52,7 @@ Deno.test("services ferretdb config: SQLite handler on loopback, telemetry and d
   const args = ferretDbArgs({ ...FERRETDB_DEFAULTS, dataDir: "/s/mongo/data", stateDir: "/s/st" });
   deepEqual(args, [
     "--handler=sqlite",
-    "--sqlite-url=file:/s/mongo/data/",
+    "--sqlite-url=file:/s/mongo/data/?_txlock=immediate",
     "--state-dir=/s/st",
     "--listen-addr=127.0.0.1:27017",
     "--telemetry=disable",
@@ -61,9 +62,21 @@ Deno.test("services ferretdb config: SQLite handler on loopback, telemetry and d
   ]);
 });
 
+Deno.test("services ferretdb config: PostgreSQL handler when a PostgreSQL URL is given", () => {
+  const args = ferretDbArgs(
+    { ...FERRETDB_DEFAULTS, dataDir: "/s/mongo/data", stateDir: "/s/st" },
+    ferretDbPostgresUrl(),
+  );
+  deepEqual(args.slice(0, 2), [
+    "--handler=pg",
+    "--postgresql-url=postgres://postgres@127.0.0.1:5433/ferretdb",
+  ]);
+  deepEqual(args.slice(2, 4), ["--state-dir=/s/st", "--listen-addr=127.0.0.1:27017"]);
+});
+
 Deno.test("services ferretdb config: the SQLite URL ends in one slash and is URI-encoded", () => {
-  deepEqual(sqliteUrl("/a/b//"), "file:/a/b/");
-  deepEqual(sqliteUrl("/with space"), "file:/with%20space/");
+  deepEqual(sqliteUrl("/a/b//"), "file:/a/b/?_txlock=immediate");
+  deepEqual(sqliteUrl("/with space"), "file:/with%20space/?_txlock=immediate");
   throws(() => sqliteUrl("rel"), /must be absolute/);
   throws(
     () => ferretDbArgs({ ...FERRETDB_DEFAULTS, port: 70000, dataDir: "/d", stateDir: "/s" }),

@@ -10,7 +10,10 @@ const json = (o: unknown) => new TextEncoder().encode(JSON.stringify(o));
 function source(n: number, from = 0): OutRecord[] {
   return Array.from({ length: n }, (_, j) => {
     const i = from + j;
-    return { key: `k${i % 1000}`, value: json({ id: `k${i % 1000}`, seq: i, payload: `reading ${i}` }) };
+    return {
+      key: `k${i % 1000}`,
+      value: json({ id: `k${i % 1000}`, seq: i, payload: `reading ${i}` }),
+    };
   });
 }
 
@@ -24,7 +27,8 @@ function lastPerKey(records: OutRecord[]): Map<string, number> {
 }
 
 Deno.test({
-  name: "kill -9 of the sink mid-stream, three times: UPSERT ends equal to the source, INSERT misses nothing",
+  name:
+    "kill -9 of the sink mid-stream, three times: UPSERT ends equal to the source, INSERT misses nothing",
   sanitizeResources: false,
   sanitizeOps: false,
   fn: async () => {
@@ -46,8 +50,22 @@ Deno.test({
     try {
       let kills = 0;
       for (const threshold of [1500, 4000, 7000]) {
-        const sink = startSink(["--kcql", kcql, "--group", group, "--partitions-concurrently", "1", "--session-timeout", "6"]);
-        await waitFor(`over ${threshold} inserted`, async () => ((await inserted()) > threshold ? true : undefined), 90_000, 100);
+        const sink = startSink([
+          "--kcql",
+          kcql,
+          "--group",
+          group,
+          "--partitions-concurrently",
+          "1",
+          "--session-timeout",
+          "6",
+        ]);
+        await waitFor(
+          `over ${threshold} inserted`,
+          async () => ((await inserted()) > threshold ? true : undefined),
+          90_000,
+          100,
+        );
         sink.signal("SIGKILL");
         await sink.exited;
         kills++;
@@ -55,22 +73,46 @@ Deno.test({
       assert.equal(kills, 3);
       const finisher = startSink(["--kcql", kcql, "--group", group, "--session-timeout", "6"]);
       const truth = lastPerKey(records);
-      await waitFor("the upserted collection to match the source", async () => {
-        const docs = await db.collection(upColl).find().toArray();
-        if (docs.length !== truth.size) return undefined;
-        return docs.every((d) => truth.get(d._id as unknown as string) === d.seq) ? true : undefined;
-      }, 120_000, 500);
-      await waitFor("every inserted seq", async () => ((await inserted()) >= records.length ? true : undefined), 120_000, 500);
+      await waitFor(
+        "the upserted collection to match the source",
+        async () => {
+          const docs = await db.collection(upColl).find().toArray();
+          if (docs.length !== truth.size) return undefined;
+          return docs.every((d) => truth.get(d._id as unknown as string) === d.seq)
+            ? true
+            : undefined;
+        },
+        120_000,
+        500,
+      );
+      await waitFor(
+        "every inserted seq",
+        async () => ((await inserted()) >= records.length ? true : undefined),
+        120_000,
+        500,
+      );
       await sleep(1000);
-      assert.equal(await finisher.stop(), 0);
+      assert.equal(
+        await finisher.stop(),
+        0,
+        "exit code" + "\n" + finisher.lines.slice(-25).join("\n"),
+      );
 
       const docs = await db.collection(upColl).find().toArray();
       assert.equal(docs.length, truth.size, "one document per key");
       for (const d of docs) {
-        assert.equal(d.seq, truth.get(d._id as unknown as string), `${d._id} holds the last value of its key`);
+        assert.equal(
+          d.seq,
+          truth.get(d._id as unknown as string),
+          `${d._id} holds the last value of its key`,
+        );
         assert.equal(d.payload, `reading ${d.seq}`);
       }
-      const seqs = new Set((await db.collection(inColl).find({}, { projection: { seq: 1 } }).toArray()).map((d) => d.seq));
+      const seqs = new Set(
+        (await db.collection(inColl).find({}, { projection: { seq: 1 } }).toArray()).map((d) =>
+          d.seq
+        ),
+      );
       const missing = records.map((_, i) => i).filter((i) => !seqs.has(i));
       assert.deepEqual(missing, [], "INSERT: nothing missing after the kills (replays may repeat)");
     } finally {
@@ -90,9 +132,20 @@ Deno.test({
     const first = source(2000);
     await produce(topic, first);
     const client = mongo();
-    const sink = startSink(["--kcql", `UPSERT INTO ${coll} SELECT * FROM ${topic} PK id`, "--group", uniqueName("g")]);
+    const sink = startSink([
+      "--kcql",
+      `UPSERT INTO ${coll} SELECT * FROM ${topic} PK id`,
+      "--group",
+      uniqueName("g"),
+    ]);
     try {
-      await waitFor("first documents", async () => ((await client.db("connect-db").collection(coll).countDocuments()) >= 1000 ? true : undefined), 60_000);
+      await waitFor(
+        "first documents",
+        async () => ((await client.db("connect-db").collection(coll).countDocuments()) >= 1000
+          ? true
+          : undefined),
+        60_000,
+      );
       await client.close();
       const outageStart = Date.now();
       await down(["mongo"]);
@@ -105,23 +158,39 @@ Deno.test({
       const again = mongo();
       try {
         const truth = lastPerKey([...first, ...second]);
-        await waitFor("all documents after the outage", async () => {
-          const docs = await again.db("connect-db").collection(coll).find().toArray();
-          return docs.length === truth.size && docs.every((d) => truth.get(d._id as unknown as string) === d.seq) ? true : undefined;
-        }, 120_000, 500);
+        await waitFor(
+          "all documents after the outage",
+          async () => {
+            const docs = await again.db("connect-db").collection(coll).find().toArray();
+            return docs.length === truth.size &&
+                docs.every((d) => truth.get(d._id as unknown as string) === d.seq)
+              ? true
+              : undefined;
+          },
+          120_000,
+          500,
+        );
       } finally {
         await again.close();
       }
-      assert.ok(!sink.lines.some((l) => /dead-lettered/.test(l)), "nothing was dead-lettered because of the outage");
+      assert.ok(
+        !sink.lines.some((l) => /dead-lettered/.test(l)),
+        "nothing was dead-lettered because of the outage",
+      );
     } finally {
       await up(["mongo"]);
-      assert.equal(await sink.stop(), 0, "the sink was still running and stops cleanly");
+      assert.equal(
+        await sink.stop(),
+        0,
+        "the sink was still running and stops cleanly" + "\n" + sink.lines.slice(-25).join("\n"),
+      );
     }
   },
 });
 
 Deno.test({
-  name: "two sinks in one group split the partitions; when one is killed the other finishes, nothing lost",
+  name:
+    "two sinks in one group split the partitions; when one is killed the other finishes, nothing lost",
   sanitizeResources: false,
   sanitizeOps: false,
   fn: async () => {
@@ -131,7 +200,14 @@ Deno.test({
     const records = source(10_000);
     await produce(topic, records);
     const group = uniqueName("shared");
-    const args = ["--kcql", `UPSERT INTO ${coll} SELECT * FROM ${topic} PK id BATCH = 20`, "--group", group, "--session-timeout", "6"];
+    const args = [
+      "--kcql",
+      `UPSERT INTO ${coll} SELECT * FROM ${topic} PK id BATCH = 20`,
+      "--group",
+      group,
+      "--session-timeout",
+      "6",
+    ];
     const a = startSink(args);
     await a.waitForLine(/joined consumer group/);
     const b = startSink(args);
@@ -149,17 +225,33 @@ Deno.test({
         return pa.length > 0 && pb.length > 0 && pa.length + pb.length === 4 ? true : undefined;
       }, 60_000);
       const pa = assigned(a.lines), pb = assigned(b.lines);
-      assert.deepEqual([...pa, ...pb].sort(), [0, 1, 2, 3], "the partitions are split without overlap");
+      assert.deepEqual(
+        [...pa, ...pb].sort(),
+        [0, 1, 2, 3],
+        "the partitions are split without overlap",
+      );
       a.signal("SIGKILL");
       await a.exited;
       const truth = lastPerKey(records);
-      await waitFor("the survivor to finish everything", async () => {
-        const docs = await client.db("connect-db").collection(coll).find().toArray();
-        return docs.length === truth.size && docs.every((d) => truth.get(d._id as unknown as string) === d.seq) ? true : undefined;
-      }, 120_000, 500);
-      assert.deepEqual(assigned(b.lines).sort(), [0, 1, 2, 3], "the survivor took over every partition");
+      await waitFor(
+        "the survivor to finish everything",
+        async () => {
+          const docs = await client.db("connect-db").collection(coll).find().toArray();
+          return docs.length === truth.size &&
+              docs.every((d) => truth.get(d._id as unknown as string) === d.seq)
+            ? true
+            : undefined;
+        },
+        120_000,
+        500,
+      );
+      assert.deepEqual(
+        assigned(b.lines).sort(),
+        [0, 1, 2, 3],
+        "the survivor took over every partition",
+      );
     } finally {
-      assert.equal(await b.stop(), 0);
+      assert.equal(await b.stop(), 0, "exit code" + "\n" + b.lines.slice(-25).join("\n"));
       await client.close();
     }
   },

@@ -3,7 +3,14 @@ import { Buffer } from "node:buffer";
 import { Binary, BSON, type Document, Double, Int32, Long } from "mongodb";
 import { uniqueName } from "./_support/gateway_process.ts";
 import { sleep } from "./_support/produce.ts";
-import { avroEncoder, createTopic, mongo, produce, startSink, waitForCount } from "./_support/sink.ts";
+import {
+  avroEncoder,
+  createTopic,
+  mongo,
+  produce,
+  startSink,
+  waitForCount,
+} from "./_support/sink.ts";
 
 const SCHEMA = {
   type: "record",
@@ -16,7 +23,11 @@ const SCHEMA = {
     { name: "rh", type: "double" },
     {
       name: "loc",
-      type: { type: "record", name: "Loc", fields: [{ name: "lat", type: "double" }, { name: "lon", type: "double" }] },
+      type: {
+        type: "record",
+        name: "Loc",
+        fields: [{ name: "lat", type: "double" }, { name: "lon", type: "double" }],
+      },
     },
     { name: "count", type: "int" },
     { name: "raw", type: "bytes" },
@@ -50,21 +61,43 @@ Deno.test({
   sanitizeOps: false,
   fn: async () => {
     const t = (n: string) => uniqueName(`kcql-${n}`);
-    const topics = { star: t("star"), list: t("list"), upsert: t("upsert"), update: t("update"), meta: t("meta") };
-    const coll = Object.fromEntries(Object.entries(topics).map(([k, v]) => [k, v.replaceAll("-", "_")]));
+    const topics = {
+      star: t("star"),
+      list: t("list"),
+      upsert: t("upsert"),
+      update: t("update"),
+      meta: t("meta"),
+    };
+    const coll = Object.fromEntries(
+      Object.entries(topics).map(([k, v]) => [k, v.replaceAll("-", "_")]),
+    );
     for (const topic of Object.values(topics)) await createTopic(topic, 1);
-    const enc = await Promise.all(Object.values(topics).map((topic) => avroEncoder(topic, SCHEMA as never)));
+    const enc = await Promise.all(
+      Object.values(topics).map((topic) => avroEncoder(topic, SCHEMA as never)),
+    );
     const [star, list, upsert, update, meta] = enc;
-    await produce(topics.star, [0, 1].map((i) => ({ key: `k${i}`, value: star.encode(reading(i)) })));
+    await produce(
+      topics.star,
+      [0, 1].map((i) => ({ key: `k${i}`, value: star.encode(reading(i)) })),
+    );
     await produce(topics.list, [2].map((i) => ({ key: `k${i}`, value: list.encode(reading(i)) })));
     // Two versions of the same device: UPSERT keeps the last one; composite PK bid+time keeps both times.
-    await produce(topics.upsert, [3, 4, 5].map((i) => ({ key: null, value: upsert.encode(reading(i, "DEV-A")) })));
-    await produce(topics.update, [6].map((i) => ({ key: null, value: update.encode(reading(i, "DEV-U")) })));
-    await produce(topics.meta, [7].map((i) => ({
-      key: `{"device":"DEV-M","site":"north"}`,
-      value: meta.encode(reading(i, "DEV-M")),
-      headers: { source: "gateway-7" },
-    })));
+    await produce(
+      topics.upsert,
+      [3, 4, 5].map((i) => ({ key: null, value: upsert.encode(reading(i, "DEV-A")) })),
+    );
+    await produce(
+      topics.update,
+      [6].map((i) => ({ key: null, value: update.encode(reading(i, "DEV-U")) })),
+    );
+    await produce(
+      topics.meta,
+      [7].map((i) => ({
+        key: `{"device":"DEV-M","site":"north"}`,
+        value: meta.encode(reading(i, "DEV-M")),
+        headers: { source: "gateway-7" },
+      })),
+    );
 
     const client = mongo();
     const db = client.db("connect-db");
@@ -87,7 +120,8 @@ Deno.test({
       await sleep(1500);
 
       // SELECT * with IGNORE: every other field, with its Avro type kept in BSON.
-      const starDocs = await db.collection(coll.star).find({}, { projection: { _id: 0 }, ...exact }).sort({ count: 1 }).toArray();
+      const starDocs = await db.collection(coll.star).find({}, { projection: { _id: 0 }, ...exact })
+        .sort({ count: 1 }).toArray();
       assert.equal(
         canon(starDocs[1]),
         canon({
@@ -104,29 +138,46 @@ Deno.test({
       assert.equal(starDocs[0].note, null, "a null union branch is null");
 
       // Field list, aliases, nested paths land at the top level (default alias: the last segment).
-      const listDoc = await db.collection(coll.list).findOne({}, { projection: { _id: 0 }, ...exact });
+      const listDoc = await db.collection(coll.list).findOne({}, {
+        projection: { _id: 0 },
+        ...exact,
+      });
       assert.equal(
         canon(listDoc),
-        canon({ bid: "B0:B4:48:00:00:02", lat: new Double(52.52), lon: new Double(13.4), temp: new Double(20.5), at: new Date(1_700_000_002_000) }),
+        canon({
+          bid: "B0:B4:48:00:00:02",
+          lat: new Double(52.52),
+          lon: new Double(13.4),
+          temp: new Double(20.5),
+          at: new Date(1_700_000_002_000),
+        }),
       );
 
       // Composite PK: _id is a sub-document in KCQL order; PK fields stay in the body.
       const upserted = await db.collection(coll.upsert).find({}, exact).sort({ time: 1 }).toArray();
-      assert.deepEqual(upserted.map((d) => canon(d)), [3, 4, 5].map((i) =>
-        canon({
-          _id: { bid: "DEV-A", time: Long.fromNumber(1_700_000_000 + i) },
-          bid: "DEV-A",
-          time: Long.fromNumber(1_700_000_000 + i),
-          ambient: new Double(20 + i / 4),
-        })
-      ));
+      assert.deepEqual(
+        upserted.map((d) => canon(d)),
+        [3, 4, 5].map((i) =>
+          canon({
+            _id: { bid: "DEV-A", time: Long.fromNumber(1_700_000_000 + i) },
+            bid: "DEV-A",
+            time: Long.fromNumber(1_700_000_000 + i),
+            ambient: new Double(20 + i / 4),
+          })
+        ),
+      );
 
       // UPDATE: $set of the selected fields on the document matched by _id; others untouched.
       const updated = await db.collection(coll.update).findOne({ _id: "DEV-U" as never }, exact);
-      assert.equal(canon(updated), canon({ _id: "DEV-U", keep: "me", ambient: new Double(21.5), rh: new Double(43) }));
+      assert.equal(
+        canon(updated),
+        canon({ _id: "DEV-U", keep: "me", ambient: new Double(21.5), rh: new Double(43) }),
+      );
 
       // _key.<field>, _header.<name>, _.topic / _.partition / _.offset selected into the document.
-      const metaDoc = await db.collection(coll.meta).findOne({}, { projection: { _id: 0 } }) as Document;
+      const metaDoc = await db.collection(coll.meta).findOne({}, {
+        projection: { _id: 0 },
+      }) as Document;
       assert.equal(metaDoc.bid, "DEV-M");
       assert.equal(metaDoc.site, "north");
       assert.equal(metaDoc.src, "gateway-7");
@@ -134,7 +185,7 @@ Deno.test({
       assert.equal(Number(metaDoc.p), 0);
       assert.equal(Number(metaDoc.o), 0);
     } finally {
-      assert.equal(await sink.stop(), 0);
+      assert.equal(await sink.stop(), 0, "exit code" + "\n" + sink.lines.slice(-25).join("\n"));
       await client.close();
     }
   },
@@ -150,7 +201,12 @@ Deno.test({
     const enc = await avroEncoder(topic, SCHEMA as never);
     await produce(topic, [{ key: "b", value: enc.encode(reading(9)) }]);
     const client = mongo();
-    const sink = startSink(["--kcql", `INSERT INTO ${collection} SELECT raw FROM ${topic}`, "--group", uniqueName("g")]);
+    const sink = startSink([
+      "--kcql",
+      `INSERT INTO ${collection} SELECT raw FROM ${topic}`,
+      "--group",
+      uniqueName("g"),
+    ]);
     try {
       const c = client.db("connect-db").collection(collection);
       await waitForCount(c, 1);
@@ -163,4 +219,3 @@ Deno.test({
     }
   },
 });
-

@@ -17,19 +17,27 @@ async function produceScenario(topic: string) {
 }
 
 function sameReading(doc: Record<string, unknown>, rec: Record<string, unknown>) {
-  for (const f of ["bid", "ambient", "objecttemp", "humidity", "rh"]) assert.equal(doc[f], rec[f], f);
+  for (const f of ["bid", "ambient", "objecttemp", "humidity", "rh"]) {
+    assert.equal(doc[f], rec[f], f);
+  }
   assert.equal(Number(doc.time), Number(rec.time));
 }
 
 Deno.test({
-  name: "the original scenario: simulated tags → sensortag-avro → INSERT INTO sensortag SELECT * → one document per reading",
+  name:
+    "the original scenario: simulated tags → sensortag-avro → INSERT INTO sensortag SELECT * → one document per reading",
   sanitizeResources: false,
   sanitizeOps: false,
   fn: async () => {
     const topic = uniqueName("sensortag-avro");
     const collection = uniqueName("sensortag");
     const produced = await produceScenario(topic);
-    const sink = startSink(["--kcql", `INSERT INTO ${collection} SELECT * FROM ${topic}`, "--group", uniqueName("g")]);
+    const sink = startSink([
+      "--kcql",
+      `INSERT INTO ${collection} SELECT * FROM ${topic}`,
+      "--group",
+      uniqueName("g"),
+    ]);
     const client = mongo();
     try {
       const c = client.db("connect-db").collection(collection);
@@ -44,7 +52,11 @@ Deno.test({
         sameReading(doc, rec);
       }
     } finally {
-      assert.equal(await sink.stop(), 0, "sink exits 0 on SIGTERM");
+      assert.equal(
+        await sink.stop(),
+        0,
+        "sink exits 0 on SIGTERM" + "\n" + sink.lines.slice(-25).join("\n"),
+      );
       await client.close();
     }
   },
@@ -82,7 +94,11 @@ Deno.test({
     const client = mongo();
     try {
       const group = await sink.waitForLine(/joined consumer group/);
-      assert.match(group, new RegExp(`group=connect-mongo-sink-${collection}`), "group named as Kafka Connect names it");
+      assert.match(
+        group,
+        new RegExp(`group=connect-mongo-sink-${collection}`),
+        "group named as Kafka Connect names it",
+      );
       const c = client.db("connect-db").collection(collection);
       await waitForCount(c, produced.length);
       await sleep(1000);
@@ -91,7 +107,7 @@ Deno.test({
       const byKey = new Map(docs.map((d) => [`${d.bid}@${d.time_ms}`, d]));
       for (const rec of produced) sameReading(byKey.get(`${rec.bid}@${rec.time_ms}`)!, rec);
     } finally {
-      assert.equal(await sink.stop(), 0);
+      assert.equal(await sink.stop(), 0, "exit code" + "\n" + sink.lines.slice(-25).join("\n"));
       await client.close();
     }
   },

@@ -20,7 +20,10 @@ function recordingDb(existing: { name: string; options?: unknown }[]) {
   return { db, calls };
 }
 
-const noDecoder = { decodeValue: () => Promise.reject(new Error("unused")), decodeKey: () => Promise.resolve(null) };
+const noDecoder = {
+  decodeValue: () => Promise.reject(new Error("unused")),
+  decodeKey: () => Promise.resolve(null),
+};
 
 Deno.test("a statement with timeseries properties creates a MongoDB time series collection", async () => {
   const { statements } = parseKcql(
@@ -31,7 +34,10 @@ Deno.test("a statement with timeseries properties creates a MongoDB time series 
   await new KcqlPipeline(statements, noDecoder, "dlq").ensureCollections(db, silentLogger);
   assert.equal(calls.length, 1);
   assert.equal(calls[0].name, "readings");
-  const options = calls[0].options as { timeseries: Record<string, unknown>; expireAfterSeconds: number };
+  const options = calls[0].options as {
+    timeseries: Record<string, unknown>;
+    expireAfterSeconds: number;
+  };
   assert.equal(options.timeseries.timeField, "time");
   assert.equal(options.timeseries.metaField, "bid");
   assert.equal(options.timeseries.granularity, "seconds");
@@ -42,7 +48,10 @@ Deno.test("an existing collection is left as it is, and statements without times
   const { statements } = parseKcql(
     "INSERT INTO readings SELECT bid, at AS time FROM t PROPERTIES('timeseries.timeField'='time'); INSERT INTO plain SELECT * FROM u",
   );
-  const { db, calls } = recordingDb([{ name: "readings", options: { timeseries: { timeField: "time" } } }]);
+  const { db, calls } = recordingDb([{
+    name: "readings",
+    options: { timeseries: { timeField: "time" } },
+  }]);
   await new KcqlPipeline(statements, noDecoder, "dlq").ensureCollections(db, silentLogger);
   assert.deepEqual(calls, []);
 });

@@ -1,6 +1,7 @@
 /** What each managed service is: its port, how to prepare and launch it, how to probe it. */
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { FERRETDB_DEFAULTS, ferretDbArgs } from "./ferretdb_config.ts";
+import { ensurePostgres, ferretDbPostgresUrl } from "./postgres_backend.ts";
 import type { Installed } from "./install.ts";
 import {
   KAFKA_DEFAULTS,
@@ -116,18 +117,22 @@ const registry: ServiceSpec = {
 
 const mongo: ServiceSpec = {
   name: "mongo",
-  title: "FerretDB (MongoDB wire protocol, SQLite backend)",
+  title: "FerretDB (MongoDB wire protocol, PostgreSQL backend)",
   host: FERRETDB_DEFAULTS.host,
   port: FERRETDB_DEFAULTS.port,
   startTimeoutMs: 60_000,
   stopGraceMs: 15_000,
   probe: () => probeMongo(MONGO_URL),
-  async prepare(install, dir) {
+  async prepare(install, dir, log) {
     const dataDir = join(dir, "data");
     const stateDir = join(dir, "state");
     await Deno.mkdir(dataDir, { recursive: true });
     await Deno.mkdir(stateDir, { recursive: true });
-    return { cmd: install.entry, args: ferretDbArgs({ ...FERRETDB_DEFAULTS, dataDir, stateDir }) };
+    await ensurePostgres(dir, join(dirname(dir), "logs", "postgres.log"), log);
+    return {
+      cmd: install.entry,
+      args: ferretDbArgs({ ...FERRETDB_DEFAULTS, dataDir, stateDir }, ferretDbPostgresUrl()),
+    };
   },
 };
 

@@ -1,0 +1,32 @@
+/**
+ * The permissions baked into the compiled gateway (a compiled binary never
+ * prompts: whatever is not granted here is denied).
+ *
+ * - net: Kafka brokers, the schema registry, MongoDB.
+ * - read/write: the schema file, KCQL/properties files, the SQLite spool.
+ * - env: `GATEWAY_*` settings, HOME / XDG_STATE_HOME for the default spool path.
+ * - sys: `os.hostname()` (client ids) and the Node compatibility layer's OS queries.
+ * - ffi: loading Node-API addons (the Bluetooth HCI socket transport of noble).
+ *
+ * Not granted: run (no subprocesses) and import (everything is embedded).
+ * The aarch64 test runs the app under exactly this list, so a missing entry fails there.
+ */
+export const APP_PERMISSIONS: readonly string[] = [
+  "--allow-net",
+  "--allow-read",
+  "--allow-write",
+  "--allow-env",
+  "--allow-sys",
+  "--allow-ffi",
+];
+
+/** The metadata keys of a compiled binary that must be granted (non-null) and that must not be. */
+export const GRANTED_KEYS = [
+  "allow_net",
+  "allow_read",
+  "allow_write",
+  "allow_env",
+  "allow_sys",
+  "allow_ffi",
+] as const;
+export const DENIED_KEYS = ["allow_run", "allow_import"] as const;

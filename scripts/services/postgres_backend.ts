@@ -1,0 +1,153 @@
+/**
+ * FerretDB's storage: a private PostgreSQL cluster (Debian's postgresql
+ * package) on 127.0.0.1:5433, created on first start under
+ * `.services/mongo/pg`, TCP only, trust authentication on loopback.
+ *
+ * Why not FerretDB's SQLite backend: measured here, it stops answering
+ * (every request hangs, `ping` included) once a client is killed in the
+ * middle of a bulk write, and it panics on Decimal128; the sink's crash tests
+ * do exactly that. PostgreSQL is FerretDB's primary backend.
+ */
+import { join } from "node:path";
+import { runTool } from "./run.ts";
+
+export const PG_HOST = "127.0.0.1";
+export const PG_PORT = 5433;
+export const PG_DATABASE = "ferretdb";
+
+export function ferretDbPostgresUrl(): string {
+  return `postgres://postgres@${PG_HOST}:${PG_PORT}/${PG_DATABASE}`;
+}
+
+/** The newest installed PostgreSQL server's bin directory, installing Debian's package if none. */
+async function pgBin(log: (line: string) => void): Promise<string> {
+  const find = async () => {
+    const versions: number[] = [];
+    try {
+      for await (const e of Deno.readDir("/usr/lib/postgresql")) {
+        if (e.isDirectory && /^\d+$/.test(e.name)) versions.push(Number(e.name));
+      }
+    } catch { /* none */ }
+    versions.sort((a, b) => b - a);
+    for (const v of versions) {
+      const bin = `/usr/lib/postgresql/${v}/bin`;
+      try {
+        await Deno.stat(join(bin, "initdb"));
+        return bin;
+      } catch { /* client only */ }
+    }
+    return undefined;
+  };
+  let bin = await find();
+  if (!bin) {
+    log("installing PostgreSQL (Debian package postgresql) for FerretDB's storage");
+    await runTool("apt-get", ["install", "-y", "-q", "postgresql"], {
+      what: "apt-get install postgresql",
+      env: { DEBIAN_FRONTEND: "noninteractive" },
+    });
+    bin = await find();
+  }
+  if (!bin) throw new Error("PostgreSQL server binaries not found under /usr/lib/postgresql/*/bin");
+  return bin;
+}
+
+const isRoot = () => Deno.uid() === 0;
+
+/** Runs a PostgreSQL tool as the `postgres` user when we are root (initdb refuses root). */
+function asPostgres(cmd: string, args: string[]): [string, string[]] {
+  return isRoot() ? ["runuser", ["-u", "postgres", "--", cmd, ...args]] : [cmd, args];
+}
+
+async function answers(bin: string): Promise<boolean> {
+  const out = await new Deno.Command(join(bin, "pg_isready"), {
+    args: ["-h", PG_HOST, "-p", String(PG_PORT)],
+    stdout: "null",
+    stderr: "null",
+  }).output();
+  return out.success;
+}
+
+/** Creates (once) and starts (if not running) the cluster, and its `ferretdb` database. */
+export async function ensurePostgres(
+  dir: string,
+  logFile: string,
+  log: (line: string) => void,
+): Promise<void> {
+  const bin = await pgBin(log);
+  const data = join(dir, "pg");
+  let initialised = true;
+  try {
+    await Deno.stat(join(data, "PG_VERSION"));
+  } catch {
+    initialised = false;
+  }
+  if (!initialised) {
+    log(`initialising a PostgreSQL cluster in ${data}`);
+    await Deno.mkdir(data, { recursive: true });
+    if (isRoot()) {
+      await runTool("chown", ["-R", "postgres:postgres", data], { what: "chown pg data" });
+    }
+    await runTool(
+      ...asPostgres(join(bin, "initdb"), [
+        "-D",
+        data,
+        "-U",
+        "postgres",
+        "--auth=trust",
+        "-E",
+        "UTF8",
+      ]),
+      {
+        what: "initdb",
+      },
+    );
+  }
+  if (!(await answers(bin))) {
+    if (isRoot()) {
+      await Deno.writeTextFile(logFile, "", { append: true });
+      await runTool("chown", ["postgres:postgres", logFile], { what: "chown pg log" });
+    }
+    await runTool(
+      ...asPostgres(join(bin, "pg_ctl"), [
+        "-D",
+        data,
+        "-l",
+        logFile,
+        "-w",
+        "-t",
+        "60",
+        "-o",
+        `-p ${PG_PORT} -c listen_addresses=${PG_HOST} -c unix_socket_directories=''`,
+        "start",
+      ]),
+      { what: "pg_ctl start" },
+    );
+  }
+  const exists = await new Deno.Command(join(bin, "psql"), {
+    args: [
+      "-h",
+      PG_HOST,
+      "-p",
+      String(PG_PORT),
+      "-U",
+      "postgres",
+      "-tAc",
+      `SELECT 1 FROM pg_database WHERE datname='${PG_DATABASE}'`,
+    ],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (!new TextDecoder().decode(exists.stdout).includes("1")) {
+    await runTool(join(bin, "createdb"), [
+      "-h",
+      PG_HOST,
+      "-p",
+      String(PG_PORT),
+      "-U",
+      "postgres",
+      PG_DATABASE,
+    ], {
+      what: "createdb ferretdb",
+    });
+  }
+}
