@@ -15,8 +15,15 @@ export const PG_HOST = "127.0.0.1";
 export const PG_PORT = 5433;
 export const PG_DATABASE = "ferretdb";
 
+/**
+ * FerretDB 1.24 can take a second pooled connection while a request holds a
+ * first; with pgx's small default pool, a few concurrent writers exhaust it
+ * and every request waits forever (measured here). A large pool avoids that.
+ */
+export const PG_POOL_MAX_CONNS = 64;
+
 export function ferretDbPostgresUrl(): string {
-  return `postgres://postgres@${PG_HOST}:${PG_PORT}/${PG_DATABASE}`;
+  return `postgres://postgres@${PG_HOST}:${PG_PORT}/${PG_DATABASE}?pool_max_conns=${PG_POOL_MAX_CONNS}`;
 }
 
 /** The newest installed PostgreSQL server's bin directory, installing Debian's package if none. */
