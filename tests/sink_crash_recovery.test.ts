@@ -1,7 +1,14 @@
 import assert from "node:assert/strict";
 import { uniqueName, waitFor } from "./_support/gateway_process.ts";
 import { sleep } from "./_support/produce.ts";
-import { createTopic, mongo, type OutRecord, produce, startSink } from "./_support/sink.ts";
+import {
+  createTopic,
+  freshStore,
+  mongo,
+  type OutRecord,
+  produce,
+  startSink,
+} from "./_support/sink.ts";
 import { down, up } from "../scripts/services/mod.ts";
 
 const json = (o: unknown) => new TextEncoder().encode(JSON.stringify(o));
@@ -32,6 +39,7 @@ Deno.test({
   sanitizeResources: false,
   sanitizeOps: false,
   fn: async () => {
+    await freshStore();
     const upTopic = uniqueName("crash-upsert");
     const inTopic = uniqueName("crash-insert");
     const upColl = upTopic.replaceAll("-", "_");
@@ -117,6 +125,7 @@ Deno.test({
       assert.deepEqual(missing, [], "INSERT: nothing missing after the kills (replays may repeat)");
     } finally {
       await client.close();
+      await freshStore();
     }
   },
 });
@@ -126,6 +135,7 @@ Deno.test({
   sanitizeResources: false,
   sanitizeOps: false,
   fn: async () => {
+    await freshStore();
     const topic = uniqueName("store-outage");
     const coll = topic.replaceAll("-", "_");
     await createTopic(topic, 2);
@@ -194,6 +204,7 @@ Deno.test({
   sanitizeResources: false,
   sanitizeOps: false,
   fn: async () => {
+    await freshStore();
     const topic = uniqueName("group");
     const coll = topic.replaceAll("-", "_");
     await createTopic(topic, 4);
@@ -253,6 +264,7 @@ Deno.test({
     } finally {
       assert.equal(await b.stop(), 0, "exit code" + "\n" + b.lines.slice(-25).join("\n"));
       await client.close();
+      await freshStore();
     }
   },
 });

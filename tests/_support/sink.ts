@@ -6,6 +6,7 @@ import { frameConfluent } from "../../src/avro/confluent_frame.ts";
 import { RegistryClient } from "../../src/avro/registry_client.ts";
 import { BROKERS, kafka, REGISTRY } from "./kafka.ts";
 import { type GatewayProcess, startGateway, waitFor } from "./gateway_process.ts";
+import { down, up } from "../../scripts/services/mod.ts";
 
 export const MONGO = "mongodb://127.0.0.1:27017";
 
@@ -19,7 +20,10 @@ export interface OutRecord {
 export async function createTopic(topic: string, partitions = 3): Promise<void> {
   const admin = kafka().admin();
   await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }], waitForLeaders: true });
+  await admin.createTopics({
+    topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }],
+    waitForLeaders: true,
+  });
   await admin.disconnect();
 }
 
@@ -43,7 +47,10 @@ export async function produce(topic: string, records: OutRecord[]): Promise<void
 
 /** Registers `schema` under `<topic>-value` and returns an encoder of Confluent-framed values. */
 export async function avroEncoder(topic: string, schema: avsc.Schema) {
-  const id = await new RegistryClient({ url: REGISTRY }).register(`${topic}-value`, JSON.stringify(schema));
+  const id = await new RegistryClient({ url: REGISTRY }).register(
+    `${topic}-value`,
+    JSON.stringify(schema),
+  );
   const type = avsc.Type.forSchema(schema);
   return {
     id,
@@ -59,18 +66,49 @@ export function mongo(): MongoClient {
   return new MongoClient(MONGO, { serverSelectionTimeoutMS: 5000 });
 }
 
-export async function waitForCount(c: Collection<Document>, n: number, timeoutMs = 60_000): Promise<number> {
-  return await waitFor(`${n} documents in ${c.collectionName}`, async () => {
-    const count = await c.countDocuments();
-    return count >= n ? count : undefined;
-  }, timeoutMs, 300);
+export async function waitForCount(
+  c: Collection<Document>,
+  n: number,
+  timeoutMs = 60_000,
+): Promise<number> {
+  return await waitFor(
+    `${n} documents in ${c.collectionName}`,
+    async () => {
+      const count = await c.countDocuments();
+      return count >= n ? count : undefined;
+    },
+    timeoutMs,
+    300,
+  );
 }
 
 export function startSink(args: string[]): GatewayProcess {
-  return startGateway(["sink", "--brokers", BROKERS.join(","), "--registry", REGISTRY, "--mongo", MONGO, "--stats-interval", "1", ...args]);
+  return startGateway([
+    "sink",
+    "--brokers",
+    BROKERS.join(","),
+    "--registry",
+    REGISTRY,
+    "--mongo",
+    MONGO,
+    "--stats-interval",
+    "1",
+    ...args,
+  ]);
 }
 
 /** Whole documents without `_id`, sorted by a key, for comparison. */
 export function withoutIds(docs: Document[], sortKey: (d: Document) => string): Document[] {
   return docs.map(({ _id, ...rest }) => rest).sort((a, b) => sortKey(a).localeCompare(sortKey(b)));
+}
+
+/**
+ * A freshly started FerretDB. FerretDB 1.24 leaks a pooled backend connection
+ * whenever a client dies mid-request (measured here), and hangs once the pool
+ * is spent; tests that kill sinks start and end with a fresh one, so no test
+ * runs against a store left broken by another.
+ */
+export async function freshStore(): Promise<void> {
+  await down(["mongo"]);
+  await up(["mongo"]);
 }
