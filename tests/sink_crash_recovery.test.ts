@@ -210,7 +210,6 @@ Deno.test({
     const coll = topic.replaceAll("-", "_");
     await createTopic(topic, 4);
     const records = source(10_000);
-    await produce(topic, records);
     const group = uniqueName("shared");
     const args = [
       "--kcql",
@@ -242,6 +241,17 @@ Deno.test({
         [0, 1, 2, 3],
         "the partitions are split without overlap",
       );
+      // The records arrive once both hold partitions; a is killed mid-stream.
+      await produce(topic, records);
+      await waitFor(
+        "writing under way",
+        async () => {
+          const n = await client.db("connect-db").collection(coll).estimatedDocumentCount();
+          return n >= 500 ? true : undefined;
+        },
+        60_000,
+        100,
+      );
       a.signal("SIGKILL");
       await a.exited;
       await freshStore(); // FerretDB leaks the killed client's pooled connections; b rides the restart
@@ -257,6 +267,11 @@ Deno.test({
         },
         120_000,
         500,
+      );
+      await waitFor(
+        "the survivor to hold every partition",
+        () => assigned(b.lines).length === 4 ? true : undefined,
+        60_000,
       );
       assert.deepEqual(
         assigned(b.lines).sort(),

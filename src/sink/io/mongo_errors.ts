@@ -5,8 +5,9 @@
  */
 import {
   MongoBulkWriteError,
-  MongoError,
+  MongoInvalidArgumentError,
   MongoNetworkError,
+  MongoServerError,
   MongoServerSelectionError,
 } from "mongodb";
 
@@ -28,25 +29,38 @@ const UNAVAILABLE_NAMES = new Set([
 const TRANSIENT_CODES = new Set([6, 7, 89, 91, 189, 262, 9001, 10107, 11600, 11602, 13435, 13436]);
 
 export function classifyMongoError(error: unknown): FailureKind {
+  // A write the server looked at and refused: per-document write errors.
+  if (error instanceof MongoBulkWriteError) {
+    const list = Array.isArray(error.writeErrors)
+      ? error.writeErrors
+      : error.writeErrors
+      ? [error.writeErrors]
+      : [];
+    if (list.length > 0) return "rejected";
+  }
   if (error instanceof MongoNetworkError || error instanceof MongoServerSelectionError) {
     return "unavailable";
   }
   if (error instanceof Error && UNAVAILABLE_NAMES.has(error.name)) return "unavailable";
-  if (error instanceof MongoBulkWriteError) {
-    const writeErrors = error.writeErrors;
-    const list = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : [];
-    if (list.length > 0) return "rejected";
-  }
-  if (error instanceof MongoError) {
-    if (typeof error.code === "number" && TRANSIENT_CODES.has(error.code)) return "unavailable";
+  if (error instanceof MongoServerError) {
     if (
-      error.hasErrorLabel?.("RetryableWriteError") ||
-      error.hasErrorLabel?.("TransientTransactionError")
+      error.hasErrorLabel("RetryableWriteError") || error.hasErrorLabel("TransientTransactionError")
     ) {
       return "unavailable";
     }
+    if (typeof error.code === "number" && !TRANSIENT_CODES.has(error.code)) return "rejected";
+    return "unavailable";
   }
-  return "rejected";
+  // A document the driver cannot even encode will never be accepted.
+  if (
+    error instanceof MongoInvalidArgumentError ||
+    (error instanceof Error && error.name === "BSONError")
+  ) {
+    return "rejected";
+  }
+  // Anything else (a connection closed under us, a timeout, ...) is the store
+  // not being there: pause and retry rather than stop or dead-letter.
+  return "unavailable";
 }
 
 /** For an ordered bulk write that failed: how many operations were applied before the failure. */
