@@ -62,7 +62,9 @@ export async function runSink(settings: SinkRuntimeSettings, deps: SinkDeps): Pr
   const mongo = new MongoClient(settings.mongoUri, {
     serverSelectionTimeoutMS: 5000,
     connectTimeoutMS: 5000,
-    retryWrites: true,
+    // The sink retries writes itself (ordered, idempotent for UPSERT, duplicate-aware for INSERT);
+    // the driver's retryable writes add sessions FerretDB 1.x mishandles after a reconnect.
+    retryWrites: false,
     ...settings.mongoOptions,
   });
   const db = mongo.db(settings.database);
