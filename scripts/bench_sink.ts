@@ -22,15 +22,24 @@ const topic = `bench-sink-${run}`;
 
 await up();
 const schema = await loadWriterSchema();
-const id = await new RegistryClient({ url: "http://127.0.0.1:8081" }).register(`${topic}-value`, schema.text);
-const kafka = new Kafka({ clientId: "bench-sink", brokers: ["127.0.0.1:9092"], logLevel: logLevel.NOTHING });
+const id = await new RegistryClient({ url: "http://127.0.0.1:8081" }).register(
+  `${topic}-value`,
+  schema.text,
+);
+const kafka = new Kafka({
+  clientId: "bench-sink",
+  brokers: ["127.0.0.1:9092"],
+  logLevel: logLevel.NOTHING,
+});
 const admin = kafka.admin();
 await admin.connect();
 await admin.createTopics({ topics: [{ topic, numPartitions: 3 }], waitForLeaders: true });
 await admin.disconnect();
 
 const records = Array.from({ length: RECORDS }, (_, i) => {
-  const bid = `B0:B4:48:00:${((i % 100) >> 8).toString(16).padStart(2, "0")}:${(i % 100).toString(16).padStart(2, "0")}`.toUpperCase();
+  const bid = `B0:B4:48:00:${((i % 100) >> 8).toString(16).padStart(2, "0")}:${
+    (i % 100).toString(16).padStart(2, "0")
+  }`.toUpperCase();
   return readingToRecord({
     address: bid,
     model: "cc2650",
@@ -51,7 +60,11 @@ for (let i = 0; i < RECORDS; i += 2000) {
   });
 }
 await producer.disconnect();
-console.log(`pre-filled ${topic} with ${RECORDS.toLocaleString("en-US")} records in ${((performance.now() - p0) / 1000).toFixed(1)} s`);
+console.log(
+  `pre-filled ${topic} with ${RECORDS.toLocaleString("en-US")} records in ${
+    ((performance.now() - p0) / 1000).toFixed(1)
+  } s`,
+);
 
 const client = new MongoClient(MONGO);
 const db = client.db("connect-db");
@@ -60,8 +73,16 @@ for (const batch of [100, 1000, 5000]) {
   const collection = `bench_sink_${run}_${batch}`;
   const child = new Deno.Command(Deno.execPath(), {
     args: [
-      "run", "-A", "main.ts", "sink", "--kcql", `INSERT INTO ${collection} SELECT * FROM ${topic} BATCH = ${batch}`,
-      "--group", `bench-${run}-${batch}`, "--stats-interval", "60",
+      "run",
+      "-A",
+      "main.ts",
+      "sink",
+      "--kcql",
+      `INSERT INTO ${collection} SELECT * FROM ${topic} BATCH = ${batch}`,
+      "--group",
+      `bench-${run}-${batch}`,
+      "--stats-interval",
+      "60",
     ],
     stdout: "null",
     stderr: "null",
@@ -79,18 +100,40 @@ for (const batch of [100, 1000, 5000]) {
   const secs = (performance.now() - t0) / 1000;
   child.kill("SIGTERM");
   await child.status;
-  rows.push({ step: `gateway sink, BATCH = ${batch}`, documents: count, seconds: secs, "records/s": count / secs, "sink RSS peak MiB": peak });
+  rows.push({
+    step: `gateway sink, BATCH = ${batch}`,
+    documents: count,
+    seconds: secs,
+    "records/s": count / secs,
+    "sink RSS peak MiB": peak,
+  });
 }
 
 // Ceiling: the same documents, bare insertMany in chunks of 5000, no Kafka, no decoding.
 const ceiling = `bench_ceiling_${run}`;
 const docs = records.map((r) => ({ ...r }));
 const c0 = performance.now();
-for (let i = 0; i < docs.length; i += 5000) await db.collection(ceiling).insertMany(docs.slice(i, i + 5000), { ordered: true });
+for (let i = 0; i < docs.length; i += 5000) {
+  await db.collection(ceiling).insertMany(docs.slice(i, i + 5000), { ordered: true });
+}
 const csecs = (performance.now() - c0) / 1000;
-rows.push({ step: "ceiling: bare insertMany (5000 per call)", documents: docs.length, seconds: csecs, "records/s": docs.length / csecs, "sink RSS peak MiB": "-" });
-for (const c of await db.listCollections({ name: { $regex: `^bench_(sink|ceiling)_${run}` } }).toArray()) {
+rows.push({
+  step: "ceiling: bare insertMany (5000 per call)",
+  documents: docs.length,
+  seconds: csecs,
+  "records/s": docs.length / csecs,
+  "sink RSS peak MiB": "-",
+});
+for (
+  const c of await db.listCollections({ name: { $regex: `^bench_(sink|ceiling)_${run}` } })
+    .toArray()
+) {
   await db.collection(c.name).drop();
 }
 await client.close();
-printTable(`Kafka → MongoDB-wire store (FerretDB 1.24, SQLite), ${RECORDS.toLocaleString("en-US")} records, 3 partitions`, rows);
+printTable(
+  `Kafka → MongoDB-wire store (FerretDB 1.24, SQLite), ${
+    RECORDS.toLocaleString("en-US")
+  } records, 3 partitions`,
+  rows,
+);

@@ -39,7 +39,7 @@ const producer = startGateway([
   "--topic",
   TOPIC,
 ], { GATEWAY_TEST_VERBOSE: "" });
-await producer.waitForLine(/ INFO  producing /);
+await producer.waitForLine(/ INFO +producing /);
 await new Promise((r) => setTimeout(r, SECONDS * 1000));
 await producer.stop();
 for (const l of producer.lines.filter((l) => / (INFO|WARN|ERROR) /.test(l)).slice(-6)) {
@@ -62,7 +62,7 @@ const sink = startGateway([
   "--group",
   `demo-${started}`,
 ]);
-await sink.waitForLine(/ INFO  sink running /, 60_000);
+await sink.waitForLine(/ INFO +sink running /, 60_000);
 const mongo = new MongoClient("mongodb://127.0.0.1:27017");
 const collection = mongo.db("connect-db").collection("sensortag");
 const until = Date.now() + 30_000;

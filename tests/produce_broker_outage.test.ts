@@ -13,8 +13,8 @@ Deno.test({
     const topic = uniqueName("produce-outage");
     const run = await startSimulatedProducer(topic, 2, ["--interval", "0.25"]);
     try {
-      await run.proc.waitForLine(/ INFO  producing /);
-      await run.proc.waitForLine(/ INFO  kafka producer connected/);
+      await run.proc.waitForLine(/ INFO +producing /);
+      await run.proc.waitForLine(/ INFO +kafka producer connected/);
       await sleep(1500);
       const outageStart = Date.now();
       await down(["kafka"]);
@@ -71,9 +71,9 @@ Deno.test({
     let firstRunTaken: string[] = [];
     try {
       const first = await startSimulatedProducer(topic, 2, [], spoolDir);
-      await first.proc.waitForLine(/ INFO  producing /);
+      await first.proc.waitForLine(/ INFO +producing /);
       await waitFor("10 spooled readings", () => {
-        const stats = first.proc.lines.filter((l) => / INFO  stats /.test(l)).pop();
+        const stats = first.proc.lines.filter((l) => / INFO +stats /.test(l)).pop();
         const m = stats && / spooled=(\d+)/.exec(stats);
         return m && Number(m[1]) >= 10 ? true : undefined;
       }, 60_000);
@@ -96,7 +96,7 @@ Deno.test({
     }
     const second = await startSimulatedProducer(topic, 2, [], spoolDir);
     await second.proc.waitForLine(/readings from an earlier run wait in the spool/);
-    await second.proc.waitForLine(/ INFO  producing /);
+    await second.proc.waitForLine(/ INFO +producing /);
     await sleep(3000);
     assert.equal(await second.proc.stop(), 0);
     const c = finalCounters(second.proc.lines);

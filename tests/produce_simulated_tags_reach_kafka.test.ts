@@ -7,7 +7,7 @@ Deno.test("every reading of simulated tags arrives in Kafka and decodes through 
   const topic = uniqueName("produce-e2e");
   const started = Date.now();
   const run = await startSimulatedProducer(topic, 3, ["--sensors", "ir,humidity,barometer"]);
-  await run.proc.waitForLine(/ INFO  producing /);
+  await run.proc.waitForLine(/ INFO +producing /);
   await sleep(4000);
   assert.equal(await run.proc.stop(), 0, "gateway exits 0 on SIGTERM");
   const c = finalCounters(run.proc.lines);

@@ -7,7 +7,7 @@ import { mongo, startSink, waitForCount } from "./_support/sink.ts";
 
 async function produceScenario(topic: string) {
   const run = await startSimulatedProducer(topic, 3);
-  await run.proc.waitForLine(/ INFO  producing /);
+  await run.proc.waitForLine(/ INFO +producing /);
   await sleep(3000);
   assert.equal(await run.proc.stop(), 0);
   const taken = finalCounters(run.proc.lines).taken;

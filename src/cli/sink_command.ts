@@ -164,7 +164,10 @@ export function sinkCommand(): Command {
       ).default(60).argParser(positiveInt("--stats-interval")),
     );
   cmd.addOption(
-    new Option("--session-timeout <seconds>", "consumer group session timeout: how soon a dead sink's partitions move")
+    new Option(
+      "--session-timeout <seconds>",
+      "consumer group session timeout: how soon a dead sink's partitions move",
+    )
       .env("GATEWAY_SESSION_TIMEOUT").default(30).argParser(positiveInt("--session-timeout", 3600)),
   );
   for (const o of logOptions()) cmd.addOption(o);
@@ -174,7 +177,11 @@ export function sinkCommand(): Command {
       command.getOptionValueSource(name) === "cli" || command.getOptionValueSource(name) === "env";
     // Flags given on the command line or in the environment replace the file's keys.
     const overrides: SinkOverrides = {};
-    const given = <K extends keyof SinkOverrides>(key: K, flag: keyof SinkOptions, value: SinkOverrides[K]) => {
+    const given = <K extends keyof SinkOverrides>(
+      key: K,
+      flag: keyof SinkOptions,
+      value: SinkOverrides[K],
+    ) => {
       if (fromFlags(flag) && value !== undefined) overrides[key] = value;
     };
     given("kcql", "kcql", options.kcql);
@@ -186,7 +193,9 @@ export function sinkCommand(): Command {
     given("maxRetries", "maxRetries", options.maxRetries);
     given("retryIntervalMs", "retryInterval", options.retryInterval);
     given("registryUrl", "registry", options.registry);
-    const file = options.config ? await loadSinkConfigFile(options.config, { overrides }) : undefined;
+    const file = options.config
+      ? await loadSinkConfigFile(options.config, { overrides })
+      : undefined;
     for (const w of file?.warnings ?? []) log.warn(`${options.config}: ${w}`);
     const pick = <K extends keyof SinkOptions>(
       name: K,

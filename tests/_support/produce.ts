@@ -52,7 +52,7 @@ export function logFields(line: string): Record<string, string> {
 
 /** Counters from the final `stopped` line of a produce run. */
 export function finalCounters(lines: string[]) {
-  const line = [...lines].reverse().find((l) => / INFO  stopped /.test(l));
+  const line = [...lines].reverse().find((l) => / INFO +stopped /.test(l));
   if (!line) throw new Error(`no "stopped" line; last lines:\n${lines.slice(-20).join("\n")}`);
   const f = logFields(line);
   return {

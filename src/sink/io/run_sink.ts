@@ -265,15 +265,22 @@ async function waitForTopics(kafka: Kafka, topics: string[], log: Logger, signal
   try {
     await backOff(async () => {
       const { topics: found } = await admin.fetchTopicMetadata({ topics });
-      const leaderless = found.filter((t) => t.partitions.length === 0 || t.partitions.some((p) => p.leader < 0));
-      if (leaderless.length > 0) throw new Error(`topic(s) ${leaderless.map((t) => t.name).join(", ")} not ready`);
+      const leaderless = found.filter((t) =>
+        t.partitions.length === 0 || t.partitions.some((p) => p.leader < 0)
+      );
+      if (leaderless.length > 0) {
+        throw new Error(`topic(s) ${leaderless.map((t) => t.name).join(", ")} not ready`);
+      }
     }, {
       numOfAttempts: Number.MAX_SAFE_INTEGER,
       startingDelay: 250,
       maxDelay: 5000,
       retry: (error: unknown, attempt: number) => {
         if (attempt === 1 || attempt % 10 === 0) {
-          log.warn("waiting for the source topics", { topics: topics.join(","), error: (error as Error).message });
+          log.warn("waiting for the source topics", {
+            topics: topics.join(","),
+            error: (error as Error).message,
+          });
         }
         return !signal.aborted;
       },
