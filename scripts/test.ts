@@ -14,10 +14,29 @@ await up();
 
 const args = ["test", "-A", "--no-check=remote", ...(extra.length > 0 ? extra : ["tests/"])];
 console.log(`test: deno ${args.join(" ")}`);
-const status = await new Deno.Command(Deno.execPath(), {
+const child = new Deno.Command(Deno.execPath(), {
   args,
   stdout: "inherit",
   stderr: "inherit",
   env: { GATEWAY_TEST_SERVICES: "1" },
-}).spawn().status;
-Deno.exit(status.code);
+}).spawn();
+
+// A watchdog: a test that hangs (a service that stops answering) must fail the run, not
+// outlast CI. GATEWAY_TEST_DEADLINE_MIN sets it (default 60 minutes).
+const deadlineMin = Number(Deno.env.get("GATEWAY_TEST_DEADLINE_MIN") ?? "60");
+let expired = false;
+const watchdog = setTimeout(() => {
+  expired = true;
+  console.error(`test: still running after ${deadlineMin} min; stopping the test run as failed`);
+  try {
+    child.kill("SIGTERM");
+  } catch { /* gone */ }
+  setTimeout(() => {
+    try {
+      child.kill("SIGKILL");
+    } catch { /* gone */ }
+  }, 10_000);
+}, deadlineMin * 60_000);
+const status = await child.status;
+clearTimeout(watchdog);
+Deno.exit(expired ? 1 : status.code);

@@ -69,7 +69,7 @@ Deno.test("services ferretdb config: PostgreSQL handler when a PostgreSQL URL is
   );
   deepEqual(args.slice(0, 2), [
     "--handler=pg",
-    "--postgresql-url=postgres://postgres@127.0.0.1:5433/ferretdb?pool_max_conns=64",
+    "--postgresql-url=postgres://postgres@127.0.0.1:5433/ferretdb?pool_max_conns=1000",
   ]);
   deepEqual(args.slice(2, 4), ["--state-dir=/s/st", "--listen-addr=127.0.0.1:27017"]);
 });

@@ -1,23 +1,8 @@
 import assert from "node:assert/strict";
 import { uniqueName, waitFor } from "./_support/gateway_process.ts";
 import { sleep } from "./_support/produce.ts";
-import {
-  createTopic,
-  freshStore,
-  mongo,
-  type OutRecord,
-  produce,
-  startSink,
-} from "./_support/sink.ts";
+import { createTopic, mongo, type OutRecord, produce, startSink } from "./_support/sink.ts";
 import { down, up } from "../scripts/services/mod.ts";
-
-// FerretDB 1.24 (the MongoDB-wire store available here) stops answering after it is
-// restarted under a connected client or loses a client mid-request: all of its
-// pooled backend connections sit idle and every request waits (measured with
-// both its SQLite and PostgreSQL backends). Against it, this test cannot tell the
-// sink's behaviour from the store's hang, so it is kept but not run here;
-// GATEWAY_TEST_STORE_RESTARTS=1 runs it (e.g. against a real MongoDB).
-const STORE_SURVIVES_RESTARTS = Deno.env.get("GATEWAY_TEST_STORE_RESTARTS") === "1";
 
 const json = (o: unknown) => new TextEncoder().encode(JSON.stringify(o));
 
@@ -47,7 +32,6 @@ Deno.test({
   sanitizeResources: false,
   sanitizeOps: false,
   fn: async () => {
-    await freshStore();
     const upTopic = uniqueName("crash-upsert");
     const inTopic = uniqueName("crash-insert");
     const upColl = upTopic.replaceAll("-", "_");
@@ -85,7 +69,6 @@ Deno.test({
         sink.signal("SIGKILL");
         await sink.exited;
         kills++;
-        await freshStore(); // FerretDB leaks the killed client's pooled connections
       }
       assert.equal(kills, 3);
       const finisher = startSink(["--kcql", kcql, "--group", group, "--session-timeout", "6"]);
@@ -134,18 +117,15 @@ Deno.test({
       assert.deepEqual(missing, [], "INSERT: nothing missing after the kills (replays may repeat)");
     } finally {
       await client.close();
-      await freshStore();
     }
   },
 });
 
 Deno.test({
   name: "MongoDB down for 30 s mid-stream: the sink pauses, loses nothing and resumes by itself",
-  ignore: !STORE_SURVIVES_RESTARTS,
   sanitizeResources: false,
   sanitizeOps: false,
   fn: async () => {
-    await freshStore();
     const topic = uniqueName("store-outage");
     const coll = topic.replaceAll("-", "_");
     await createTopic(topic, 2);
@@ -211,11 +191,9 @@ Deno.test({
 Deno.test({
   name:
     "two sinks in one group split the partitions; when one is killed the other finishes, nothing lost",
-  ignore: !STORE_SURVIVES_RESTARTS,
   sanitizeResources: false,
   sanitizeOps: false,
   fn: async () => {
-    await freshStore();
     const topic = uniqueName("group");
     const coll = topic.replaceAll("-", "_");
     await createTopic(topic, 4);
@@ -264,7 +242,6 @@ Deno.test({
       );
       a.signal("SIGKILL");
       await a.exited;
-      await freshStore(); // FerretDB leaks the killed client's pooled connections; b rides the restart
       const truth = lastPerKey(records);
       await waitFor(
         "the survivor to finish everything",
@@ -291,7 +268,6 @@ Deno.test({
     } finally {
       assert.equal(await b.stop(), 0, "exit code" + "\n" + b.lines.slice(-25).join("\n"));
       await client.close();
-      await freshStore();
     }
   },
 });

@@ -1,4 +1,4 @@
-/** Launch flags of FerretDB 1.x with its SQLite backend (pure). */
+/** Launch flags of FerretDB 1.x, PostgreSQL or SQLite backend (pure). */
 
 /** Where FerretDB listens and keeps its SQLite files and state. */
 export interface FerretDbLayout {

@@ -4,9 +4,8 @@
  * `.services/mongo/pg`, TCP only, trust authentication on loopback.
  *
  * Why not FerretDB's SQLite backend: measured here, it stops answering
- * (every request hangs, `ping` included) once a client is killed in the
- * middle of a bulk write, and it panics on Decimal128; the sink's crash tests
- * do exactly that. PostgreSQL is FerretDB's primary backend.
+ * (every request hangs, `ping` included) under the sink's concurrent writes,
+ * and it panics on Decimal128. PostgreSQL is FerretDB's primary backend.
  */
 import { join } from "node:path";
 import { runTool } from "./run.ts";
@@ -16,11 +15,19 @@ export const PG_PORT = 5433;
 export const PG_DATABASE = "ferretdb";
 
 /**
- * FerretDB 1.24 can take a second pooled connection while a request holds a
- * first; with pgx's small default pool, a few concurrent writers exhaust it
- * and every request waits forever (measured here). A large pool avoids that.
+ * FerretDB 1.24 holds one pooled backend connection per statement of an
+ * `update` command until the whole command ends (its handler defers each
+ * statement's query iterator close inside the loop, internal/handler/
+ * msg_update.go), and each statement's write takes one more. An ordered bulk
+ * of 100 replaces thus needs 101 connections at once; with several partitions
+ * written in parallel, a small pool is spent and every request waits forever
+ * (measured here: 64 connections, two bulks of 50, all 64 held, both waiting).
+ * The pool covers the sink's defaults (3 partitions x BATCH 100) many times over.
  */
-export const PG_POOL_MAX_CONNS = 64;
+export const PG_POOL_MAX_CONNS = 1000;
+
+/** PostgreSQL's own limit: the pool plus room for psql and the services' probes. */
+export const PG_MAX_CONNECTIONS = PG_POOL_MAX_CONNS + 50;
 
 export function ferretDbPostgresUrl(): string {
   return `postgres://postgres@${PG_HOST}:${PG_PORT}/${PG_DATABASE}?pool_max_conns=${PG_POOL_MAX_CONNS}`;
@@ -74,6 +81,15 @@ async function answers(bin: string): Promise<boolean> {
   return out.success;
 }
 
+async function maxConnections(bin: string): Promise<number> {
+  const out = await new Deno.Command(join(bin, "psql"), {
+    args: ["-h", PG_HOST, "-p", String(PG_PORT), "-U", "postgres", "-tAc", "SHOW max_connections"],
+    stdout: "piped",
+    stderr: "null",
+  }).output();
+  return Number(new TextDecoder().decode(out.stdout).trim()) || 0;
+}
+
 /** Creates (once) and starts (if not running) the cluster, and its `ferretdb` database. */
 export async function ensurePostgres(
   dir: string,
@@ -109,7 +125,11 @@ export async function ensurePostgres(
       },
     );
   }
-  if (!(await answers(bin))) {
+  const running = await answers(bin);
+  // A cluster started by an older version of this file may run with fewer connections.
+  const stale = running && (await maxConnections(bin)) < PG_MAX_CONNECTIONS;
+  if (!running || stale) {
+    if (stale) log(`restarting PostgreSQL with max_connections=${PG_MAX_CONNECTIONS}`);
     if (isRoot()) {
       await Deno.writeTextFile(logFile, "", { append: true });
       await runTool("chown", ["postgres:postgres", logFile], { what: "chown pg log" });
@@ -124,10 +144,11 @@ export async function ensurePostgres(
         "-t",
         "60",
         "-o",
-        `-p ${PG_PORT} -c listen_addresses=${PG_HOST} -c unix_socket_directories=''`,
-        "start",
+        `-p ${PG_PORT} -c listen_addresses=${PG_HOST} -c unix_socket_directories='' ` +
+        `-c max_connections=${PG_MAX_CONNECTIONS}`,
+        stale ? "restart" : "start",
       ]),
-      { what: "pg_ctl start" },
+      { what: `pg_ctl ${stale ? "restart" : "start"}` },
     );
   }
   const exists = await new Deno.Command(join(bin, "psql"), {

@@ -132,11 +132,21 @@ export async function waitFor<T>(
   const until = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < until) {
+    // A probe that never settles (a store that stopped answering) must not outlive the deadline.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error("the last probe did not answer")),
+        Math.max(1, until - Date.now()),
+      );
+    });
     try {
-      const v = await probe();
+      const v = await Promise.race([Promise.resolve().then(probe), deadline]);
       if (v !== undefined) return v;
     } catch (e) {
       last = e;
+    } finally {
+      clearTimeout(timer);
     }
     await new Promise((r) => setTimeout(r, everyMs));
   }

@@ -6,7 +6,6 @@ import { frameConfluent } from "../../src/avro/confluent_frame.ts";
 import { RegistryClient } from "../../src/avro/registry_client.ts";
 import { BROKERS, kafka, REGISTRY } from "./kafka.ts";
 import { type GatewayProcess, startGateway, waitFor } from "./gateway_process.ts";
-import { down, up } from "../../scripts/services/mod.ts";
 
 export const MONGO = "mongodb://127.0.0.1:27017";
 
@@ -63,7 +62,8 @@ export async function avroEncoder(topic: string, schema: avsc.Schema) {
 }
 
 export function mongo(): MongoClient {
-  return new MongoClient(MONGO, { serverSelectionTimeoutMS: 5000 });
+  // socketTimeoutMS: a request the store never answers fails instead of hanging the test.
+  return new MongoClient(MONGO, { serverSelectionTimeoutMS: 5000, socketTimeoutMS: 20_000 });
 }
 
 export async function waitForCount(
@@ -100,15 +100,4 @@ export function startSink(args: string[]): GatewayProcess {
 /** Whole documents without `_id`, sorted by a key, for comparison. */
 export function withoutIds(docs: Document[], sortKey: (d: Document) => string): Document[] {
   return docs.map(({ _id, ...rest }) => rest).sort((a, b) => sortKey(a).localeCompare(sortKey(b)));
-}
-
-/**
- * A freshly started FerretDB. FerretDB 1.24 leaks a pooled backend connection
- * whenever a client dies mid-request (measured here), and hangs once the pool
- * is spent; tests that kill sinks start and end with a fresh one, so no test
- * runs against a store left broken by another.
- */
-export async function freshStore(): Promise<void> {
-  await down(["mongo"]);
-  await up(["mongo"]);
 }

@@ -65,6 +65,10 @@ export async function runSink(settings: SinkRuntimeSettings, deps: SinkDeps): Pr
     // The sink retries writes itself (ordered, idempotent for UPSERT, duplicate-aware for INSERT);
     // the driver's retryable writes add sessions FerretDB 1.x mishandles after a reconnect.
     retryWrites: false,
+    // A store that accepts the connection but never answers is as unavailable as one that is
+    // down: the request fails, the batch is retried, nothing is committed. A URI's own
+    // socketTimeoutMS wins.
+    ...(/[?&]sockettimeoutms=/i.test(settings.mongoUri) ? {} : { socketTimeoutMS: 60_000 }),
     ...settings.mongoOptions,
   });
   const db = mongo.db(settings.database);
