@@ -23,7 +23,8 @@ const child = new Deno.Command(Deno.execPath(), {
 
 // A watchdog: a test that hangs (a service that stops answering) must fail the run, not
 // outlast CI. GATEWAY_TEST_DEADLINE_MIN sets it (default 60 minutes).
-const deadlineMin = Number(Deno.env.get("GATEWAY_TEST_DEADLINE_MIN") ?? "60");
+const asked = Number(Deno.env.get("GATEWAY_TEST_DEADLINE_MIN") ?? "60");
+const deadlineMin = Number.isFinite(asked) && asked > 0 ? asked : 60;
 let expired = false;
 const watchdog = setTimeout(() => {
   expired = true;
