@@ -3,8 +3,9 @@
  * package) on 127.0.0.1:5433, created on first start under
  * `.services/mongo/pg`, TCP only, trust authentication on loopback.
  *
- * Why not FerretDB's SQLite backend: measured here, it stops answering
- * (every request hangs, `ping` included) under the sink's concurrent writes,
+ * Why not FerretDB's SQLite backend: its pool is fixed at 100 connections
+ * per database, so one bulk of 100 upserts deadlocks it (see
+ * PG_POOL_MAX_CONNS; measured here: every request hangs, `ping` included),
  * and it panics on Decimal128. PostgreSQL is FerretDB's primary backend.
  */
 import { join } from "node:path";
@@ -81,13 +82,14 @@ async function answers(bin: string): Promise<boolean> {
   return out.success;
 }
 
-async function maxConnections(bin: string): Promise<number> {
+/** One value from the cluster as `postgres`, as text ("" when psql fails). */
+async function psqlValue(bin: string, sql: string): Promise<string> {
   const out = await new Deno.Command(join(bin, "psql"), {
-    args: ["-h", PG_HOST, "-p", String(PG_PORT), "-U", "postgres", "-tAc", "SHOW max_connections"],
+    args: ["-h", PG_HOST, "-p", String(PG_PORT), "-U", "postgres", "-tAc", sql],
     stdout: "piped",
     stderr: "null",
   }).output();
-  return Number(new TextDecoder().decode(out.stdout).trim()) || 0;
+  return new TextDecoder().decode(out.stdout).trim();
 }
 
 /** Creates (once) and starts (if not running) the cluster, and its `ferretdb` database. */
@@ -127,7 +129,8 @@ export async function ensurePostgres(
   }
   const running = await answers(bin);
   // A cluster started by an older version of this file may run with fewer connections.
-  const stale = running && (await maxConnections(bin)) < PG_MAX_CONNECTIONS;
+  const stale = running &&
+    (Number(await psqlValue(bin, "SHOW max_connections")) || 0) < PG_MAX_CONNECTIONS;
   if (!running || stale) {
     if (stale) log(`restarting PostgreSQL with max_connections=${PG_MAX_CONNECTIONS}`);
     if (isRoot()) {
@@ -151,21 +154,8 @@ export async function ensurePostgres(
       { what: `pg_ctl ${stale ? "restart" : "start"}` },
     );
   }
-  const exists = await new Deno.Command(join(bin, "psql"), {
-    args: [
-      "-h",
-      PG_HOST,
-      "-p",
-      String(PG_PORT),
-      "-U",
-      "postgres",
-      "-tAc",
-      `SELECT 1 FROM pg_database WHERE datname='${PG_DATABASE}'`,
-    ],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  if (!new TextDecoder().decode(exists.stdout).includes("1")) {
+  const exists = await psqlValue(bin, `SELECT 1 FROM pg_database WHERE datname='${PG_DATABASE}'`);
+  if (exists !== "1") {
     await runTool(join(bin, "createdb"), [
       "-h",
       PG_HOST,

@@ -62,8 +62,7 @@ export async function runSink(settings: SinkRuntimeSettings, deps: SinkDeps): Pr
   const mongo = new MongoClient(settings.mongoUri, {
     serverSelectionTimeoutMS: 5000,
     connectTimeoutMS: 5000,
-    // The sink retries writes itself (ordered, idempotent for UPSERT, duplicate-aware for INSERT);
-    // the driver's retryable writes add sessions FerretDB 1.x mishandles after a reconnect.
+    // The sink retries writes itself (ordered, idempotent for UPSERT, duplicate-aware for INSERT).
     retryWrites: false,
     // A store that accepts the connection but never answers is as unavailable as one that is
     // down: the request fails, the batch is retried, nothing is committed. A URI's own
