@@ -26,7 +26,10 @@ export interface ControlOptions {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function context(opts: ControlOptions) {
-  const state = statePaths(opts.repoRoot ?? repoRootOf(import.meta.url));
+  // GATEWAY_SERVICES_STATE_ROOT lets several checkouts (git worktrees) share one running set of
+  // services: the ports are fixed, so only one checkout's `.services/` can own them.
+  const shared = Deno.env.get("GATEWAY_SERVICES_STATE_ROOT")?.trim();
+  const state = statePaths(opts.repoRoot ?? (shared || repoRootOf(import.meta.url)));
   const log = opts.log ?? ((line: string) => console.log(`[services] ${line}`));
   return { state, log };
 }
