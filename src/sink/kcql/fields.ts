@@ -6,7 +6,7 @@
  * the first segment to mean a value field of that name.
  */
 import { KcqlSemanticError } from "./errors.ts";
-import type { FieldRef, MetaName } from "./plan.ts";
+import type { FieldRef, MetaName } from "./plan_types.ts";
 import type { Position, SourceText } from "./position.ts";
 import type { PathNode } from "./syntax.ts";
 

@@ -2,7 +2,12 @@
 import { clauseOf } from "./clauses.ts";
 import { KcqlSemanticError, type KcqlWarning, warningAt } from "./errors.ts";
 import { badFieldName, classifyPath, isPrefix, refText, sameRef } from "./fields.ts";
-import { DEFAULT_BATCH_SIZE, type KcqlPlan, type PrimaryKey, type SelectedField } from "./plan.ts";
+import {
+  DEFAULT_BATCH_SIZE,
+  type KcqlPlan,
+  type PrimaryKey,
+  type SelectedField,
+} from "./plan_types.ts";
 import type { Position, SourceText } from "./position.ts";
 import { interpretProperties } from "./properties.ts";
 import type { StatementNode } from "./syntax.ts";

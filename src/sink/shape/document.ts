@@ -6,7 +6,7 @@
  * or an `_id` sub-document keyed by each PK's last name (several), while the
  * PK fields stay in the body.
  */
-import type { KcqlPlan } from "../kcql/plan.ts";
+import type { KcqlPlan } from "../kcql/plan_types.ts";
 import { isPrefix, refText } from "../kcql/fields.ts";
 import { PrimaryKeyError, ShapeError, TimeFieldError } from "./errors.ts";
 import { resolveField, type ShapeInput } from "./resolve.ts";

@@ -1,6 +1,6 @@
 /** Reading one field reference (value, key, header or metadata) out of a record. */
 import { Long } from "mongodb";
-import type { FieldRef } from "../kcql/plan.ts";
+import type { FieldRef } from "../kcql/plan_types.ts";
 import { refText } from "../kcql/fields.ts";
 import { MissingFieldError, ShapeError } from "./errors.ts";
 import { describeValue, isRecord, listNames } from "./values.ts";
