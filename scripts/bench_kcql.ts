@@ -23,7 +23,7 @@ function statements(n: number, separator: string): string {
 }
 
 function names(n: number): string {
-  return Array.from({ length: n }, (_, i) => `f${i}.v`).join(", ");
+  return Array.from({ length: n }, (_, i) => `v.f${i}`).join(", ");
 }
 
 /** The fastest of RUNS calls, in milliseconds. */

@@ -1,7 +1,7 @@
 /** From the syntax of one statement to its plan, with the checks the grammar cannot make. */
 import { clauseOf } from "./clauses.ts";
 import { KcqlSemanticError, type KcqlWarning, warningAt } from "./errors.ts";
-import { badFieldName, classifyPath, isPrefix, refText, sameRef } from "./fields.ts";
+import { badFieldName, classifyPath, refText } from "./fields.ts";
 import {
   DEFAULT_BATCH_SIZE,
   type KcqlPlan,
@@ -14,6 +14,11 @@ import type { StatementNode } from "./syntax.ts";
 
 /** Kafka's rule for topic names. */
 const KAFKA_TOPIC = /^[A-Za-z0-9._-]{1,249}$/;
+
+/** A path as one string, for sets and maps (any name, dots included, stays apart). */
+function pathKey(path: readonly string[]): string {
+  return JSON.stringify(path);
+}
 
 export function buildPlan(node: StatementNode, source: SourceText): KcqlPlan {
   const fail: (message: string, pos: Position) => never = (message, pos) => {
@@ -80,17 +85,24 @@ export function buildPlan(node: StatementNode, source: SourceText): KcqlPlan {
 
   // IGNORE
   const ignored: string[][] = [];
+  const ignoredKeys = new Set<string>();
+  // The selected value paths, to tell in time linear in the lists whether an IGNORE touches one.
+  const selectedValuePaths = new Set(
+    fields.filter((f) => f.kind === "value").map((f) => pathKey(f.path)),
+  );
   for (const path of node.ignore?.value ?? []) {
     const { ref } = classifyPath(path, source);
     if (ref.kind !== "value") {
       fail(`IGNORE removes fields of the record value; '${path.text}' is not one`, path.pos);
     }
-    if (ignored.some((p) => sameRef({ kind: "value", path: p }, ref))) {
+    const key = pathKey(ref.path);
+    if (ignoredKeys.has(key)) {
       warnings.push(warningAt(`'${path.text}' is listed twice in IGNORE`, path.pos));
       continue;
     }
+    ignoredKeys.add(key);
     const touches = selectAll ||
-      fields.some((f) => f.kind === "value" && isPrefix(f.path, ref.path));
+      ref.path.some((_, i) => selectedValuePaths.has(pathKey(ref.path.slice(0, i + 1))));
     if (!touches) {
       warnings.push(
         warningAt(
@@ -105,12 +117,16 @@ export function buildPlan(node: StatementNode, source: SourceText): KcqlPlan {
   // PK
   const pkNode = node.headPk ?? node.pk;
   const primaryKeys: PrimaryKey[] = [];
+  const pkRefs = new Set<string>();
+  const pkByName = new Map<string, PrimaryKey>();
   for (const path of pkNode?.value ?? []) {
     const { ref, defaultName } = classifyPath(path, source);
-    if (primaryKeys.some((k) => sameRef(k, ref))) {
+    const key = `${ref.kind}:${pathKey(ref.path)}`;
+    if (pkRefs.has(key)) {
       fail(`'${path.text}' is listed twice in PK`, path.pos);
     }
-    const clash = primaryKeys.find((k) => k.name === defaultName);
+    pkRefs.add(key);
+    const clash = pkByName.get(defaultName);
     if (clash) {
       fail(
         `PK '${path.text}' and '${
@@ -119,7 +135,9 @@ export function buildPlan(node: StatementNode, source: SourceText): KcqlPlan {
         path.pos,
       );
     }
-    primaryKeys.push({ ...ref, name: defaultName });
+    const pk = { ...ref, name: defaultName };
+    primaryKeys.push(pk);
+    pkByName.set(defaultName, pk);
   }
   if (primaryKeys.length > 1) {
     pkNode!.value.forEach((path, i) => {
