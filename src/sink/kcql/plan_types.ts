@@ -21,15 +21,21 @@ export interface FieldRef {
   kind: FieldKind;
   /**
    * The path inside that source: for `value` and `key` the nested field names
-   * (`[]` is the whole key); for `header` the header name; for `meta` one
-   * MetaName.
+   * (`[]` is the whole key); for `header` the header name, then the nested
+   * field names inside its value (`[]`: all headers, for a spread); for
+   * `meta` one MetaName.
    */
   path: string[];
 }
 
 export interface SelectedField extends FieldRef {
-  /** The top-level document field it is written to. */
+  /** The top-level document field it is written to; `*` for a spread (`spread: true`). */
   alias: string;
+  /**
+   * `a.b.*`, `_key.*`, `_.key.*`, `_header.*`, `_header.h.*`: every field of
+   * the record at `path` is written at the top level, under its own name.
+   */
+  spread?: true;
 }
 
 export interface PrimaryKey extends FieldRef {

@@ -53,6 +53,7 @@ export function buildPlan(node: StatementNode, source: SourceText): KcqlPlan {
   let starPos: Position | undefined;
   const fields: SelectedField[] = [];
   const producedBy = new Map<string, { text: string; pos: Position; aliasPos: Position }>();
+  const spreads = new Map<string, Position>();
   for (const item of node.select.value) {
     if (item.kind === "star") {
       if (starPos) fail(`'*' is selected twice (first at column ${starPos.column})`, item.pos);
@@ -60,7 +61,20 @@ export function buildPlan(node: StatementNode, source: SourceText): KcqlPlan {
       starPos = item.pos;
       continue;
     }
-    const { ref, defaultName } = classifyPath(item.path, source);
+    const { ref, defaultName, spread } = classifyPath(item.path, source);
+    if (spread) {
+      const key = `${ref.kind}:${pathKey(ref.path)}`;
+      const earlier = spreads.get(key);
+      if (earlier) {
+        fail(
+          `'${item.path.text}' is selected twice (first at line ${earlier.line}, column ${earlier.column})`,
+          item.path.pos,
+        );
+      }
+      spreads.set(key, item.path.pos);
+      fields.push({ ...ref, alias: "*", spread: true });
+      continue;
+    }
     const alias = item.alias?.value ?? defaultName;
     const aliasPos = item.alias?.pos ?? item.path.pos;
     const bad = badFieldName(alias);
@@ -88,7 +102,7 @@ export function buildPlan(node: StatementNode, source: SourceText): KcqlPlan {
   const ignoredKeys = new Set<string>();
   // The selected value paths, to tell in time linear in the lists whether an IGNORE touches one.
   const selectedValuePaths = new Set(
-    fields.filter((f) => f.kind === "value").map((f) => pathKey(f.path)),
+    fields.filter((f) => f.kind === "value" && f.path.length > 0).map((f) => pathKey(f.path)),
   );
   for (const path of node.ignore?.value ?? []) {
     const { ref } = classifyPath(path, source);
@@ -174,7 +188,11 @@ export function buildPlan(node: StatementNode, source: SourceText): KcqlPlan {
   // PROPERTIES
   const props = interpretProperties(
     node.properties,
-    { selectAll, outputNames: new Set(fields.map((f) => f.alias)) },
+    // A spread writes names only its records know: like '*', the time field cannot be checked here.
+    {
+      selectAll: selectAll || fields.some((f) => f.spread),
+      outputNames: new Set(fields.filter((f) => !f.spread).map((f) => f.alias)),
+    },
     source,
   );
   warnings.push(...props.warnings);
