@@ -9,7 +9,7 @@
 import type { KcqlPlan, SelectedField } from "../kcql/plan_types.ts";
 import { isPrefix, refText } from "../kcql/fields.ts";
 import { PrimaryKeyError, ShapeError, TimeFieldError } from "./errors.ts";
-import { resolveField, type ShapeInput } from "./resolve.ts";
+import { headerRecord, resolveField, type ShapeInput } from "./resolve.ts";
 import { describeValue, isRecord } from "./values.ts";
 
 export interface ShapedDocument {
@@ -91,9 +91,11 @@ function spreadInto(
   ignored: readonly string[][],
 ): void {
   const text = `${refText(field)}.*`;
-  const parent = field.kind === "key" && field.path.length === 0
-    ? (input.key ?? null)
-    : resolveField(field, input);
+  const found = resolveField(field, input);
+  // `_header.h.*`: the fields of header h's JSON object.
+  const parent = field.kind === "header" && field.path.length === 1
+    ? (headerRecord(found) ?? found)
+    : found;
   // A null sub-record (an optional record that is not set) has no fields to write.
   if (parent === null) return;
   if (!isRecord(parent)) {

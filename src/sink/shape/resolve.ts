@@ -107,7 +107,7 @@ function allHeaders(headers: Readonly<Record<string, unknown>>): Record<string, 
 }
 
 /** A header value read as a JSON object, or undefined when it is not one. */
-function headerRecord(value: unknown): Record<string, unknown> | undefined {
+export function headerRecord(value: unknown): Record<string, unknown> | undefined {
   if (typeof value !== "string" || !value.trimStart().startsWith("{")) return undefined;
   try {
     const parsed = parseJsonForBson(value);
