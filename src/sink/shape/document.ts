@@ -1,10 +1,12 @@
 /**
  * A record as the document its KCQL statement writes, following the
  * connector: `*` copies the value's fields; a listed field (nested or not)
- * lands at the top level under its alias; IGNORE removes value fields; the PK
- * is read from the whole record, before selection, and becomes `_id` (one PK)
- * or an `_id` sub-document keyed by each PK's last name (several), while the
- * PK fields stay in the body.
+ * lands at the top level under its alias; `a.b.*` (and `_key.*`, `_header.*`)
+ * copies the fields of that record, named fields winning; IGNORE removes
+ * value fields; the PK is read from the whole record, before selection, and
+ * becomes `_id` (one PK) or an `_id` sub-document keyed by each PK's last
+ * name (several), while the PK fields stay in the body. A struct or map PK is a PrimaryKeyError, as the
+ * connector throws for it.
  */
 import type { KcqlPlan, SelectedField } from "../kcql/plan_types.ts";
 import { isPrefix, refText } from "../kcql/fields.ts";
