@@ -24,8 +24,8 @@ function statements(n: number, separator: string): string {
   return parts.join(separator);
 }
 
-function names(n: number): string {
-  return Array.from({ length: n }, (_, i) => `v.f${i}`).join(", ");
+function names(n: number, separator = ", "): string {
+  return Array.from({ length: n }, (_, i) => `v.f${i}`).join(separator);
 }
 
 /** The fastest of RUNS calls: wall-clock and CPU milliseconds (CPU time is what a busy machine does not inflate). */
@@ -62,6 +62,11 @@ for (const n of [8_000, 10_000]) {
     `INSERT INTO c SELECT * FROM t IGNORE ${names(n)}`,
   ]);
 }
+cases.push([
+  "PK of 10000 names, one per line",
+  10_000,
+  `UPSERT INTO c SELECT * FROM t PK\n${names(10_000, ",\n")}`,
+]);
 
 const rows: Row[] = [];
 for (const [input, n, text] of cases) {
