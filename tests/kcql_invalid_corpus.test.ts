@@ -192,14 +192,14 @@ const INVALID: [string, number, number, Kind, RegExp][] = [
   [
     "INSERT INTO r SELECT * FROM t WITHTAG (a.b., c=v)",
     1,
-    43,
+    44,
     "syntax",
     /expected a field name after '\.', found ',' \(a WITHTAG field cannot end with '\.': 'a\.b\.'\)/,
   ],
   [
     "INSERT INTO r SELECT * FROM t\nWITHTAG (x, a.)",
     2,
-    14,
+    15,
     "syntax",
     /a WITHTAG field cannot end with '\.'/,
   ],

@@ -452,11 +452,10 @@ class Parser {
           const item = this.name(`a name in ${KW}(…)`);
           if (spec.noTrailingDot && item.value.endsWith(".")) {
             // The connector: "Field selection can not end with '.'".
-            const dot = this.previous();
             throw new KcqlSyntaxError(
               `a field name after '.'`,
               describeToken(this.peek()),
-              dot.pos,
+              this.peek().pos,
               this.source,
               `a ${KW} field cannot end with '.': '${item.value}'`,
             );
