@@ -125,7 +125,7 @@ Deno.test("a PK whose value is a struct or a map is a PrimaryKeyError, as the co
     assert.throws(
       () => shape(kcql),
       (e: unknown) =>
-        e instanceof PrimaryKeyError && e.field === field &&
+        e instanceof PrimaryKeyError && e.field === field && e.reason === "bad-pk" &&
         /it is a struct or a map/.test(e.message),
       kcql,
     );

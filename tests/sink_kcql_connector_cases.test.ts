@@ -141,7 +141,7 @@ Deno.test({
         const dead = await readTopic(`${topic}-dlq`, (r) => r.length >= n, 30_000);
         assert.equal(dead.length, n, `${topic}: one dead letter per struct/map PK`);
         for (const d of dead) {
-          assert.equal(d.headers["gateway.error.reason"], "unshapeable");
+          assert.equal(d.headers["gateway.error.reason"], "bad-pk");
           assert.equal(d.headers["__connect.errors.topic"], topic);
           assert.match(
             d.headers["__connect.errors.exception.message"],
