@@ -35,8 +35,10 @@ export class SourceText {
     const last = this.#last;
     const from = last.line === line && last.offset <= offset ? last : undefined;
     const column = (from?.column ?? 1) + codePoints(this.text, from?.offset ?? start, offset);
-    this.#last = { offset, line, column };
-    return { offset, line, column };
+    // Positions are not changed once made: the one returned is also the one remembered.
+    const position: Position = { offset, line, column };
+    this.#last = position;
+    return position;
   }
 
   /** The 1-based line holding `offset`. */
