@@ -78,6 +78,38 @@ Deno.test("every clause the MongoDB sink does not use is accepted and reported w
   assert.ok(warnings.some((w) => /property 'flush\.count' is not used/.test(w.message)));
 });
 
+Deno.test("the older standalone grammar's clauses a MongoDB sink ignores are accepted with a warning", () => {
+  const text = [
+    "UPSERT INTO readings SELECT * FROM sensortag PK id BATCH = 5",
+    "CAPITALIZE INITIALIZE PROJECTTO 2 WITH_FLUSH_COUNT = 5",
+    "WITH_SCHEMA_EVOLUTION = ADD WITH_TABLE_LOCATION = /warehouse/readings",
+    "WITH_OVERWRITE WITH_PARTITIONING = DYNAMIC LIMIT 10",
+  ].join("\n");
+  const { statements, warnings } = parseKcql(text);
+  assert.equal(statements[0].batchSize, 5);
+  assert.deepEqual(statements[0].primaryKeys, [{ kind: "value", path: ["id"], name: "id" }]);
+  assert.deepEqual(
+    warnings.map((w) => [w.message.split(" ")[0], w.line, w.column]),
+    [
+      ["CAPITALIZE", 2, 1],
+      ["INITIALIZE", 2, 12],
+      ["PROJECTTO", 2, 23],
+      ["WITH_FLUSH_COUNT", 2, 35],
+      ["WITH_SCHEMA_EVOLUTION", 3, 1],
+      ["WITH_TABLE_LOCATION", 3, 29],
+      ["WITH_OVERWRITE", 4, 1],
+      ["WITH_PARTITIONING", 4, 16],
+      ["LIMIT", 4, 44],
+    ],
+  );
+  for (const w of warnings) assert.match(w.message, /^[A-Z_]+ is ignored by the MongoDB sink/);
+  // In any letter case, like every keyword here.
+  assert.equal(
+    parseKcql("insert into r select * from t capitalize with_overwrite").warnings.length,
+    2,
+  );
+});
+
 Deno.test("an ignored clause's warning says what to use instead where there is something", () => {
   const { warnings } = parseKcql("INSERT INTO r SELECT * FROM t WITHFORMAT avro TTL = 60");
   assert.deepEqual(warnings, [

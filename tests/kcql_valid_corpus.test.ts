@@ -111,6 +111,76 @@ const CORPUS: [string, KcqlPlan][] = [
       ],
     }),
   ],
+  // `.*` selections, as the connector's parser reads them (KcqlNestedFieldTest, KcqlTest).
+  [
+    "INSERT INTO readings SELECT field1.field2.field3.* FROM sensortag",
+    plan({
+      fields: [{ kind: "value", path: ["field1", "field2", "field3"], alias: "*", spread: true }],
+    }),
+  ],
+  [
+    "insert into readings select _key.* FROM sensortag",
+    plan({ fields: [{ kind: "key", path: [], alias: "*", spread: true }] }),
+  ],
+  [
+    "INSERT INTO readings SELECT _.key.field1, _.key.field2.field3.field4, _.key.* FROM sensortag",
+    plan({
+      fields: [
+        { kind: "key", path: ["field1"], alias: "field1" },
+        { kind: "key", path: ["field2", "field3", "field4"], alias: "field4" },
+        { kind: "key", path: [], alias: "*", spread: true },
+      ],
+    }),
+  ],
+  [
+    "INSERT INTO pizza_avro_out\nSELECT\n  name,\n  ingredients.name as fieldName,\n  calories as cals,\n" +
+    "  ingredients.sugar as fieldSugar,\n  ingredients.*\nFROM pizza_avro_in withstructure",
+    plan({
+      target: "pizza_avro_out",
+      source: "pizza_avro_in",
+      fields: [
+        { kind: "value", path: ["name"], alias: "name" },
+        { kind: "value", path: ["ingredients", "name"], alias: "fieldName" },
+        { kind: "value", path: ["calories"], alias: "cals" },
+        { kind: "value", path: ["ingredients", "sugar"], alias: "fieldSugar" },
+        { kind: "value", path: ["ingredients"], alias: "*", spread: true },
+      ],
+      warnings: [{ message: "WITHSTRUCTURE is ignored by the MongoDB sink", line: 8, column: 20 }],
+    }),
+  ],
+  [
+    "insert into readings select _header.a, _header.p.c, value_field, _header.* FROM sensortag",
+    plan({
+      fields: [
+        { kind: "header", path: ["a"], alias: "a" },
+        { kind: "header", path: ["p", "c"], alias: "c" },
+        { kind: "value", path: ["value_field"], alias: "value_field" },
+        { kind: "header", path: [], alias: "*", spread: true },
+      ],
+    }),
+  ],
+  // An empty property value, as KcqlPropertiesTest has it.
+  [
+    "INSERT INTO readings SELECT * FROM sensortag PROPERTIES('a'='b', 'd'='')",
+    plan({
+      selectAll: true,
+      properties: { a: "b", d: "" },
+      warnings: [
+        {
+          message:
+            "property 'a' is not used by the MongoDB sink and is ignored (it understands timeseries.timeField, timeseries.metaField, timeseries.granularity, timeseries.bucketMaxSpanSeconds, timeseries.bucketRoundingSeconds, timeseries.expireAfterSeconds)",
+          line: 1,
+          column: 57,
+        },
+        {
+          message:
+            "property 'd' is not used by the MongoDB sink and is ignored (it understands timeseries.timeField, timeseries.metaField, timeseries.granularity, timeseries.bucketMaxSpanSeconds, timeseries.bucketRoundingSeconds, timeseries.expireAfterSeconds)",
+          line: 1,
+          column: 66,
+        },
+      ],
+    }),
+  ],
   [
     "INSERT INTO `my coll` SELECT `from`, 'odd name' AS odd, loc.`lat deg` AS lat FROM `weird-topic.v1`",
     plan({

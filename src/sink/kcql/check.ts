@@ -1,7 +1,8 @@
 /** `gateway kcql check`: every statement's plan, every warning and every error, as JSON. */
 import { KcqlSyntaxError } from "./errors.ts";
 import type { KcqlWarning } from "./errors.ts";
-import { analyzeKcql, type KcqlPlan } from "./plan.ts";
+import { analyzeKcql } from "./plan.ts";
+import type { KcqlPlan } from "./plan_types.ts";
 
 export interface KcqlCheckError {
   kind: "syntax" | "semantic";

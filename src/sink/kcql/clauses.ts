@@ -1,6 +1,7 @@
 /**
  * The clauses that may follow `FROM <topic>`, in the order the connector's
- * grammar (ConnectorParser.g4, insert_from_clause) requires them. Only IGNORE,
+ * grammar (ConnectorParser.g4, insert_from_clause) requires them, with the
+ * clauses only the older standalone grammar has in the places it gives them. Only IGNORE,
  * PK, BATCH and PROPERTIES mean something to a MongoDB sink; the others are
  * parsed so that KCQL written for the connector is accepted, then reported as
  * ignored.
@@ -17,7 +18,7 @@ export type ClauseArgs =
   | "int" // n
   | "eq-name" // = name
   | "name" // name, or name()
-  | "names" // name, …
+  | "paths" // path, …
   | "buckets" // name, … INTO n BUCKETS
   | "paren-list" // (item [= | AS value], …)
   | "storeas" // name [(k = v, …)]
@@ -31,6 +32,8 @@ export interface ClauseSpec {
   positive?: boolean;
   /** Said in the warning when the clause is ignored. */
   note?: string;
+  /** paren-list: an item may not end with '.' (the connector's WITHTAG rule). */
+  noTrailingDot?: boolean;
 }
 
 const ORDER: [string, ClauseArgs, Partial<ClauseSpec>?][] = [
@@ -41,7 +44,12 @@ const ORDER: [string, ClauseArgs, Partial<ClauseSpec>?][] = [
   ["WITHTARGET", "eq-name"],
   ["AUTOEVOLVE", "none", { note: "MongoDB collections have no schema to evolve" }],
   ["BATCH", "batch"],
-  ["PARTITIONBY", "names"],
+  // CAPITALIZE, INITIALIZE, PROJECTTO and the WITH_* clauses after WITH_FLUSH_COUNT come from the
+  // older standalone grammar (lensesio/kafka-connect-query-language), in its order.
+  ["CAPITALIZE", "none"],
+  ["INITIALIZE", "none"],
+  ["PROJECTTO", "int"],
+  ["PARTITIONBY", "paths"],
   ["DISTRIBUTEBY", "buckets"],
   ["CLUSTERBY", "buckets"],
   ["WITHTIMESTAMP", "name", { note: "select _.timestamp to store the record timestamp" }],
@@ -49,7 +57,7 @@ const ORDER: [string, ClauseArgs, Partial<ClauseSpec>?][] = [
   ["WITHFORMAT", "name", { note: "documents are always written as BSON" }],
   ["WITHUNWRAP", "none"],
   ["STOREAS", "storeas"],
-  ["WITHTAG", "paren-list"],
+  ["WITHTAG", "paren-list", { noTrailingDot: true }],
   ["INCREMENTALMODE", "eq-name"],
   ["WITHTYPE", "name"],
   ["WITHDOCTYPE", "eq-name"],
@@ -72,6 +80,10 @@ const ORDER: [string, ClauseArgs, Partial<ClauseSpec>?][] = [
   ["WITH_FLUSH_SIZE", "eq-int", { positive: true }],
   ["WITH_FLUSH_INTERVAL", "eq-int", { positive: true }],
   ["WITH_FLUSH_COUNT", "eq-int", { positive: true }],
+  ["WITH_SCHEMA_EVOLUTION", "eq-name"],
+  ["WITH_TABLE_LOCATION", "eq-name"],
+  ["WITH_OVERWRITE", "none"],
+  ["WITH_PARTITIONING", "eq-name"],
   ["LIMIT", "int", { positive: true }],
   ["WITH_SESSION", "eq-name"],
   ["WITH_ACK", "none"],

@@ -1,12 +1,13 @@
 /**
  * Reading a written path as a field reference. Unquoted first segments are
- * special: `_key[.f…]` is the record key, `_header.<name>` a header,
+ * special: `_key[.f…]` is the record key, `_header.<name>[.f…]` a header
+ * (and fields of its JSON object value),
  * `_.topic`, `_.partition`, `_.offset`, `_.timestamp` the record metadata
  * and `_.key[.f…]` the key again (the connector's spelling). Backtick-quote
  * the first segment to mean a value field of that name.
  */
 import { KcqlSemanticError } from "./errors.ts";
-import type { FieldRef, MetaName } from "./plan.ts";
+import type { FieldRef, MetaName } from "./plan_types.ts";
 import type { Position, SourceText } from "./position.ts";
 import type { PathNode } from "./syntax.ts";
 
@@ -14,49 +15,57 @@ const META_NAMES: readonly MetaName[] = ["topic", "partition", "offset", "timest
 
 export interface ClassifiedPath {
   ref: FieldRef;
-  /** The last segment, the name a field gets without AS (the whole key is `_key`). */
+  /** The last segment, the name a field gets without AS (the whole key is `_key`); `*` for a spread. */
   defaultName: string;
+  /** Written `….*`: the fields of the record at `ref` are written under their own names. */
+  spread: boolean;
 }
 
 export function classifyPath(path: PathNode, source: SourceText): ClassifiedPath {
   const [first, ...rest] = path.segments;
   const names = rest.map((s) => s.name);
+  const spread = path.star !== undefined;
   const fail: (message: string, pos: Position) => never = (message, pos) => {
     throw new KcqlSemanticError(message, pos, source);
   };
+  const named = (ref: FieldRef, last: string): ClassifiedPath => ({
+    ref,
+    defaultName: spread ? "*" : last,
+    spread,
+  });
   if (!first.quoted) {
     const head = first.name.toLowerCase();
-    if (head === "_key") {
-      return { ref: { kind: "key", path: names }, defaultName: names.at(-1) ?? "_key" };
-    }
+    if (head === "_key") return named({ kind: "key", path: names }, names.at(-1) ?? "_key");
     if (head === "_header") {
-      if (rest.length !== 1) {
+      if (rest.length === 0 && !spread) {
         fail(
-          `'${path.text}': a header is selected as _header.<name>, with one name after _header`,
-          rest[1]?.pos ?? first.pos,
+          `'${path.text}': a header is selected as _header.<name> (a field of a header's JSON object as _header.<name>.<field>, all headers as _header.*)`,
+          first.pos,
         );
       }
-      return { ref: { kind: "header", path: names }, defaultName: names[0] };
+      return named({ kind: "header", path: names }, names.at(-1) ?? "_header");
     }
-    if (head === "_" && rest.length > 0) {
+    if (head === "_" && (rest.length > 0 || spread)) {
       const second = rest[0];
-      const name = second.name.toLowerCase();
+      const name = second?.name.toLowerCase();
       if (name === "key") {
         const keyPath = names.slice(1);
-        return { ref: { kind: "key", path: keyPath }, defaultName: keyPath.at(-1) ?? "_key" };
+        return named({ kind: "key", path: keyPath }, keyPath.at(-1) ?? "_key");
       }
-      if (!(META_NAMES as readonly string[]).includes(name)) {
+      if (!second || !(META_NAMES as readonly string[]).includes(name)) {
         fail(
-          `'_.' must be followed by ${META_NAMES.join(", ")} or key; found '${second.name}'`,
-          second.pos,
+          `'_.' must be followed by ${META_NAMES.join(", ")} or key; found '${
+            second?.name ?? "*"
+          }'`,
+          second?.pos ?? path.star!,
         );
       }
-      if (rest.length > 1) fail(`_.${name} has no fields`, rest[1].pos);
-      return { ref: { kind: "meta", path: [name] }, defaultName: name };
+      if (rest.length > 1 || spread) fail(`_.${name} has no fields`, rest[1]?.pos ?? path.star!);
+      return named({ kind: "meta", path: [name] }, name);
     }
   }
   const all = [first.name, ...names];
-  return { ref: { kind: "value", path: all }, defaultName: all[all.length - 1] };
+  return named({ kind: "value", path: all }, all[all.length - 1]);
 }
 
 /** Why `name` cannot be a top-level MongoDB field name, or undefined if it can. */
@@ -70,7 +79,7 @@ export function badFieldName(name: string): string | undefined {
   return undefined;
 }
 
-/** A field reference as KCQL writes it, for messages. */
+/** A field reference as KCQL writes it, for messages (a spread adds `.*` itself). */
 export function refText(ref: FieldRef): string {
   switch (ref.kind) {
     case "value":
@@ -78,7 +87,7 @@ export function refText(ref: FieldRef): string {
     case "key":
       return ["_key", ...ref.path].join(".");
     case "header":
-      return `_header.${ref.path[0]}`;
+      return ["_header", ...ref.path].join(".");
     case "meta":
       return `_.${ref.path[0]}`;
   }

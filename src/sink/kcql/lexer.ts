@@ -23,8 +23,19 @@ export interface Token {
 
 const PUNCT = new Set([".", ",", "*", "=", "(", ")", ";", "-", "+", "/", ":", "{", "}"]);
 
-function isWordChar(c: string): boolean {
-  return /^[\p{L}\p{N}\p{M}_@]$/u.test(c);
+const NON_ASCII_WORD = /^[\p{L}\p{N}\p{M}]$/u;
+
+/** The UTF-16 length of a word character starting at `i`, or 0 when none starts there. */
+function wordCharLength(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  if (c < 0x80) {
+    return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) ||
+        c === 0x5f || c === 0x40
+      ? 1
+      : 0;
+  }
+  const ch = charAt(text, i);
+  return NON_ASCII_WORD.test(ch) ? ch.length : 0;
 }
 
 /** The character (code point) at `i`. */
@@ -32,8 +43,8 @@ function charAt(text: string, i: number): string {
   return String.fromCodePoint(text.codePointAt(i)!);
 }
 
-function isSpace(c: string): boolean {
-  return c === " " || c === "\t" || c === "\n" || c === "\r" || c === "\f" || c === "\v";
+function isSpace(c: number): boolean {
+  return c === 0x20 || (c >= 0x09 && c <= 0x0d);
 }
 
 export function lexKcql(source: SourceText): Token[] {
@@ -42,18 +53,22 @@ export function lexKcql(source: SourceText): Token[] {
   let i = 0;
   const at = (offset: number) => source.positionAt(offset);
   while (i < text.length) {
-    const c = charAt(text, i);
-    if (isSpace(c)) {
+    if (isSpace(text.charCodeAt(i))) {
       i++;
       continue;
     }
     const start = i;
-    if (isWordChar(c)) {
-      while (i < text.length && isWordChar(charAt(text, i))) i += charAt(text, i).length;
+    let step = wordCharLength(text, i);
+    if (step > 0) {
+      while (step > 0) {
+        i += step;
+        step = i < text.length ? wordCharLength(text, i) : 0;
+      }
       const raw = text.slice(start, i);
       tokens.push({ kind: "word", raw, value: raw, pos: at(start), end: i });
       continue;
     }
+    const c = charAt(text, i);
     if (c === "`") {
       const close = text.indexOf("`", i + 1);
       if (close < 0) {

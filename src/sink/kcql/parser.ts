@@ -198,11 +198,13 @@ class Parser {
   }
 
   /** A topic or collection name: `quoted`, 'quoted', or adjacent words and . - + / : { } */
-  name(expected: string): Located<string> {
+  name(expected: string, allowEmpty = false): Located<string> {
     const t = this.peek();
     if (t.kind === "backtick" || t.kind === "string") {
       this.next();
-      if (t.value.length === 0) this.semantic(`${expected.replace(/^a /, "the ")} is empty`, t.pos);
+      if (t.value.length === 0 && !allowEmpty) {
+        this.semantic(`${expected.replace(/^a /, "the ")} is empty`, t.pos);
+      }
       return { value: t.value, pos: t.pos };
     }
     if (!isNamePart(t)) this.fail(expected, t);
@@ -235,9 +237,15 @@ class Parser {
           items.length === 0 ? "the SELECT list is empty" : "remove the trailing ','",
         );
       } else if (t.kind === "word" || t.kind === "backtick" || t.kind === "string") {
-        const path = this.path(expected);
+        const path = this.path(expected, true);
         let alias: Located<string> | undefined;
         if (isKeyword(this.peek(), "AS")) {
+          if (path.star) {
+            this.semantic(
+              `'${path.text}' cannot be given an alias: its fields keep their names`,
+              this.peek().pos,
+            );
+          }
           this.next();
           const a = this.peek();
           if (a.kind === "word" && !isKeyword(a, "FROM")) alias = { value: a.value, pos: a.pos };
@@ -272,26 +280,39 @@ class Parser {
     return items;
   }
 
-  path(expected: string): PathNode {
+  /** A dotted path; `star` allows a final `.*` (the SELECT list, as the connector's column rule). */
+  path(expected: string, star = false): PathNode {
     const first = this.peek();
     const segments: PathSegment[] = [this.segment(expected)];
+    let starPos: Position | undefined;
     while (isPunct(this.peek(), ".")) {
       this.next();
       const t = this.peek();
       if (isPunct(t, "*")) {
         const parent = this.source.text.slice(first.pos.offset, this.previous().pos.offset);
-        this.semantic(
-          `'${parent}.*' is not supported by the MongoDB sink: select '${parent}' to keep it as a sub-document, or list its fields`,
-          t.pos,
-        );
+        if (!star) {
+          this.fail(
+            "a field name after '.'",
+            t,
+            `'${parent}.*' selects fields; it is written in the SELECT list only`,
+          );
+        }
+        this.next();
+        starPos = t.pos;
+        if (isPunct(this.peek(), ".")) {
+          this.fail("',', AS or FROM", this.peek(), `'*' ends a path: '${parent}.*'`);
+        }
+        break;
       }
       segments.push(this.segment("a field name after '.'"));
     }
-    return {
+    const path: PathNode = {
       segments,
       pos: first.pos,
       text: this.source.text.slice(first.pos.offset, this.previous().end),
     };
+    if (starPos) path.star = starPos;
+    return path;
   }
 
   segment(expected: string): PathSegment {
@@ -416,8 +437,8 @@ class Parser {
           this.expectPunct(")", "')'");
         }
         break;
-      case "names":
-        this.nameList(KW);
+      case "paths":
+        this.pathList(KW);
         break;
       case "buckets":
         this.nameList(KW);
@@ -428,7 +449,17 @@ class Parser {
       case "paren-list":
         this.expectPunct("(", `'(' after ${KW}`);
         for (;;) {
-          this.name(`a name in ${KW}(…)`);
+          const item = this.name(`a name in ${KW}(…)`);
+          if (spec.noTrailingDot && item.value.endsWith(".")) {
+            // The connector: "Field selection can not end with '.'".
+            throw new KcqlSyntaxError(
+              `a field name after '.'`,
+              describeToken(this.peek()),
+              this.peek().pos,
+              this.source,
+              `a ${KW} field cannot end with '.': '${item.value}'`,
+            );
+          }
           if (isPunct(this.peek(), "=") || isKeyword(this.peek(), "AS")) {
             this.next();
             this.name(`a value in ${KW}(…)`);
@@ -467,6 +498,14 @@ class Parser {
       }
     }
     stmt.ignoredClauses.push(ignored);
+  }
+
+  pathList(keyword: string): void {
+    this.path(`a field after ${keyword}`);
+    while (isPunct(this.peek(), ",")) {
+      this.next();
+      this.path("a field after ','");
+    }
   }
 
   nameList(keyword: string): void {
@@ -531,7 +570,8 @@ class Parser {
     for (;;) {
       const key = this.name("a property name such as 'timeseries.timeField'");
       this.expectPunct("=", `'=' after the property name`);
-      const value = this.name(`a value for property '${key.value}'`);
+      // An empty value ('d'='') is a value, as in the connector's grammar (STRING).
+      const value = this.name(`a value for property '${key.value}'`, true);
       entries.push({ key, value });
       if (isPunct(this.peek(), ",")) {
         this.next();

@@ -1,83 +1,23 @@
-/**
- * What a KCQL statement asks of the MongoDB sink, as a plain JSON-able
- * object, and the entry points that turn KCQL text into such plans.
- */
-import type { KcqlError, KcqlWarning } from "./errors.ts";
+/** The entry points that turn KCQL text into plans (plan_types.ts), checking every statement. */
+import { type KcqlError, KcqlSemanticError, type KcqlWarning } from "./errors.ts";
 import { parseScript } from "./parser.ts";
+import type { KcqlPlan, ParsedKcql } from "./plan_types.ts";
 import { SourceText } from "./position.ts";
 import { buildPlan } from "./semantics.ts";
-import { KcqlSemanticError } from "./errors.ts";
 
-export type WriteMode = "insert" | "upsert" | "update";
-
-/**
- * Where a field is read from: the record value, its key, one of its headers,
- * or the record's metadata (`_.topic`, `_.partition`, `_.offset`, `_.timestamp`).
- */
-export type FieldKind = "value" | "key" | "header" | "meta";
-
-export type MetaName = "topic" | "partition" | "offset" | "timestamp";
-
-export interface FieldRef {
-  kind: FieldKind;
-  /**
-   * The path inside that source: for `value` and `key` the nested field names
-   * (`[]` is the whole key); for `header` the header name; for `meta` one
-   * MetaName.
-   */
-  path: string[];
-}
-
-export interface SelectedField extends FieldRef {
-  /** The top-level document field it is written to. */
-  alias: string;
-}
-
-export interface PrimaryKey extends FieldRef {
-  /** Its name inside a composite `_id` (the path's last segment, as the connector does). */
-  name: string;
-}
-
-export type TimeSeriesGranularity = "seconds" | "minutes" | "hours";
-
-/** Options for creating the target as a MongoDB time-series collection. */
-export interface TimeSeriesOptions {
-  timeField: string;
-  metaField?: string;
-  granularity?: TimeSeriesGranularity;
-  bucketMaxSpanSeconds?: number;
-  bucketRoundingSeconds?: number;
-  /** A collection option beside `timeseries`: documents older than this are removed. */
-  expireAfterSeconds?: number;
-}
-
-export interface KcqlPlan {
-  writeMode: WriteMode;
-  /** The MongoDB collection. */
-  target: string;
-  /** The Kafka topic. */
-  source: string;
-  /** The listed fields, in SELECT order (`*` is `selectAll`). */
-  fields: SelectedField[];
-  selectAll: boolean;
-  /** Value paths removed from the document (IGNORE). */
-  ignored: string[][];
-  /** In KCQL order; empty for INSERT (the connector ignores PK there). */
-  primaryKeys: PrimaryKey[];
-  batchSize: number;
-  timeseries?: TimeSeriesOptions;
-  /** PROPERTIES as written (keys as written, values unquoted). */
-  properties: Record<string, string>;
-  warnings: KcqlWarning[];
-}
-
-export interface ParsedKcql {
-  statements: KcqlPlan[];
-  /** Every statement's warnings, in text order. */
-  warnings: KcqlWarning[];
-}
-
-export const DEFAULT_BATCH_SIZE = 100;
+export {
+  DEFAULT_BATCH_SIZE,
+  type FieldKind,
+  type FieldRef,
+  type KcqlPlan,
+  type MetaName,
+  type ParsedKcql,
+  type PrimaryKey,
+  type SelectedField,
+  type TimeSeriesGranularity,
+  type TimeSeriesOptions,
+  type WriteMode,
+} from "./plan_types.ts";
 
 export interface KcqlAnalysis {
   statements: KcqlPlan[];

@@ -21,8 +21,34 @@ export class SourceText {
     }
   }
 
+  /** The last position computed: the next is counted on from it when it lies further on the same line. */
+  #last: Position = { offset: 0, line: 1, column: 1 };
+
+  /**
+   * The position of `offset`. Callers that ask in increasing order (the
+   * lexer) cost the distance from the previous answer, not from the start
+   * of the line: linear time over a whole text, even on one long line.
+   */
   positionAt(offset: number): Position {
+    const line = this.#lineOf(offset);
+    const start = this.#lineStarts[line - 1];
+    const last = this.#last;
+    const from = last.line === line && last.offset <= offset ? last : undefined;
+    const column = (from?.column ?? 1) + codePoints(this.text, from?.offset ?? start, offset);
+    // Positions are not changed once made: the one returned is also the one remembered.
+    const position: Position = { offset, line, column };
+    this.#last = position;
+    return position;
+  }
+
+  /** The 1-based line holding `offset`. */
+  #lineOf(offset: number): number {
     const starts = this.#lineStarts;
+    const last = this.#last;
+    // Most calls are on the line of the previous one, or the next line.
+    for (let l = last.line; l <= last.line + 1 && l <= starts.length; l++) {
+      if (starts[l - 1] <= offset && (l === starts.length || offset < starts[l])) return l;
+    }
     let lo = 0;
     let hi = starts.length - 1;
     while (lo < hi) {
@@ -30,8 +56,7 @@ export class SourceText {
       if (starts[mid] <= offset) lo = mid;
       else hi = mid - 1;
     }
-    const column = [...this.text.slice(starts[lo], offset)].length + 1;
-    return { offset, line: lo + 1, column };
+    return lo + 1;
   }
 
   /** The text of a 1-based line, without its line break. */
@@ -41,4 +66,20 @@ export class SourceText {
     const end = next === undefined ? this.text.length : next;
     return this.text.slice(start, end).replace(/\r?\n$|\r$/, "");
   }
+}
+
+/** How many code points `text` has from `from` to `to` (a surrogate pair counts once). */
+function codePoints(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    // The low half of a pair is not counted again.
+    if (c >= 0xdc00 && c <= 0xdfff && i > from && isHighSurrogate(text.charCodeAt(i - 1))) continue;
+    n++;
+  }
+  return n;
+}
+
+function isHighSurrogate(c: number): boolean {
+  return c >= 0xd800 && c <= 0xdbff;
 }

@@ -10,7 +10,7 @@
 import { closestKeyword } from "./clauses.ts";
 import { KcqlSemanticError, type KcqlWarning, warningAt } from "./errors.ts";
 import { badFieldName } from "./fields.ts";
-import type { TimeSeriesGranularity, TimeSeriesOptions } from "./plan.ts";
+import type { TimeSeriesGranularity, TimeSeriesOptions } from "./plan_types.ts";
 import type { SourceText } from "./position.ts";
 import type { Located, PropertyNode } from "./syntax.ts";
 

@@ -1,14 +1,24 @@
 /** From the syntax of one statement to its plan, with the checks the grammar cannot make. */
 import { clauseOf } from "./clauses.ts";
 import { KcqlSemanticError, type KcqlWarning, warningAt } from "./errors.ts";
-import { badFieldName, classifyPath, isPrefix, refText, sameRef } from "./fields.ts";
-import { DEFAULT_BATCH_SIZE, type KcqlPlan, type PrimaryKey, type SelectedField } from "./plan.ts";
+import { badFieldName, classifyPath, refText } from "./fields.ts";
+import {
+  DEFAULT_BATCH_SIZE,
+  type KcqlPlan,
+  type PrimaryKey,
+  type SelectedField,
+} from "./plan_types.ts";
 import type { Position, SourceText } from "./position.ts";
 import { interpretProperties } from "./properties.ts";
 import type { StatementNode } from "./syntax.ts";
 
 /** Kafka's rule for topic names. */
 const KAFKA_TOPIC = /^[A-Za-z0-9._-]{1,249}$/;
+
+/** A path as one string, for sets and maps (any name, dots included, stays apart). */
+function pathKey(path: readonly string[]): string {
+  return JSON.stringify(path);
+}
 
 export function buildPlan(node: StatementNode, source: SourceText): KcqlPlan {
   const fail: (message: string, pos: Position) => never = (message, pos) => {
@@ -43,6 +53,7 @@ export function buildPlan(node: StatementNode, source: SourceText): KcqlPlan {
   let starPos: Position | undefined;
   const fields: SelectedField[] = [];
   const producedBy = new Map<string, { text: string; pos: Position; aliasPos: Position }>();
+  const spreads = new Map<string, Position>();
   for (const item of node.select.value) {
     if (item.kind === "star") {
       if (starPos) fail(`'*' is selected twice (first at column ${starPos.column})`, item.pos);
@@ -50,7 +61,20 @@ export function buildPlan(node: StatementNode, source: SourceText): KcqlPlan {
       starPos = item.pos;
       continue;
     }
-    const { ref, defaultName } = classifyPath(item.path, source);
+    const { ref, defaultName, spread } = classifyPath(item.path, source);
+    if (spread) {
+      const key = `${ref.kind}:${pathKey(ref.path)}`;
+      const earlier = spreads.get(key);
+      if (earlier) {
+        fail(
+          `'${item.path.text}' is selected twice (first at line ${earlier.line}, column ${earlier.column})`,
+          item.path.pos,
+        );
+      }
+      spreads.set(key, item.path.pos);
+      fields.push({ ...ref, alias: "*", spread: true });
+      continue;
+    }
     const alias = item.alias?.value ?? defaultName;
     const aliasPos = item.alias?.pos ?? item.path.pos;
     const bad = badFieldName(alias);
@@ -75,17 +99,24 @@ export function buildPlan(node: StatementNode, source: SourceText): KcqlPlan {
 
   // IGNORE
   const ignored: string[][] = [];
+  const ignoredKeys = new Set<string>();
+  // The selected value paths, to tell in time linear in the lists whether an IGNORE touches one.
+  const selectedValuePaths = new Set(
+    fields.filter((f) => f.kind === "value" && f.path.length > 0).map((f) => pathKey(f.path)),
+  );
   for (const path of node.ignore?.value ?? []) {
     const { ref } = classifyPath(path, source);
     if (ref.kind !== "value") {
       fail(`IGNORE removes fields of the record value; '${path.text}' is not one`, path.pos);
     }
-    if (ignored.some((p) => sameRef({ kind: "value", path: p }, ref))) {
+    const key = pathKey(ref.path);
+    if (ignoredKeys.has(key)) {
       warnings.push(warningAt(`'${path.text}' is listed twice in IGNORE`, path.pos));
       continue;
     }
+    ignoredKeys.add(key);
     const touches = selectAll ||
-      fields.some((f) => f.kind === "value" && isPrefix(f.path, ref.path));
+      ref.path.some((_, i) => selectedValuePaths.has(pathKey(ref.path.slice(0, i + 1))));
     if (!touches) {
       warnings.push(
         warningAt(
@@ -100,12 +131,16 @@ export function buildPlan(node: StatementNode, source: SourceText): KcqlPlan {
   // PK
   const pkNode = node.headPk ?? node.pk;
   const primaryKeys: PrimaryKey[] = [];
+  const pkRefs = new Set<string>();
+  const pkByName = new Map<string, PrimaryKey>();
   for (const path of pkNode?.value ?? []) {
     const { ref, defaultName } = classifyPath(path, source);
-    if (primaryKeys.some((k) => sameRef(k, ref))) {
+    const key = `${ref.kind}:${pathKey(ref.path)}`;
+    if (pkRefs.has(key)) {
       fail(`'${path.text}' is listed twice in PK`, path.pos);
     }
-    const clash = primaryKeys.find((k) => k.name === defaultName);
+    pkRefs.add(key);
+    const clash = pkByName.get(defaultName);
     if (clash) {
       fail(
         `PK '${path.text}' and '${
@@ -114,7 +149,9 @@ export function buildPlan(node: StatementNode, source: SourceText): KcqlPlan {
         path.pos,
       );
     }
-    primaryKeys.push({ ...ref, name: defaultName });
+    const pk = { ...ref, name: defaultName };
+    primaryKeys.push(pk);
+    pkByName.set(defaultName, pk);
   }
   if (primaryKeys.length > 1) {
     pkNode!.value.forEach((path, i) => {
@@ -151,7 +188,11 @@ export function buildPlan(node: StatementNode, source: SourceText): KcqlPlan {
   // PROPERTIES
   const props = interpretProperties(
     node.properties,
-    { selectAll, outputNames: new Set(fields.map((f) => f.alias)) },
+    // A spread writes names only its records know: like '*', the time field cannot be checked here.
+    {
+      selectAll: selectAll || fields.some((f) => f.spread),
+      outputNames: new Set(fields.filter((f) => !f.spread).map((f) => f.alias)),
+    },
     source,
   );
   warnings.push(...props.warnings);

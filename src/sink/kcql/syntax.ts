@@ -16,8 +16,10 @@ export interface PathSegment {
 export interface PathNode {
   segments: PathSegment[];
   pos: Position;
-  /** As written, for messages. */
+  /** As written, for messages (`a.b.*` with its star). */
   text: string;
+  /** Written `a.b.*`: every field of `a.b` (SELECT only). The segments are `a`, `b`. */
+  star?: Position;
 }
 
 export type SelectItemNode =

@@ -1,15 +1,17 @@
 /**
  * A record as the document its KCQL statement writes, following the
  * connector: `*` copies the value's fields; a listed field (nested or not)
- * lands at the top level under its alias; IGNORE removes value fields; the PK
- * is read from the whole record, before selection, and becomes `_id` (one PK)
- * or an `_id` sub-document keyed by each PK's last name (several), while the
- * PK fields stay in the body.
+ * lands at the top level under its alias; `a.b.*` (and `_key.*`, `_header.*`)
+ * copies the fields of that record, named fields winning; IGNORE removes
+ * value fields; the PK is read from the whole record, before selection, and
+ * becomes `_id` (one PK) or an `_id` sub-document keyed by each PK's last
+ * name (several), while the PK fields stay in the body. A struct or map PK is a PrimaryKeyError, as the
+ * connector throws for it.
  */
-import type { KcqlPlan } from "../kcql/plan.ts";
+import type { KcqlPlan, SelectedField } from "../kcql/plan_types.ts";
 import { isPrefix, refText } from "../kcql/fields.ts";
 import { PrimaryKeyError, ShapeError, TimeFieldError } from "./errors.ts";
-import { resolveField, type ShapeInput } from "./resolve.ts";
+import { headerRecord, resolveField, type ShapeInput } from "./resolve.ts";
 import { describeValue, isRecord } from "./values.ts";
 
 export interface ShapedDocument {
@@ -22,6 +24,10 @@ export interface ShapedDocument {
 export function shapeDocument(plan: KcqlPlan, input: ShapeInput): ShapedDocument {
   // A Map, turned into an object at the end, keeps a field called "__proto__" an ordinary field.
   const out = new Map<string, unknown>();
+  // Which `*` or `….*` wrote a name: two of them writing one name is an error for the record.
+  const spreadBy = new Map<string, string>();
+  // Fields named in the SELECT list win over the same name from a `….*`.
+  const named = new Set(plan.fields.filter((f) => !f.spread).map((f) => f.alias));
   if (plan.selectAll) {
     if (!isRecord(input.value)) {
       throw new ShapeError(
@@ -32,10 +38,16 @@ export function shapeDocument(plan: KcqlPlan, input: ShapeInput): ShapedDocument
     }
     for (const [name, v] of Object.entries(input.value)) {
       const kept = withoutIgnored(v, [name], plan.ignored);
-      if (kept !== DROPPED) out.set(name, kept);
+      if (kept === DROPPED) continue;
+      out.set(name, kept);
+      spreadBy.set(name, "*");
     }
   }
   for (const field of plan.fields) {
+    if (field.spread) {
+      spreadInto(out, spreadBy, named, field, input, plan.ignored);
+      continue;
+    }
     const v = resolveField(field, input);
     const kept = field.kind === "value" ? withoutIgnored(v, field.path, plan.ignored) : v;
     if (kept !== DROPPED) out.set(field.alias, kept);
@@ -70,6 +82,45 @@ export function shapeDocument(plan: KcqlPlan, input: ShapeInput): ShapedDocument
 }
 
 const DROPPED = Symbol("dropped");
+
+/** `a.b.*`, `_key.*`, `_header.*`: the fields of the record at the field's path, at the top level. */
+function spreadInto(
+  out: Map<string, unknown>,
+  spreadBy: Map<string, string>,
+  named: ReadonlySet<string>,
+  field: SelectedField,
+  input: ShapeInput,
+  ignored: readonly string[][],
+): void {
+  const text = `${refText(field)}.*`;
+  const found = resolveField(field, input);
+  // `_header.h.*`: the fields of header h's JSON object.
+  const parent = field.kind === "header" && field.path.length === 1
+    ? (headerRecord(found) ?? found)
+    : found;
+  // A null sub-record (an optional record that is not set) has no fields to write.
+  if (parent === null) return;
+  if (!isRecord(parent)) {
+    throw new ShapeError(
+      `'${text}' writes the fields of '${refText(field)}', but it is ${
+        describeValue(parent)
+      }, not a record`,
+    );
+  }
+  for (const [name, v] of Object.entries(parent)) {
+    if (named.has(name)) continue;
+    const kept = field.kind === "value" ? withoutIgnored(v, [...field.path, name], ignored) : v;
+    if (kept === DROPPED) continue;
+    const earlier = spreadBy.get(name);
+    if (earlier !== undefined) {
+      throw new ShapeError(
+        `field '${name}' is written by both '${earlier}' and '${text}': select it by name (with AS) to say which`,
+      );
+    }
+    spreadBy.set(name, text);
+    out.set(name, kept);
+  }
+}
 
 /** `v`, found at `path` in the value, without the IGNOREd paths at or under it. */
 function withoutIgnored(
@@ -110,6 +161,13 @@ function idOf(plan: KcqlPlan, input: ShapeInput): unknown {
       throw new PrimaryKeyError(refText(pk), "it is an array, which MongoDB does not allow in _id");
     }
     if (v instanceof RegExp) throw new PrimaryKeyError(refText(pk), "it is a regular expression");
+    if (isRecord(v)) {
+      // As the connector: "Schema.Type.STRUCT / MAP is not supported" for a key.
+      throw new PrimaryKeyError(
+        refText(pk),
+        "it is a struct or a map (a sub-document); a PK must be a single value such as a string, a number or a date, as in the connector",
+      );
+    }
     parts.set(pk.name, v);
   }
   return plan.primaryKeys.length === 1

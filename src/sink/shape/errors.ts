@@ -24,6 +24,8 @@ export class MissingFieldError extends ShapeError {
 /** A PK value MongoDB cannot take as (part of) an `_id`. */
 export class PrimaryKeyError extends ShapeError {
   override name = "PrimaryKeyError";
+  /** The dead-letter reason code (`gateway.error.reason`), as poison decode errors carry theirs. */
+  readonly reason = "bad-pk";
 
   constructor(readonly field: string, reason: string) {
     super(`PK '${field}' cannot make the _id: ${reason}`);

@@ -1,7 +1,8 @@
 /** Reading one field reference (value, key, header or metadata) out of a record. */
 import { Long } from "mongodb";
-import type { FieldRef } from "../kcql/plan.ts";
+import type { FieldRef } from "../kcql/plan_types.ts";
 import { refText } from "../kcql/fields.ts";
+import { parseJsonForBson } from "../values/json_values.ts";
 import { MissingFieldError, ShapeError } from "./errors.ts";
 import { describeValue, isRecord, listNames } from "./values.ts";
 
@@ -38,8 +39,13 @@ export function resolveField(ref: FieldRef, input: ShapeInput): unknown {
   }
 }
 
-function walk(root: unknown, ref: FieldRef, rootName: string, nullRoot: string): unknown {
-  const text = refText(ref);
+function walk(
+  root: unknown,
+  ref: FieldRef,
+  rootName: string,
+  nullRoot: string,
+  text = refText(ref),
+): unknown {
   if (root === null || root === undefined) {
     throw new MissingFieldError(text, `${rootName} ${nullRoot}`);
   }
@@ -64,8 +70,9 @@ function walk(root: unknown, ref: FieldRef, rootName: string, nullRoot: string):
 }
 
 function header(input: ShapeInput, ref: FieldRef): unknown {
-  const name = ref.path[0];
   const headers = input.headers ?? {};
+  if (ref.path.length === 0) return allHeaders(headers);
+  const name = ref.path[0];
   if (!Object.hasOwn(headers, name) || headers[name] === undefined) {
     const names = Object.keys(headers);
     throw new MissingFieldError(
@@ -74,7 +81,47 @@ function header(input: ShapeInput, ref: FieldRef): unknown {
     );
   }
   const v = headers[name];
-  return Array.isArray(v) ? v.map(headerValue) : headerValue(v);
+  const value = Array.isArray(v) ? v.map(headerValue) : headerValue(v);
+  if (ref.path.length === 1) return value;
+  // `_header.p.c`: field c of header p, whose value is a JSON object (as Kafka Connect's
+  // header converter reads a structured header).
+  const inner = { kind: ref.kind, path: ref.path.slice(1) };
+  const record = headerRecord(value);
+  if (record === undefined) {
+    throw new MissingFieldError(
+      refText(ref),
+      `header '${name}' is ${describeHeader(value)}, not a JSON object`,
+    );
+  }
+  return walk(record, inner, `header '${name}'`, "is null", refText(ref));
+}
+
+/** Every header by name, each as `_header.<name>` gives it. */
+function allHeaders(headers: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const out = new Map<string, unknown>();
+  for (const [name, v] of Object.entries(headers)) {
+    if (v === undefined) continue;
+    out.set(name, Array.isArray(v) ? v.map(headerValue) : headerValue(v));
+  }
+  return Object.fromEntries(out);
+}
+
+/** A header value read as a JSON object, or undefined when it is not one. */
+export function headerRecord(value: unknown): Record<string, unknown> | undefined {
+  if (typeof value !== "string" || !value.trimStart().startsWith("{")) return undefined;
+  try {
+    const parsed = parseJsonForBson(value);
+    return isRecord(parsed) ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function describeHeader(value: unknown): string {
+  if (typeof value === "string") {
+    return value.trimStart().startsWith("{") ? "not valid JSON" : "text";
+  }
+  return describeValue(value);
 }
 
 function headerValue(v: unknown): unknown {

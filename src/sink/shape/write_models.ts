@@ -1,6 +1,6 @@
 /** Shaped documents as MongoDB bulk-write operations, in record order, in chunks of the statement's BATCH. */
 import type { AnyBulkWriteOperation, Document } from "mongodb";
-import type { KcqlPlan } from "../kcql/plan.ts";
+import type { KcqlPlan } from "../kcql/plan_types.ts";
 import type { ShapedDocument } from "./document.ts";
 
 export type WriteModel = AnyBulkWriteOperation<Document>;
