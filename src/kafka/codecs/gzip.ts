@@ -1,5 +1,5 @@
 /** gzip for Kafka record batches (kafkajs has it built in; this one bounds the inflated size). */
-import { Buffer } from "node:buffer";
+import type { Buffer } from "node:buffer";
 import { promisify } from "node:util";
 import zlib from "node:zlib";
 import { CodecError, type KafkaCodec, MAX_DECOMPRESSED_BATCH_BYTES } from "./limits.ts";
