@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import avsc from "avsc";
-import { Buffer } from "node:buffer";
+import type { Buffer } from "node:buffer";
 import { frameConfluent } from "../src/avro/confluent_frame.ts";
 import { AvroBoundsError, checkAvroBounds } from "../src/sink/values/avro_bounds.ts";
 import { parseWriterSchema } from "../src/sink/values/avro_schema.ts";
