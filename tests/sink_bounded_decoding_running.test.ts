@@ -183,14 +183,9 @@ Deno.test({
     }
     good();
     const mutated = records.filter(([, r]) => String(r.key).startsWith("mutated-"));
-    console.log(
-      `mutated records: ${
-        JSON.stringify(
-          Object.groupBy(mutated, ([f]) => f),
-          (k, v) => k === "" ? v : Array.isArray(v) ? v.length : v,
-        )
-      }`,
-    );
+    const fates: Record<string, number> = {};
+    for (const [f] of mutated) fates[f] = (fates[f] ?? 0) + 1;
+    console.log(`mutated records: ${JSON.stringify(fates)}`);
     assert.ok(mutated.some(([f]) => f === "written") && mutated.some(([f]) => f !== "written"));
     await produce(topic, records.map(([, r]) => r));
 
