@@ -33,8 +33,24 @@ interface Cursor {
   pos: number;
   depth: number;
   maxDepth: number;
-  /** Where the value is, for messages: field names and indexes. */
-  path: string[];
+}
+
+/**
+ * Thrown inside the walk (cheaply: no stack trace); each level on the way out
+ * adds where it was, and `checkAvroBounds` turns it into an AvroBoundsError.
+ */
+class Fault {
+  readonly path: string[] = [];
+  constructor(
+    readonly reason: "bad-avro" | "truncated-avro",
+    readonly detail: string,
+    readonly pos: number,
+  ) {}
+}
+
+function within(e: unknown, label: string): unknown {
+  if (e instanceof Fault) e.path.unshift(label);
+  return e;
 }
 
 type Skip = (c: Cursor) => void;
@@ -56,24 +72,23 @@ export function checkAvroBounds(
   body: Uint8Array,
   maxDepth = DEFAULT_MAX_AVRO_DEPTH,
 ): number {
-  const c: Cursor = { buf: body, pos: 0, depth: 0, maxDepth, path: [] };
-  compile(type).skip(c);
+  const c: Cursor = { buf: body, pos: 0, depth: 0, maxDepth };
+  try {
+    compile(type).skip(c);
+  } catch (e) {
+    if (!(e instanceof Fault)) throw e;
+    const where = e.path.length > 0 ? ` at ${e.path.join("")}` : "";
+    throw new AvroBoundsError(e.reason, `${e.detail}${where} (byte ${e.pos} of ${body.length})`);
+  }
   return c.pos;
 }
 
-function where(c: Cursor): string {
-  return c.path.length > 0 ? ` at ${c.path.join("")}` : "";
-}
-
 function truncated(c: Cursor, what: string): never {
-  throw new AvroBoundsError(
-    "truncated-avro",
-    `the data ends before a whole ${what}${where(c)} (byte ${c.pos} of ${c.buf.length})`,
-  );
+  throw new Fault("truncated-avro", `the data ends before a whole ${what}`, c.pos);
 }
 
 function bad(c: Cursor, message: string): never {
-  throw new AvroBoundsError("bad-avro", `${message}${where(c)} (byte ${c.pos} of ${c.buf.length})`);
+  throw new Fault("bad-avro", message, c.pos);
 }
 
 /** A zigzag varint as a number (exact to 2^53, enough to compare with any byte count). */
@@ -153,10 +168,10 @@ function blocks(item: Compiled, what: string, label: (i: number) => string): Ski
         }
         truncated(c, `${what} block of ${count} items (${left} bytes left)`);
       }
-      for (let i = 0; i < count; i++, index++) {
-        c.path.push(label(index));
-        item.skip(c);
-        c.path.pop();
+      try {
+        for (let i = 0; i < count; i++, index++) item.skip(c);
+      } catch (e) {
+        throw within(e, label(index));
       }
     }
     c.depth--;
@@ -242,13 +257,15 @@ function compile(type: avsc.Type): Compiled {
         label: `.${f.name}`,
         c: compile(f.type),
       }));
+      const skips = fields.map((f) => f.c.skip);
       out.min = fields.reduce((n, f) => n + f.c.min, 0);
       out.skip = (c) => {
         enter(c);
-        for (const f of fields) {
-          c.path.push(f.label);
-          f.c.skip(c);
-          c.path.pop();
+        let i = 0;
+        try {
+          for (; i < skips.length; i++) skips[i](c);
+        } catch (e) {
+          throw within(e, fields[i].label);
         }
         c.depth--;
       };
