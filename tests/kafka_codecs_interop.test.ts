@@ -1,6 +1,7 @@
 /**
- * Every Kafka compression codec against librdkafka (Python confluent-kafka):
- * topics librdkafka wrote with gzip, snappy, lz4 and zstd go through a running
+ * Every Kafka compression codec against the two other Kafka clients: topics
+ * librdkafka (Python confluent-kafka; raw snappy) and the Java client (xerial
+ * snappy) wrote with gzip, snappy, lz4 and zstd go through a running
  * `gateway sink` into MongoDB, every record checked; and librdkafka reads
  * what `gateway produce --compression <codec>` wrote. A spy on the codecs of
  * the test's own kafkajs reader proves each topic really holds batches of
@@ -12,6 +13,7 @@ import { Buffer } from "node:buffer";
 import { CompressionCodecs, CompressionTypes } from "kafkajs";
 import { uniqueName } from "./_support/gateway_process.ts";
 import { type ConsumedRecord, decodeConfluent, readTopic } from "./_support/kafka.ts";
+import { javaProduce } from "./_support/java_client.ts";
 import { librdkafkaConsume, librdkafkaProduce } from "./_support/librdkafka.ts";
 import { finalCounters, sleep, startSimulatedProducer } from "./_support/produce.ts";
 import { createTopic, mongo, startSink, waitForCount } from "./_support/sink.ts";
@@ -50,46 +52,62 @@ async function assertBatchesOf(codec: Codec, topic: string, count: number) {
 
 const RECORDS = 300;
 
+/** Topics `write` filled with each codec are all written to MongoDB by one running sink. */
+async function sinkReadsEveryCodec(
+  client: string,
+  write: (topics: Record<Codec, string>) => Promise<void>,
+  bid: string,
+) {
+  const topics = Object.fromEntries(CODECS.map((c) => [c, uniqueName(`${client}-${c}`)])) as Record<
+    Codec,
+    string
+  >;
+  for (const codec of CODECS) await createTopic(topics[codec], 1);
+  await write(topics);
+  for (const codec of CODECS) await assertBatchesOf(codec, topics[codec], RECORDS);
+  const collection = (c: Codec) => topics[c].replaceAll("-", "_");
+  const mongoClient = mongo();
+  const sink = startSink([
+    "--kcql",
+    CODECS.map((c) => `INSERT INTO ${collection(c)} SELECT bid, n, codec FROM ${topics[c]}`)
+      .join("; "),
+    "--group",
+    uniqueName("g-codecs"),
+  ]);
+  try {
+    for (const codec of CODECS) {
+      const c = mongoClient.db("connect-db").collection(collection(codec));
+      await waitForCount(c, RECORDS, 90_000);
+      const docs = await c.find({}, { projection: { _id: 0 } }).sort({ n: 1 }).toArray();
+      assert.deepEqual(
+        docs,
+        Array.from({ length: RECORDS }, (_, n) => ({ bid: `${bid}${n}`, n, codec })),
+        `${client} ${codec}: every record, in order`,
+      );
+    }
+    assert.ok(!sink.lines.some((l) => /dead-lettered|crashed| ERROR /.test(l)), "nothing failed");
+  } finally {
+    assert.equal(await sink.stop(), 0, sink.lines.slice(-20).join("\n"));
+    await mongoClient.close();
+  }
+}
+
 Deno.test({
-  name: "topics librdkafka wrote with gzip, snappy, lz4 and zstd are all written to MongoDB",
+  name: "topics librdkafka wrote with gzip, snappy (raw), lz4 and zstd are all written to MongoDB",
   sanitizeResources: false,
   sanitizeOps: false,
-  fn: async () => {
-    const topics = Object.fromEntries(CODECS.map((c) => [c, uniqueName(`rd-${c}`)])) as Record<
-      Codec,
-      string
-    >;
-    for (const codec of CODECS) {
-      await createTopic(topics[codec], 1);
-      await librdkafkaProduce(topics[codec], codec, RECORDS);
-      await assertBatchesOf(codec, topics[codec], RECORDS);
-    }
-    const collection = (c: Codec) => topics[c].replaceAll("-", "_");
-    const client = mongo();
-    const sink = startSink([
-      "--kcql",
-      CODECS.map((c) => `INSERT INTO ${collection(c)} SELECT bid, n, codec FROM ${topics[c]}`)
-        .join("; "),
-      "--group",
-      uniqueName("g-codecs"),
-    ]);
-    try {
-      for (const codec of CODECS) {
-        const c = client.db("connect-db").collection(collection(codec));
-        await waitForCount(c, RECORDS, 90_000);
-        const docs = await c.find({}, { projection: { _id: 0 } }).sort({ n: 1 }).toArray();
-        assert.deepEqual(
-          docs,
-          Array.from({ length: RECORDS }, (_, n) => ({ bid: `P${n}`, n, codec })),
-          `${codec}: every record, in order`,
-        );
-      }
-      assert.ok(!sink.lines.some((l) => /dead-lettered|crashed| ERROR /.test(l)), "nothing failed");
-    } finally {
-      assert.equal(await sink.stop(), 0, sink.lines.slice(-20).join("\n"));
-      await client.close();
-    }
-  },
+  fn: () =>
+    sinkReadsEveryCodec("rd", async (topics) => {
+      for (const codec of CODECS) await librdkafkaProduce(topics[codec], codec, RECORDS);
+    }, "P"),
+});
+
+Deno.test({
+  name:
+    "topics the Java client wrote with gzip, snappy (xerial), lz4 and zstd are all written to MongoDB",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: () => sinkReadsEveryCodec("java", (topics) => javaProduce(RECORDS, topics), "J"),
 });
 
 Deno.test({
