@@ -151,7 +151,8 @@ Deno.test({
     }]);
 
     // Mutated records, their fate decided by the decoder itself, in-process.
-    const decoder = new SinkValueDecoder({ registry });
+    // As the sink decodes: its default --max-value-bytes is 1MB.
+    const decoder = new SinkValueDecoder({ registry, maxValueBytes: 1024 * 1024 });
     const rand = prng(0xc0dec5);
     for (let i = 0; i < 40; i++) {
       const b = Array.from(goodValue(1000 + i));

@@ -68,7 +68,7 @@ Deno.test("the 11-byte record with an array block count of 2^31 is bad-avro, not
   assert.equal(e.reason, "bad-avro");
   assert.match(
     e.message,
-    /array block of 2147483648 items, more than the 1 bytes left can hold at \.xs/,
+    /array block of 2147483648 items, more than the 1 bytes left can hold and than any value may have \(16777216 bytes\) at \.xs/,
   );
 });
 
@@ -83,10 +83,10 @@ Deno.test("map block counts, null-item arrays and negative-count blocks are boun
   // A negative count is followed by the block's size in bytes: both checked.
   const sized = await poison(
     d,
-    frameConfluent(1, Uint8Array.from([0x01, ...varint(1_000_000), 2, 0x61, 2, 0])),
+    frameConfluent(1, Uint8Array.from([0x01, ...varint(2 ** 30), 2, 0x61, 2, 0])),
   );
   assert.equal(sized.reason, "bad-avro");
-  assert.match(sized.message, /map block claims 1000000 bytes/);
+  assert.match(sized.message, /map block claims 1073741824 bytes/);
 });
 
 Deno.test("string and bytes lengths past the end, and negative ones, are bad-avro with where", async () => {
@@ -95,7 +95,7 @@ Deno.test("string and bytes lengths past the end, and negative ones, are bad-avr
   assert.equal(far.reason, "bad-avro");
   assert.match(
     far.message,
-    /string claims 1099511627776 bytes, more than the whole 7-byte value holds at \.s/,
+    /string claims 1099511627776 bytes: past the end \(1 left\) and more than any value may have \(16777216\) at \.s/,
   );
   const negative = await poison(d, frameConfluent(1, Uint8Array.of(0x02, 0x61, 0x05)));
   assert.equal(negative.reason, "bad-avro");
@@ -104,6 +104,24 @@ Deno.test("string and bytes lengths past the end, and negative ones, are bad-avr
   const cut = await poison(d, frameConfluent(1, Uint8Array.of(0x02, 0x61, 0x08, 1, 2)));
   assert.equal(cut.reason, "truncated-avro");
   assert.match(cut.message, /ends before a whole record T: .*bytes of 4 bytes \(2 left\) at \.b/);
+});
+
+Deno.test("a count or length past the end but within the size limit is a cut record", async () => {
+  const d = decoder({ 1: ARRAY, 3: TEXT });
+  const count = await poison(d, frameConfluent(1, Uint8Array.from([...varint(1000), 2, 4])));
+  assert.equal(count.reason, "truncated-avro");
+  assert.match(count.message, /array block of 1000 items \(2 bytes left\)/);
+  const length = await poison(d, frameConfluent(3, Uint8Array.from([...varint(100), 0x61])));
+  assert.equal(length.reason, "truncated-avro");
+  // With a smaller size limit the same claims cannot be a cut: they are lies.
+  const strict = new SinkValueDecoder({
+    registry: { schemaById: () => Promise.resolve(JSON.stringify(ARRAY)) },
+    maxValueBytes: 100,
+  });
+  assert.equal(
+    (await poison(strict, frameConfluent(1, Uint8Array.from([...varint(1000), 2, 4])))).reason,
+    "bad-avro",
+  );
 });
 
 Deno.test("values nested deeper than the limit are bad-avro; a shallow tree decodes", async () => {

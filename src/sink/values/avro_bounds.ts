@@ -11,9 +11,10 @@
  * - union branch and enum symbol indexes must exist;
  * - lengths and counts are not negative, varints end within 10 bytes.
  * It costs one pass over the bytes (microseconds for a sensor reading).
- * A number that claims more than the whole value holds is `bad-avro`; data
- * that merely ends before the value is whole (a cut record) is
- * `truncated-avro`. The offset where the value ends is returned, so
+ * A length or count past the bytes left that no value within the size limit
+ * could hold (2^31 items, a 2^40-byte string) is `bad-avro`; one that could
+ * be the rest of a cut record is `truncated-avro`, as is data that ends
+ * before the value is whole. The offset where the value ends is returned, so
  * trailing bytes are found too.
  */
 import type avsc from "avsc";
@@ -33,6 +34,15 @@ interface Cursor {
   pos: number;
   depth: number;
   maxDepth: number;
+  /** The most bytes any value may have: a claim past it is a lie, not a cut. */
+  maxBytes: number;
+}
+
+export interface AvroBoundsOptions {
+  /** Default DEFAULT_MAX_AVRO_DEPTH. */
+  maxDepth?: number;
+  /** The largest value accepted (bytes); default 16 MiB. */
+  maxBytes?: number;
 }
 
 /**
@@ -70,9 +80,15 @@ const COMPILED = new WeakMap<avsc.Type, Compiled>();
 export function checkAvroBounds(
   type: avsc.Type,
   body: Uint8Array,
-  maxDepth = DEFAULT_MAX_AVRO_DEPTH,
+  options: AvroBoundsOptions = {},
 ): number {
-  const c: Cursor = { buf: body, pos: 0, depth: 0, maxDepth };
+  const c: Cursor = {
+    buf: body,
+    pos: 0,
+    depth: 0,
+    maxDepth: options.maxDepth ?? DEFAULT_MAX_AVRO_DEPTH,
+    maxBytes: options.maxBytes ?? 16 * 1024 * 1024,
+  };
   try {
     compile(type).skip(c);
   } catch (e) {
@@ -111,8 +127,11 @@ function readLong(c: Cursor, maxBytes = 10): number {
 function need(c: Cursor, bytes: number, what: string): void {
   const left = c.buf.length - c.pos;
   if (bytes <= left) return;
-  if (bytes > c.buf.length) {
-    bad(c, `${what} claims ${bytes} bytes, more than the whole ${c.buf.length}-byte value holds`);
+  if (bytes > c.maxBytes) {
+    bad(
+      c,
+      `${what} claims ${bytes} bytes: past the end (${left} left) and more than any value may have (${c.maxBytes})`,
+    );
   }
   truncated(c, `${what} of ${bytes} bytes (${left} left)`);
 }
@@ -160,10 +179,11 @@ function blocks(item: Compiled, what: string, label: (i: number) => string): Ski
       }
       const left = c.buf.length - c.pos;
       if (count * perItem > left) {
-        if (count * perItem > c.buf.length) {
+        if (count * perItem > c.maxBytes) {
           bad(
             c,
-            `${what} block of ${count} items, more than the ${left} bytes left can hold`,
+            `${what} block of ${count} items, more than the ${left} bytes left can hold ` +
+              `and than any value may have (${c.maxBytes} bytes)`,
           );
         }
         truncated(c, `${what} block of ${count} items (${left} bytes left)`);

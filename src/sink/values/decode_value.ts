@@ -269,7 +269,10 @@ export class SinkValueDecoder {
   #decodeExact(type: avsc.Type, body: Uint8Array, what: string): unknown {
     // Every length and count checked against the bytes at hand before avsc allocates by them.
     try {
-      checkAvroBounds(type, body, this.#o.maxAvroDepth ?? DEFAULT_MAX_AVRO_DEPTH);
+      checkAvroBounds(type, body, {
+        maxDepth: this.#o.maxAvroDepth ?? DEFAULT_MAX_AVRO_DEPTH,
+        maxBytes: this.#maxBytes,
+      });
     } catch (error) {
       if (!(error instanceof AvroBoundsError)) throw error;
       throw new PoisonRecordError(
