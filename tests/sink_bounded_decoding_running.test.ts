@@ -9,7 +9,7 @@
  */
 import assert from "node:assert/strict";
 import avsc from "avsc";
-import { Buffer } from "node:buffer";
+import type { Buffer } from "node:buffer";
 import { frameConfluent } from "../src/avro/confluent_frame.ts";
 import { RegistryClient } from "../src/avro/registry_client.ts";
 import { SinkValueDecoder } from "../src/sink/values/decode_value.ts";
