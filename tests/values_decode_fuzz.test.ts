@@ -4,7 +4,8 @@
  * types, enums, fixed), mutated in deterministic ways (bit flips, bytes
  * overwritten, huge varints spliced in, cuts, extensions). Every input must
  * end as a document or as a PoisonRecordError with a known reason, within a
- * time bound — never another error, a hang or a huge allocation.
+ * time bound — never another error, a hang or a huge allocation; and the
+ * same bytes read as a key end as a key value or a typed reason.
  */
 import assert from "node:assert/strict";
 import avsc from "avsc";
@@ -233,7 +234,7 @@ function mutate(body: Uint8Array, r: ReturnType<typeof prng>): Uint8Array {
   return Uint8Array.from(b);
 }
 
-Deno.test("mutated records of every schema shape end as a document or a typed dead-letter reason", async () => {
+Deno.test("mutated records of every schema shape, as values and as keys, end as a document or a typed dead-letter reason", async () => {
   const texts = new Map(SCHEMAS.map((s, i) => [i + 1, JSON.stringify(s.schema)]));
   const decoder = new SinkValueDecoder({
     registry: { schemaById: (id) => Promise.resolve(texts.get(id)!) },
@@ -242,6 +243,7 @@ Deno.test("mutated records of every schema shape end as a document or a typed de
   const outcomes = new Map<string, number>();
   let inputs = 0;
   let slowest = 0;
+  let keyPoison = 0;
   for (const [i, { schema, values }] of SCHEMAS.entries()) {
     const type = avsc.Type.forSchema(schema as avsc.Schema, { wrapUnions: true });
     for (const value of values) {
@@ -268,6 +270,17 @@ Deno.test("mutated records of every schema shape end as a document or a typed de
           assert.ok(e.message.length > 0);
           outcome = e.reason;
         }
+        // The same bytes as a key (a KCQL reading `_key`): a value or a typed reason too.
+        try {
+          await decoder.decodeKey(input);
+        } catch (e) {
+          if (!(e instanceof PoisonRecordError) || !REASONS.includes(e.reason)) {
+            throw new Error(
+              `${type.name} mutation ${m} as a key: not a typed dead-letter reason: ${e}`,
+            );
+          }
+          keyPoison++;
+        }
         const ms = performance.now() - started;
         slowest = Math.max(slowest, ms);
         assert.ok(ms < MAX_MS_PER_INPUT, `${type.name} mutation ${m} took ${ms.toFixed(1)} ms`);
@@ -284,4 +297,5 @@ Deno.test("mutated records of every schema shape end as a document or a typed de
   assert.ok((outcomes.get("bad-avro") ?? 0) > 0);
   assert.ok((outcomes.get("truncated-avro") ?? 0) > 0);
   assert.ok((outcomes.get("record") ?? 0) > 0);
+  assert.ok(keyPoison > 0, "keys are bounded the same way");
 });
