@@ -192,3 +192,27 @@ Deno.test("for valid values, the check ends exactly where avsc does", () => {
     assert.equal(checkAvroBounds(ours, bytes), bytes.length);
   }
 });
+
+Deno.test("types parsed by plain avsc (unwrapped unions, logical types) are checked the same way", () => {
+  class DateType extends avsc.types.LogicalType {
+    override _fromValue(v: number) {
+      return new Date(v * 86_400_000);
+    }
+    override _toValue(d: Date) {
+      return Math.floor(d.getTime() / 86_400_000);
+    }
+  }
+  const type = avsc.Type.forSchema({
+    type: "record",
+    name: "P",
+    fields: [
+      { name: "d", type: { type: "int", logicalType: "date" } },
+      { name: "o", type: ["null", "string"] },
+    ],
+  } as avsc.Schema, { logicalTypes: { date: DateType } });
+  assert.equal(checkAvroBounds(type, Uint8Array.of(0x02, 0x02, 0x02, 0x61)), 4);
+  assert.throws(
+    () => checkAvroBounds(type, Uint8Array.of(0x02, 0x02, ...varint(2 ** 40))),
+    (e: unknown) => e instanceof AvroBoundsError && e.reason === "bad-avro",
+  );
+});

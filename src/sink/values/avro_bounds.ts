@@ -292,6 +292,12 @@ function compile(type: avsc.Type): Compiled {
       return out;
     }
     default: {
+      // avsc's own logical types (not made by parseWriterSchema, but possible): their encoding
+      // is the underlying type's.
+      if (name.startsWith("logical:") && t.underlyingType) {
+        out = compile(t.underlyingType as avsc.Type);
+        break;
+      }
       if (name.startsWith("union")) {
         out = { min: 1, skip: () => {} };
         COMPILED.set(type, out);
