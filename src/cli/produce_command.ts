@@ -129,7 +129,7 @@ export function produceCommand(): Command {
         ),
     )
     .addOption(
-      new Option("--compression <codec>", "Kafka compression: none or gzip").env(
+      new Option("--compression <codec>", "Kafka compression: none, gzip, snappy, lz4 or zstd").env(
         "GATEWAY_COMPRESSION",
       )
         .default("none").argParser(oneOf("--compression", COMPRESSIONS)),

@@ -15,6 +15,7 @@ import { DEFAULT_BATCH_SIZE, type KcqlPlan, parseKcql } from "../sink/kcql/plan.
 import { createLogger, type LogFormat, type LogLevel } from "../util/log.ts";
 import { onStopSignal } from "../util/signals.ts";
 import { createValueDecoder } from "../sink/values/create_decoder.ts";
+import { DEFAULT_MAX_RECORD_BYTES } from "../sink/values/record_size.ts";
 import { mongoClientOptions } from "../sink/config/mongo_options.ts";
 import { loadSinkConfigFile, type SinkOverrides } from "../sink/config/connector_properties.ts";
 import { brokersOption, DEFAULTS, logOptions, registryOption } from "./common_options.ts";
@@ -40,6 +41,7 @@ interface SinkOptions {
   jsonDatetimeFields?: string;
   from: "earliest" | "latest";
   maxValueBytes: number;
+  maxRecordBytes: number;
   partitionsConcurrently: number;
   statsInterval: number;
   sessionTimeout: number;
@@ -149,6 +151,14 @@ export function sinkCommand(): Command {
       new Option("--max-value-bytes <size>", "larger values are dead-lettered").env(
         "GATEWAY_MAX_VALUE_BYTES",
       ).default(1024 * 1024, "1MB").argParser(byteSize("--max-value-bytes")),
+    )
+    .addOption(
+      new Option(
+        "--max-record-bytes <size>",
+        "larger records (key + value + headers) are dead-lettered before any decoding",
+      ).env("GATEWAY_MAX_RECORD_BYTES").default(DEFAULT_MAX_RECORD_BYTES, "8MB").argParser(
+        byteSize("--max-record-bytes"),
+      ),
     )
     .addOption(
       new Option(
@@ -290,7 +300,7 @@ export function sinkCommand(): Command {
         clientId: `sensortag-gateway-sink-${hostname()}`,
         log,
       }),
-      pipeline: new KcqlPipeline(plans, decoder, options.tombstones),
+      pipeline: new KcqlPipeline(plans, decoder, options.tombstones, options.maxRecordBytes),
       log,
       signal,
     });

@@ -1,12 +1,22 @@
 /** kafkajs client construction, with its logs routed into the gateway's logger. */
 import { CompressionTypes, Kafka, logLevel, Partitioners, type Producer } from "kafkajs";
 import type { Logger } from "../util/log.ts";
+import { registerCodecs } from "./codecs/mod.ts";
 
-export type Compression = "none" | "gzip";
-export const COMPRESSIONS: readonly Compression[] = ["none", "gzip"];
+/** Kafka's compression codecs (src/kafka/codecs/ registers those kafkajs lacks). */
+export type Compression = "none" | "gzip" | "snappy" | "lz4" | "zstd";
+export const COMPRESSIONS: readonly Compression[] = ["none", "gzip", "snappy", "lz4", "zstd"];
+
+const KAFKAJS_COMPRESSION: Record<Compression, CompressionTypes> = {
+  none: CompressionTypes.None,
+  gzip: CompressionTypes.GZIP,
+  snappy: CompressionTypes.Snappy,
+  lz4: CompressionTypes.LZ4,
+  zstd: CompressionTypes.ZSTD,
+};
 
 export function compressionType(c: Compression): CompressionTypes {
-  return c === "gzip" ? CompressionTypes.GZIP : CompressionTypes.None;
+  return KAFKAJS_COMPRESSION[c];
 }
 
 /** Parses `host:port[,host:port...]`, naming the entry that is wrong. */
@@ -32,6 +42,7 @@ export interface KafkaClientOptions {
 
 export function createKafka(options: KafkaClientOptions): Kafka {
   const log = options.log.child({ component: "kafkajs" });
+  registerCodecs(); // every compression codec, read and written
   return new Kafka({
     clientId: options.clientId,
     brokers: options.brokers,

@@ -4,6 +4,7 @@ import { Buffer } from "node:buffer";
 import { Kafka, logLevel } from "kafkajs";
 import { parseConfluentFrame } from "../../src/avro/confluent_frame.ts";
 import { RegistryClient } from "../../src/avro/registry_client.ts";
+import { registerCodecs } from "../../src/kafka/codecs/mod.ts";
 
 export const BROKERS = ["127.0.0.1:9092"];
 export const REGISTRY = "http://127.0.0.1:8081";
@@ -18,6 +19,7 @@ export interface ConsumedRecord {
 }
 
 export function kafka(clientId = "gateway-tests"): Kafka {
+  registerCodecs(); // topics written with any codec can be read back
   return new Kafka({ clientId, brokers: BROKERS, logLevel: logLevel.NOTHING });
 }
 

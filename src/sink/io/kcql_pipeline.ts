@@ -11,6 +11,8 @@ import { shapeDocument } from "../shape/document.ts";
 import { ShapeError } from "../shape/errors.ts";
 import { writeModelFor } from "../shape/write_models.ts";
 import type { Logger } from "../../util/log.ts";
+import { planReadsKey } from "../values/key_use.ts";
+import { checkRecordSize, DEFAULT_MAX_RECORD_BYTES } from "../values/record_size.ts";
 import type { Disposition, IncomingRecord } from "./partition_batch.ts";
 import type { CollectionTarget, RecordPipeline } from "./record_pipeline.ts";
 
@@ -32,6 +34,8 @@ export class KcqlPipeline implements RecordPipeline {
     private readonly plans: readonly KcqlPlan[],
     private readonly decoder: ValueDecoder,
     private readonly tombstones: TombstonePolicy,
+    /** Larger records (key + value + headers) are poison before any decoding. */
+    private readonly maxRecordBytes = DEFAULT_MAX_RECORD_BYTES,
   ) {}
 
   targetOf(topic: string): CollectionTarget {
@@ -44,8 +48,10 @@ export class KcqlPipeline implements RecordPipeline {
     let decoded: DecodedValue;
     let key: unknown;
     try {
+      checkRecordSize(record, this.maxRecordBytes);
       decoded = await this.decoder.decodeValue(record.value, record.topic);
-      key = await this.decoder.decodeKey(record.key, record.topic);
+      // The key is decoded only when the statement reads it.
+      key = planReadsKey(plan) ? await this.decoder.decodeKey(record.key, record.topic) : null;
     } catch (error) {
       // A poison value is dead-lettered; anything else (the registry down) is
       // retried by the consumer, with nothing committed.

@@ -20,6 +20,7 @@ import { Binary } from "mongodb";
 import { Buffer } from "node:buffer";
 import { ConfluentFrameError, parseConfluentFrame } from "../../avro/confluent_frame.ts";
 import { fingerprintHex, parseSingleObject } from "../../avro/single_object.ts";
+import { AvroBoundsError, checkAvroBounds, DEFAULT_MAX_AVRO_DEPTH } from "./avro_bounds.ts";
 import { AvroSchemaError, parseWriterSchema } from "./avro_schema.ts";
 import { BsonConversionError, bsonConverter, type BsonOptions } from "./avro_to_bson.ts";
 import { ConnectJsonError, connectToBson, isConnectEnvelope } from "./connect_json.ts";
@@ -73,9 +74,21 @@ export interface ValueDecoderOptions extends BsonOptions {
   maxValueBytes?: number;
   /** Dotted JSON fields to store as dates (connect.mongo.json_datetime_fields). */
   jsonDatetimeFields?: string | readonly string[];
+  /**
+   * How long a schema id the registry answered 404 for is taken as unknown
+   * without asking again (records with it are dead-lettered meanwhile);
+   * default 60 s. The registry may learn the id later (a producer registering
+   * as it sends, a registry restored from backup).
+   */
+  unknownSchemaIdRetryMs?: number;
+  /** The clock, in ms (tests). */
+  now?: () => number;
+  /** The deepest nesting of records, arrays, maps and unions an Avro value may have; default 64. */
+  maxAvroDepth?: number;
 }
 
 export const DEFAULT_MAX_VALUE_BYTES = 16 * 1024 * 1024;
+export const DEFAULT_UNKNOWN_SCHEMA_ID_RETRY_MS = 60_000;
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
@@ -87,7 +100,8 @@ export class SinkValueDecoder {
   readonly #datetimePaths: string[][];
   readonly #types = new Map<number, avsc.Type>();
   readonly #pending = new Map<number, Promise<avsc.Type>>();
-  readonly #unknownIds = new Set<number>();
+  /** Schema ids the registry did not know, with when it said so. */
+  readonly #unknownIds = new Map<number, number>();
 
   constructor(options: ValueDecoderOptions = {}) {
     this.#o = options;
@@ -189,7 +203,14 @@ export class SinkValueDecoder {
             ? ": the schema registry does not have it"
             : ": no schema registry is configured"),
       );
-    if (this.#unknownIds.has(id) || !this.#o.registry) return Promise.reject(unknown());
+    if (!this.#o.registry) return Promise.reject(unknown());
+    const now = this.#o.now ?? Date.now;
+    const since = this.#unknownIds.get(id);
+    if (since !== undefined) {
+      const retryMs = this.#o.unknownSchemaIdRetryMs ?? DEFAULT_UNKNOWN_SCHEMA_ID_RETRY_MS;
+      if (now() - since < retryMs) return Promise.reject(unknown());
+      this.#unknownIds.delete(id); // long enough: ask the registry again
+    }
     let pending = this.#pending.get(id);
     if (!pending) {
       pending = this.#o.registry.schemaById(id).then(
@@ -211,7 +232,7 @@ export class SinkValueDecoder {
         },
         (error) => {
           if (isUnknownId(error)) {
-            this.#unknownIds.add(id);
+            this.#unknownIds.set(id, now());
             throw unknown();
           }
           throw error; // the registry could not answer: retried by the caller
@@ -246,6 +267,23 @@ export class SinkValueDecoder {
   }
 
   #decodeExact(type: avsc.Type, body: Uint8Array, what: string): unknown {
+    // Every length and count checked against the bytes at hand before avsc allocates by them.
+    try {
+      checkAvroBounds(type, body, {
+        maxDepth: this.#o.maxAvroDepth ?? DEFAULT_MAX_AVRO_DEPTH,
+        maxBytes: this.#maxBytes,
+      });
+    } catch (error) {
+      if (!(error instanceof AvroBoundsError)) throw error;
+      throw new PoisonRecordError(
+        error.reason,
+        error.reason === "truncated-avro"
+          ? `${what}: the Avro data (${body.length} bytes) ends before a whole ${
+            describeType(type)
+          }: ${error.message}`
+          : `${what}: the Avro data does not decode with its writer schema: ${error.message}`,
+      );
+    }
     const buf = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
     let decoded: { value: unknown; offset: number };
     try {
