@@ -204,6 +204,7 @@ export function kafkaSecurityFromProperties(
   const used = new Set<string>();
   const problems: string[] = [];
   const warnings: string[] = [];
+  const at = where ? `${where}: ` : "";
   const get = (key: string): string | undefined => {
     const v = props.get(prefix + key);
     if (v === undefined) return undefined;
@@ -218,7 +219,7 @@ export function kafkaSecurityFromProperties(
       input.protocol = p as SecurityProtocol;
     } else {
       problems.push(
-        `${where}: ${prefix}security.protocol=${protocol} is not one of ${
+        `${at}${prefix}security.protocol=${protocol} is not one of ${
           SECURITY_PROTOCOLS.join(", ")
         }`,
       );
@@ -230,7 +231,7 @@ export function kafkaSecurityFromProperties(
     if ((SASL_MECHANISMS as readonly string[]).includes(m)) input.mechanism = m as SaslMechanism;
     else {
       problems.push(
-        `${where}: ${prefix}sasl.mechanism=${mechanism} is not one of ${
+        `${at}${prefix}sasl.mechanism=${mechanism} is not one of ${
           SASL_MECHANISMS.join(", ")
         } (GSSAPI/Kerberos is not supported)`,
       );
@@ -240,7 +241,7 @@ export function kafkaSecurityFromProperties(
   if (jaas !== undefined && jaas !== "") {
     const parsed = parseJaasConfig(jaas);
     if ("problem" in parsed) {
-      problems.push(`${where}: ${prefix}sasl.jaas.config: ${parsed.problem}`);
+      problems.push(`${at}${prefix}sasl.jaas.config: ${parsed.problem}`);
     } else {
       if (parsed.username !== undefined) input.username = parsed.username;
       if (parsed.password !== undefined) input.password = registerSecret(parsed.password);
@@ -249,12 +250,12 @@ export function kafkaSecurityFromProperties(
         parsed.module === "scram" && input.mechanism && !input.mechanism.startsWith("SCRAM")
       ) {
         problems.push(
-          `${where}: ${prefix}sasl.jaas.config uses ScramLoginModule but sasl.mechanism is ${input.mechanism}`,
+          `${at}${prefix}sasl.jaas.config uses ScramLoginModule but sasl.mechanism is ${input.mechanism}`,
         );
       }
       if (parsed.module === "plain" && input.mechanism && input.mechanism !== "PLAIN") {
         problems.push(
-          `${where}: ${prefix}sasl.jaas.config uses PlainLoginModule but sasl.mechanism is ${input.mechanism}`,
+          `${at}${prefix}sasl.jaas.config uses PlainLoginModule but sasl.mechanism is ${input.mechanism}`,
         );
       }
     }
@@ -270,7 +271,7 @@ export function kafkaSecurityFromProperties(
   if (trustInline) {
     if (!/-----BEGIN CERTIFICATE-----/.test(trustInline)) {
       problems.push(
-        `${where}: ${prefix}ssl.truststore.certificates holds no "-----BEGIN CERTIFICATE-----" block`,
+        `${at}${prefix}ssl.truststore.certificates holds no "-----BEGIN CERTIFICATE-----" block`,
       );
     } else input.caPem = trustInline;
   }
@@ -278,7 +279,7 @@ export function kafkaSecurityFromProperties(
     const type = trustType ?? (sniff(trustLocation) === "PEM" ? "PEM" : "JKS");
     if (type === "PEM") input.caFile = trustLocation;
     else {problems.push(
-        storeProblem(where, `${prefix}ssl.truststore`, trustLocation, type, "trust"),
+        storeProblem(at, `${prefix}ssl.truststore`, trustLocation, type, "trust"),
       );}
   }
 
@@ -294,7 +295,7 @@ export function kafkaSecurityFromProperties(
     if (type === "PEM") {
       input.keyFile = keyLocation;
       input.certFile = keyLocation;
-    } else problems.push(storeProblem(where, `${prefix}ssl.keystore`, keyLocation, type, "key"));
+    } else problems.push(storeProblem(at, `${prefix}ssl.keystore`, keyLocation, type, "key"));
   }
   if (chain) input.certPem = chain;
   if (inlineKey) input.keyPem = inlineKey;
@@ -307,7 +308,7 @@ export function kafkaSecurityFromProperties(
     if (endpoint.trim() === "") input.checkHostname = false;
     else if (endpoint.trim().toUpperCase() !== "HTTPS") {
       problems.push(
-        `${where}: ${prefix}ssl.endpoint.identification.algorithm=${endpoint} must be https or empty`,
+        `${at}${prefix}ssl.endpoint.identification.algorithm=${endpoint} must be https or empty`,
       );
     }
   }
@@ -337,7 +338,7 @@ function storeProblem(
     ? `openssl pkcs12 -in ${path} -out client.pem (key and certificate in one PEM file)`
     : `keytool -importkeystore -srckeystore ${path} -destkeystore client.p12 -deststoretype PKCS12, ` +
       `then openssl pkcs12 -in client.p12 -out client.pem`;
-  return `${where}: ${key}.location=${path} is a ${type} store, which a gateway (Node's TLS) cannot ` +
+  return `${where}${key}.location=${path} is a ${type} store, which a gateway (Node's TLS) cannot ` +
     `read: export it to PEM with \`${how}\` and set ${key}.location to the PEM file with ${key}.type=PEM`;
 }
 
