@@ -35,7 +35,7 @@ const SHAPES: [RegExp, string][] = [
   [/\b((?:password|secret|token)[\w.]*\s*=\s*)"(?:[^"\\]|\\.)*"/gi, `$1"${MASK}"`],
   // key=value / key: value settings that name a secret (password, sasl.jaas.config, token ...)
   [
-    /\b((?:[\w.-]*password|[\w.-]*secret|[\w.-]*token|sasl\.jaas\.config|[\w.-]*user\.info)\s*[=:]\s*)(?!"\*\*\*")[^\s,;&"]+/gi,
+    /\b((?:[\w.-]*password|[\w.-]*secret|[\w.-]*token|sasl\.jaas\.config|[\w.-]*user\.info)(?:\s*=\s*|:(?=\S)))(?!"\*\*\*")[^\s,;&"]+/gi,
     `$1${MASK}`,
   ],
   // HTTP Authorization values

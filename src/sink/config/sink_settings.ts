@@ -330,9 +330,15 @@ export function sinkSettingsFromProperties(
   return { settings, warnings: [...warnings] };
 }
 
-/** Masks whatever sits between `:` and `@` in text that looks like a URL with user info. */
+/** Masks the password of a URL-like text's user info (everything after its first `:`, to `@`). */
 function maskUserInfo(text: string): string {
-  return text.replace(/([^:/@\s]*:)[^@\s]*@/, "$1***@");
+  const at = text.lastIndexOf("@");
+  if (at < 0) return text;
+  const slashes = text.indexOf("//");
+  const start = slashes >= 0 && slashes < at ? slashes + 2 : 0;
+  const colon = text.indexOf(":", start);
+  if (colon < 0 || colon > at) return text;
+  return `${text.slice(0, colon + 1)}***${text.slice(at)}`;
 }
 
 const KAFKA_TOP_LEVEL_NON_SSL = KAFKA_SECURITY_KEYS_READ.filter((k) => !k.startsWith("ssl."));
