@@ -31,6 +31,12 @@ Deno.test("sasl.jaas.config: PlainLoginModule and ScramLoginModule give user and
     ),
     { module: "scram", username: "gw", password: "s3cret-x" },
   );
+  assert.deepEqual(
+    parseJaasConfig(
+      "org.apache.kafka.common.security.plain.PlainLoginModule required username='KEY1' password='se cret';",
+    ),
+    { module: "plain", username: "KEY1", password: "se cret" },
+  );
   const missing = parseJaasConfig(
     'org.apache.kafka.common.security.scram.ScramLoginModule required username="gw";',
   );

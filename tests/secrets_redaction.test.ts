@@ -19,6 +19,7 @@ Deno.test("redact: URL user info, JAAS passwords, secret settings, Authorization
     'PlainLoginModule required username="gw" password="***";',
   );
   assert.equal(redact("sasl.jaas.config=org.Foo"), "sasl.jaas.config=***");
+  assert.equal(redact("username='k' password='x y';"), "username='k' password='***';");
   assert.equal(redact("connect.mongo.password=abc123 next"), "connect.mongo.password=*** next");
   assert.equal(redact("Authorization: Basic dXNlcjpwYXNz"), "Authorization: Basic ***");
   registerSecret("plain-secret-value");

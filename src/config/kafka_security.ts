@@ -384,11 +384,13 @@ export function parseJaasConfig(text: string): JaasConfig {
   let rest = m[3].trim();
   const options: Record<string, string> = {};
   while (rest !== "" && rest !== ";") {
-    const o = /^([\w.-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s;"]+))\s*/.exec(rest);
+    const o = /^([\w.-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'|([^\s;"']+))\s*/
+      .exec(rest);
     if (!o) {
       return { problem: 'cannot read the options after the login module (name="value" ...;)' };
     }
-    options[o[1]] = o[2] !== undefined ? o[2].replace(/\\(.)/g, "$1") : o[3];
+    const quoted = o[2] ?? o[3];
+    options[o[1]] = quoted !== undefined ? quoted.replace(/\\(.)/g, "$1") : o[4];
     rest = rest.slice(o[0].length);
   }
   if (rest !== ";") return { problem: "must end with ';'" };

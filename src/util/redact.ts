@@ -33,9 +33,10 @@ const SHAPES: [RegExp, string][] = [
   [/(\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:)[^\s@/]+@/gi, `$1${MASK}@`],
   // JAAS: password="..." (and any quoted option naming a secret)
   [/\b((?:password|secret|token)[\w.]*\s*=\s*)"(?:[^"\\]|\\.)*"/gi, `$1"${MASK}"`],
+  [/\b((?:password|secret|token)[\w.]*\s*=\s*)'(?:[^'\\]|\\.)*'/gi, `$1'${MASK}'`],
   // key=value / key: value settings that name a secret (password, sasl.jaas.config, token ...)
   [
-    /\b((?:[\w.-]*password|[\w.-]*secret|[\w.-]*token|sasl\.jaas\.config|[\w.-]*user\.info)(?:\s*=\s*|:(?=\S)))(?!"\*\*\*")[^\s,;&"]+/gi,
+    /\b((?:[\w.-]*password|[\w.-]*secret|[\w.-]*token|sasl\.jaas\.config|[\w.-]*user\.info)(?:\s*=\s*|:(?=\S)))(?!["']\*\*\*["'])[^\s,;&"]+/gi,
     `$1${MASK}`,
   ],
   // HTTP Authorization values
