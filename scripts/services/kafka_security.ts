@@ -50,7 +50,9 @@ export function tlsFiles(kafkaDir: string): TlsFiles {
 }
 
 function jaasQuote(text: string): string {
-  if (/["\\\n]/.test(text)) throw new Error(`kafka config: JAAS values cannot hold ${text}`);
+  if (/["\\\n]/.test(text)) {
+    throw new Error("kafka config: JAAS values cannot hold a quote, a backslash or a newline");
+  }
   return `"${text}"`;
 }
 
@@ -95,6 +97,21 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
+/** Installs Debian's openssl when the machine lacks it (a fresh CI machine); quick when present. */
+async function ensureOpenssl(log: (line: string) => void): Promise<void> {
+  try {
+    await runTool("openssl", ["version"], { what: "openssl" });
+    return;
+  } catch (error) {
+    if (!/not installed/.test((error as Error).message)) throw error;
+  }
+  log("openssl is missing: installing it with apt-get");
+  await runTool("apt-get", ["install", "-y", "-q", "openssl"], {
+    what: "apt-get install openssl",
+    env: { DEBIAN_FRONTEND: "noninteractive" },
+  });
+}
+
 /**
  * Generates, once, a CA and a broker certificate for 127.0.0.1 and localhost signed by it
  * (openssl). Idempotent: existing files are kept, so clients' trust survives restarts.
@@ -107,6 +124,7 @@ export async function ensureBrokerTls(
   const f = tlsFiles(kafkaDir);
   if (await exists(f.brokerCert) && await exists(f.brokerKey) && await exists(f.caCert)) return f;
   await Deno.mkdir(f.dir, { recursive: true });
+  await ensureOpenssl(log);
   log(`generating a CA and a broker certificate in ${f.dir} (openssl)`);
   const what = "kafka TLS certificates (openssl)";
   await runTool("openssl", [

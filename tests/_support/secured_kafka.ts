@@ -46,7 +46,11 @@ export async function ensureSecuredListeners(): Promise<void> {
   }
   await up(["kafka"], { log });
   if (!(await listening(SECURED_PORTS.saslPlaintext))) {
-    throw new Error(`the broker does not listen on ${SASL_PLAINTEXT_BROKER} after a restart`);
+    throw new Error(
+      `the broker does not listen on ${SASL_PLAINTEXT_BROKER}: it was started by another checkout ` +
+        "(its own .services state) with an older services script; restart it from this one " +
+        "(GATEWAY_SERVICES_STATE_ROOT=<that checkout> ./denow task services restart kafka)",
+    );
   }
 }
 
