@@ -135,6 +135,8 @@ Deno.test("produce with a wrong registry password: an authentication error, read
       assert.match(line, /HTTP 401/);
       assert.match(line, /refused the credentials/);
       assert.doesNotMatch(line, /kafka=down/);
+      // Kafka itself is fine: the stats say so.
+      await run.proc.waitForLine(/ stats .*kafka=connected/, 15_000);
     } finally {
       assert.equal(await run.proc.stop(), 0);
       allLines.push(...run.proc.lines);

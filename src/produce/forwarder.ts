@@ -12,6 +12,7 @@ import type { Spool, SpoolEntry } from "../spool/spool.ts";
 import type { Framer } from "./framer.ts";
 import type { Logger } from "../util/log.ts";
 import { classifyKafkaError } from "../kafka/failure.ts";
+import { RegistryError } from "../avro/registry_client.ts";
 
 export interface ForwarderOptions {
   spool: Spool;
@@ -114,7 +115,8 @@ export class Forwarder {
           delayFirstAttempt: false,
           retry: (error: unknown, attempt: number) => {
             this.#stats.failures++;
-            this.#connected = false;
+            // A registry failure (down, 401/403) says nothing about Kafka's connection.
+            if (!(error instanceof RegistryError)) this.#connected = false;
             this.#report(error, attempt);
             return this.#running;
           },
