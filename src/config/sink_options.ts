@@ -4,12 +4,10 @@
  * one rule — flags (command line or environment) over the file over the defaults — so there is a
  * single merge path. Kafka security and registry credentials come from their shared modules.
  */
-import { InvalidArgumentError } from "commander";
 import type { OptionSpec } from "./option_spec.ts";
 import type { SinkSettings } from "../sink/config/sink_settings.ts";
 import { registerSecret } from "../util/redact.ts";
-// @ts-types="@types/bytes"
-import bytes from "bytes";
+import { byteSize, oneOf, positiveInt } from "../cli/option_values.ts";
 
 /** A sink option: its spec, and the connector-file setting it stands for (if any). */
 export interface SinkOptionSpec<T> extends OptionSpec<T> {
@@ -17,37 +15,10 @@ export interface SinkOptionSpec<T> extends OptionSpec<T> {
   file?: keyof SinkSettings;
 }
 
-function oneOf<T extends string>(flag: string, choices: readonly T[], upper = false) {
-  return (text: string): T => {
-    const v = upper ? text.trim().toUpperCase() : text.trim().toLowerCase();
-    if (!(choices as readonly string[]).includes(v)) {
-      throw new InvalidArgumentError(`${flag} must be one of ${choices.join(", ")}, got "${text}"`);
-    }
-    return v as T;
-  };
-}
-
-function positiveInt(flag: string, max = Number.MAX_SAFE_INTEGER) {
-  return (text: string): number => {
-    if (!/^\d+$/.test(text.trim())) {
-      throw new InvalidArgumentError(`${flag} must be a whole number, got "${text}"`);
-    }
-    const n = Number(text);
-    if (n < 1 || n > max) {
-      throw new InvalidArgumentError(`${flag} must be between 1 and ${max}, got ${n}`);
-    }
-    return n;
-  };
-}
-
-function byteSize(flag: string) {
-  return (text: string): number => {
-    const n = bytes.parse(text.replace(/ib$/i, "b"));
-    if (n === null || !Number.isFinite(n) || n <= 0) {
-      throw new InvalidArgumentError(`${flag} must be a size such as 256MB or 1GB, got "${text}"`);
-    }
-    return Math.floor(n);
-  };
+/** The error policy, written in capitals as in the connector. */
+function upperOneOf<T extends string>(flag: string, choices: readonly T[]) {
+  const lower = oneOf(flag, choices.map((c) => c.toLowerCase()));
+  return (text: string): T => lower(text).toUpperCase() as T;
 }
 
 /** The sink's own options (brokers, registry, security and log options are shared ones). */
@@ -113,7 +84,7 @@ export const SINK_OPTIONS = {
     env: "GATEWAY_ERROR_POLICY",
     help: "on a write MongoDB rejects: NOOP (dead-letter it), THROW (stop), RETRY",
     default: "THROW",
-    parse: oneOf("--error-policy", ["NOOP", "THROW", "RETRY"] as const, true),
+    parse: upperOneOf("--error-policy", ["NOOP", "THROW", "RETRY"] as const),
     file: "errorPolicy",
   } as SinkOptionSpec<"NOOP" | "THROW" | "RETRY">,
   maxRetries: {
