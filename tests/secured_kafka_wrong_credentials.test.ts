@@ -7,8 +7,8 @@
 import assert from "node:assert/strict";
 import { kafka, readTopic } from "./_support/kafka.ts";
 import { finalCounters, logFields } from "./_support/produce.ts";
-import { avroEncoder, createTopic, produce, startSink } from "./_support/sink.ts";
-import { uniqueName } from "./_support/gateway_process.ts";
+import { avroEncoder, createTopic, produce } from "./_support/sink.ts";
+import { startGateway, uniqueName } from "./_support/gateway_process.ts";
 import {
   ACCOUNT,
   caFile,
@@ -172,7 +172,13 @@ Deno.test("sink with a wrong SASL password exits non-zero within the bounded tim
     Array.from({ length: 20 }, (_, i) => ({ key: `k${i}`, value: enc.encode({ n: i }) })),
   );
   const started = Date.now();
-  const sink = startSink([
+  // The bound: 5 s of retrying (sinkloop's GATEWAY_GIVE_UP_AFTER; ignored where it is not built).
+  const sink = startGateway([
+    "sink",
+    "--registry",
+    "http://127.0.0.1:8081",
+    "--mongo",
+    "mongodb://127.0.0.1:27017",
     "--kcql",
     `INSERT INTO docs SELECT * FROM ${topic}`,
     "--database",
@@ -180,7 +186,7 @@ Deno.test("sink with a wrong SASL password exits non-zero within the bounded tim
     "--group",
     group,
     ...scram512(WRONG),
-  ]);
+  ], { GATEWAY_GIVE_UP_AFTER: "5" });
   const timer = setTimeout(() => sink.signal("SIGKILL"), 90_000);
   const code = await sink.exited;
   clearTimeout(timer);
