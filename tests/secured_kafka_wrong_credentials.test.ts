@@ -5,7 +5,7 @@
  * bounded time and commits nothing, and no log line holds a password.
  */
 import assert from "node:assert/strict";
-import { kafka, readTopic } from "./_support/kafka.ts";
+import { BROKERS, kafka, readTopic, REGISTRY } from "./_support/kafka.ts";
 import { finalCounters, logFields } from "./_support/produce.ts";
 import { avroEncoder, createTopic, produce } from "./_support/sink.ts";
 import { startGateway, uniqueName } from "./_support/gateway_process.ts";
@@ -124,7 +124,7 @@ Deno.test("TLS without the CA: the certificate is not trusted, and the message s
   await ensureSecuredListeners();
   const line = await produceFailure(
     plainSsl([]),
-    /TLS: certificate of 127\.0\.0\.1:9095 not trusted \(no --ssl-ca given\?\)/,
+    new RegExp(`TLS: certificate of ${SASL_SSL_BROKER} not trusted \\(no --ssl-ca given\\?\\)`),
   );
   assert.match(line, /stay spooled/);
 });
@@ -134,7 +134,9 @@ Deno.test("TLS with a CA that did not sign the broker's certificate: not trusted
   const ca = await foreignCa(await Deno.makeTempDir({ prefix: "gateway-ca-" }));
   await produceFailure(
     plainSsl(["--ssl-ca", ca]),
-    /TLS: certificate of 127\.0\.0\.1:9095 not trusted \(it is not signed by the CA in --ssl-ca/,
+    new RegExp(
+      `TLS: certificate of ${SASL_SSL_BROKER} not trusted \\(it is not signed by the CA in --ssl-ca`,
+    ),
   );
 });
 
@@ -149,7 +151,7 @@ Deno.test("plaintext against a SASL listener: the broker closed the connection d
 Deno.test("TLS against the plaintext listener: the handshake is cut, the message says which setting", async () => {
   await ensureSecuredListeners();
   await produceFailure(
-    ["--brokers", "127.0.0.1:9092", "--security-protocol", "SSL", "--ssl-ca", caFile()],
+    ["--brokers", BROKERS[0], "--security-protocol", "SSL", "--ssl-ca", caFile()],
     /closed the connection during the TLS handshake: does this listener speak TLS\?/,
   );
 });
@@ -176,7 +178,7 @@ Deno.test("sink with a wrong SASL password exits non-zero within the bounded tim
   const sink = startGateway([
     "sink",
     "--registry",
-    "http://127.0.0.1:8081",
+    REGISTRY,
     "--mongo",
     "mongodb://127.0.0.1:27017",
     "--kcql",

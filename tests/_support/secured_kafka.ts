@@ -8,8 +8,11 @@ import { statePaths } from "../../scripts/services/paths.ts";
 import { down, up } from "../../scripts/services/control.ts";
 import { type GatewayProcess, REPO, startGateway } from "./gateway_process.ts";
 
-export const SASL_PLAINTEXT_BROKER = `127.0.0.1:${SECURED_PORTS.saslPlaintext}`;
-export const SASL_SSL_BROKER = `127.0.0.1:${SECURED_PORTS.saslSsl}`;
+// GATEWAY_TEST_SECURED_BROKERS=<sasl_plaintext>,<sasl_ssl> and GATEWAY_TEST_KAFKA_CA point the
+// tests at another broker (with GATEWAY_TEST_BROKERS for its plaintext listener).
+const override = Deno.env.get("GATEWAY_TEST_SECURED_BROKERS")?.split(",");
+export const SASL_PLAINTEXT_BROKER = override?.[0] ?? `127.0.0.1:${SECURED_PORTS.saslPlaintext}`;
+export const SASL_SSL_BROKER = override?.[1] ?? `127.0.0.1:${SECURED_PORTS.saslSsl}`;
 export const ACCOUNT = BROKER_ACCOUNT;
 
 function stateRoot(): string {
@@ -18,6 +21,8 @@ function stateRoot(): string {
 
 /** The CA that signed the broker's certificate. */
 export function caFile(): string {
+  const ca = Deno.env.get("GATEWAY_TEST_KAFKA_CA");
+  if (ca) return ca;
   return tlsFiles(statePaths(stateRoot()).serviceDir("kafka")).caCert;
 }
 
@@ -36,6 +41,7 @@ async function listening(port: number): Promise<boolean> {
  * the services script has only the plaintext one: it is restarted once with this checkout's.
  */
 export async function ensureSecuredListeners(): Promise<void> {
+  if (override) return;
   if (await listening(SECURED_PORTS.saslPlaintext) && await listening(SECURED_PORTS.saslSsl)) {
     return;
   }
