@@ -15,7 +15,9 @@ import {
   startSink,
   waitForCount,
 } from "./_support/sink.ts";
-import { uniqueName } from "./_support/gateway_process.ts";
+import { REPO, uniqueName } from "./_support/gateway_process.ts";
+import { tlsFiles } from "../scripts/services/kafka_security.ts";
+import { statePaths } from "../scripts/services/paths.ts";
 import {
   linesWithSecrets,
   propertiesFile,
@@ -240,4 +242,48 @@ Deno.test("sink with a wrong registry password: an authentication error, nothing
 Deno.test("no log line of the registry runs holds a registry secret", () => {
   assert.ok(allLines.length > 20);
   assert.deepEqual(linesWithSecrets(allLines, [PASSWORD, TOKEN, WRONG]), []);
+});
+
+Deno.test("a registry with a private CA: trusted with --registry-ca, refused without it", async () => {
+  // The local broker's CA and certificate (for 127.0.0.1) serve as the registry's here.
+  const tls = tlsFiles(
+    statePaths(Deno.env.get("GATEWAY_SERVICES_STATE_ROOT") || REPO).serviceDir("kafka"),
+  );
+  const server = Deno.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    cert: await Deno.readTextFile(tls.brokerCert),
+    key: await Deno.readTextFile(tls.brokerKey),
+    onListen: () => {},
+  }, async (req) => {
+    const url = new URL(req.url);
+    const body = req.method === "GET" ? undefined : await req.arrayBuffer();
+    const upstream = await fetch(`http://127.0.0.1:8081${url.pathname}${url.search}`, {
+      method: req.method,
+      headers: { "content-type": req.headers.get("content-type") ?? "application/json" },
+      body,
+    });
+    return new Response(await upstream.arrayBuffer(), {
+      status: upstream.status,
+      headers: { "content-type": upstream.headers.get("content-type") ?? "application/json" },
+    });
+  });
+  const registry = `https://127.0.0.1:${server.addr.port}`;
+  try {
+    const trusted = await produceWith(["--registry", registry, "--registry-ca", tls.caCert]);
+    try {
+      await waitSent(trusted.run.proc.lines, 5);
+    } finally {
+      assert.equal(await trusted.run.proc.stop(), 0);
+    }
+    const refused = await produceWith(["--registry", registry]);
+    try {
+      const line = await refused.run.proc.waitForLine(/schema registry unreachable/, 30_000);
+      assert.match(line, /TLS certificate not trusted \(no --registry-ca given\?\)/);
+    } finally {
+      await refused.run.proc.stop();
+    }
+  } finally {
+    await server.shutdown();
+  }
 });

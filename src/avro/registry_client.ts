@@ -151,9 +151,20 @@ export class RegistryClient {
       url = (await this.#resolveBase()) + path;
       response = await this.#raw(method, url, json);
     } catch (error) {
-      throw new RegistryError(
-        redact(`schema registry unreachable at ${url}: ${errorText(error)}`),
-      );
+      const text = errorText(error);
+      if (/certificate|UnknownIssuer|invalid peer|self[- ]signed/i.test(text)) {
+        throw new RegistryError(
+          redact(
+            `schema registry unreachable at ${url}: TLS certificate not trusted ` +
+              `(${
+                this.#httpClient
+                  ? "not signed by the CA in --registry-ca"
+                  : "no --registry-ca given?"
+              }): ${text}`,
+          ),
+        );
+      }
+      throw new RegistryError(redact(`schema registry unreachable at ${url}: ${text}`));
     }
     const text = await response.text();
     let body: unknown = undefined;

@@ -164,8 +164,8 @@ export class Forwarder {
   #report(error: unknown, attempt: number): void {
     // Kafka failures in the words of classifyKafkaError (auth, TLS, handshake), never a bare
     // "Closed connection"; anything else (registry, framing) as it is.
-    const kafka = classifyKafkaError(error);
-    const message = kafka.kind !== "other"
+    const kafka = error instanceof RegistryError ? undefined : classifyKafkaError(error);
+    const message = kafka && kafka.kind !== "other"
       ? kafka.message
       : error instanceof Error
       ? error.message
