@@ -18,8 +18,10 @@ import { uniqueName } from "./_support/gateway_process.ts";
 import {
   ACCOUNT,
   caFile,
+  clientCertFiles,
   ensureSecuredListeners,
   linesWithSecrets,
+  MUTUAL_TLS_BROKER,
   propertiesFile,
   SASL_PLAINTEXT_BROKER,
   SASL_SSL_BROKER,
@@ -106,6 +108,23 @@ Deno.test("produce over SASL_SSL with PLAIN from environment variables: every re
     GATEWAY_SASL_PASSWORD: ACCOUNT.password,
     GATEWAY_SSL_CA: caFile(),
   });
+});
+
+Deno.test("produce over SSL with a client certificate (mutual TLS): every reading arrives", async () => {
+  await ensureSecuredListeners();
+  const client = clientCertFiles();
+  await produceUntil(uniqueName("sec-prod-mtls"), 10, [
+    "--brokers",
+    MUTUAL_TLS_BROKER,
+    "--security-protocol",
+    "SSL",
+    "--ssl-ca",
+    caFile(),
+    "--ssl-cert",
+    client.cert,
+    "--ssl-key",
+    client.key,
+  ]);
 });
 
 const SCHEMA = {

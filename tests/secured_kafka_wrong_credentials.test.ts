@@ -15,6 +15,7 @@ import {
   ensureSecuredListeners,
   foreignCa,
   linesWithSecrets,
+  MUTUAL_TLS_BROKER,
   SASL_PLAINTEXT_BROKER,
   SASL_SSL_BROKER,
   startSecuredProducer,
@@ -153,6 +154,14 @@ Deno.test("TLS against the plaintext listener: the handshake is cut, the message
   await produceFailure(
     ["--brokers", BROKERS[0], "--security-protocol", "SSL", "--ssl-ca", caFile()],
     /closed the connection during the TLS handshake: does this listener speak TLS\?/,
+  );
+});
+
+Deno.test("mutual TLS without a client certificate: the broker refuses, and the message says so", async () => {
+  await ensureSecuredListeners();
+  await produceFailure(
+    ["--brokers", MUTUAL_TLS_BROKER, "--security-protocol", "SSL", "--ssl-ca", caFile()],
+    /TLS: the broker .* requires a client certificate \(give --ssl-cert and --ssl-key\)/,
   );
 });
 

@@ -3,7 +3,9 @@
  *
  * - `SASL_PLAINTEXT://127.0.0.1:9094` with SCRAM-SHA-512,
  * - `SASL_SSL://127.0.0.1:9095` with SCRAM-SHA-256 and PLAIN, its certificate signed by a CA the
- *   services generate (openssl) into `.services/kafka/tls/` (`ca.pem` is what clients trust).
+ *   services generate (openssl) into `.services/kafka/tls/` (`ca.pem` is what clients trust),
+ * - `SSL://127.0.0.1:9096` with mutual TLS: a client certificate signed by the same CA is required
+ *   (`client.pem` / `client-key.pem` are one).
  *
  * The plaintext listener on 127.0.0.1:9092 stays as it is (inter-broker traffic uses it).
  * SCRAM users live in the KRaft metadata: they are (re)set through the Admin API after each start
@@ -20,7 +22,7 @@ export interface BrokerAccount {
 }
 
 /** Ports of the secured listeners. */
-export const SECURED_PORTS = { saslPlaintext: 9094, saslSsl: 9095 } as const;
+export const SECURED_PORTS = { saslPlaintext: 9094, saslSsl: 9095, mutualTls: 9096 } as const;
 
 /** The account on every secured listener and mechanism (SCRAM-SHA-512, SCRAM-SHA-256, PLAIN). */
 export const BROKER_ACCOUNT: BrokerAccount = {
@@ -35,6 +37,8 @@ export interface TlsFiles {
   caKey: string;
   brokerCert: string;
   brokerKey: string;
+  clientCert: string;
+  clientKey: string;
 }
 
 /** Where the TLS material of the broker in `kafkaDir` lives. */
@@ -46,6 +50,8 @@ export function tlsFiles(kafkaDir: string): TlsFiles {
     caKey: join(dir, "ca-key.pem"),
     brokerCert: join(dir, "broker.pem"),
     brokerKey: join(dir, "broker-key.pem"),
+    clientCert: join(dir, "client.pem"),
+    clientKey: join(dir, "client-key.pem"),
   };
 }
 
@@ -62,14 +68,16 @@ export function securedListenerProperties(
   account: BrokerAccount,
   brokerCertPem: string,
   brokerKeyPem: string,
+  caCertPem: string,
 ): { listeners: string[]; protocolMap: string[]; entries: Record<string, PropertyValue> } {
   const scram = "org.apache.kafka.common.security.scram.ScramLoginModule required;";
   return {
     listeners: [
       `SASL_PLAINTEXT://${host}:${SECURED_PORTS.saslPlaintext}`,
       `SASL_SSL://${host}:${SECURED_PORTS.saslSsl}`,
+      `SSL://${host}:${SECURED_PORTS.mutualTls}`,
     ],
-    protocolMap: ["SASL_PLAINTEXT:SASL_PLAINTEXT", "SASL_SSL:SASL_SSL"],
+    protocolMap: ["SASL_PLAINTEXT:SASL_PLAINTEXT", "SASL_SSL:SASL_SSL", "SSL:SSL"],
     entries: {
       "listener.name.sasl_plaintext.sasl.enabled.mechanisms": "SCRAM-SHA-512",
       "listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config": scram,
@@ -83,6 +91,12 @@ export function securedListenerProperties(
       "listener.name.sasl_ssl.ssl.keystore.certificate.chain": brokerCertPem.trim(),
       "listener.name.sasl_ssl.ssl.keystore.key": brokerKeyPem.trim(),
       "listener.name.sasl_ssl.ssl.client.auth": "none",
+      "listener.name.ssl.ssl.keystore.type": "PEM",
+      "listener.name.ssl.ssl.keystore.certificate.chain": brokerCertPem.trim(),
+      "listener.name.ssl.ssl.keystore.key": brokerKeyPem.trim(),
+      "listener.name.ssl.ssl.truststore.type": "PEM",
+      "listener.name.ssl.ssl.truststore.certificates": caCertPem.trim(),
+      "listener.name.ssl.ssl.client.auth": "required",
     },
   };
 }
@@ -122,7 +136,10 @@ export async function ensureBrokerTls(
   log: (line: string) => void,
 ): Promise<TlsFiles> {
   const f = tlsFiles(kafkaDir);
-  if (await exists(f.brokerCert) && await exists(f.brokerKey) && await exists(f.caCert)) return f;
+  if (await exists(f.brokerCert) && await exists(f.brokerKey) && await exists(f.caCert)) {
+    await ensureClientCert(f, log);
+    return f;
+  }
   await Deno.mkdir(f.dir, { recursive: true });
   await ensureOpenssl(log);
   log(`generating a CA and a broker certificate in ${f.dir} (openssl)`);
@@ -182,7 +199,48 @@ export async function ensureBrokerTls(
     ext,
   ], { what });
   await Deno.remove(csr).catch(() => {});
+  await ensureClientCert(f, log);
   return f;
+}
+
+/** A client certificate signed by the CA (mutual TLS), generated once. */
+async function ensureClientCert(f: TlsFiles, log: (line: string) => void): Promise<void> {
+  if (await exists(f.clientCert) && await exists(f.clientKey)) return;
+  log(`generating a client certificate (mutual TLS) in ${f.dir} (openssl)`);
+  const what = "kafka TLS client certificate (openssl)";
+  const csr = join(f.dir, "client.csr");
+  const ext = join(f.dir, "client.ext");
+  await runTool("openssl", [
+    "req",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-keyout",
+    f.clientKey,
+    "-out",
+    csr,
+    "-subj",
+    "/CN=gw-client",
+  ], { what });
+  await Deno.writeTextFile(ext, "extendedKeyUsage=clientAuth\n");
+  await runTool("openssl", [
+    "x509",
+    "-req",
+    "-in",
+    csr,
+    "-CA",
+    f.caCert,
+    "-CAkey",
+    f.caKey,
+    "-CAcreateserial",
+    "-out",
+    f.clientCert,
+    "-days",
+    "3650",
+    "-extfile",
+    ext,
+  ], { what });
+  await Deno.remove(csr).catch(() => {});
 }
 
 /** Creates or replaces the SCRAM credentials of the account (Admin API over the plaintext listener). */

@@ -81,6 +81,7 @@ const kafka: ServiceSpec = {
       BROKER_ACCOUNT,
       await Deno.readTextFile(tls.brokerCert),
       await Deno.readTextFile(tls.brokerKey),
+      await Deno.readTextFile(tls.caCert),
     );
     await Deno.writeTextFile(
       serverProps,

@@ -48,6 +48,7 @@ export function createKafka(options: KafkaClientOptions): Kafka {
     username: security.protocol.startsWith("SASL_") ? security.username : undefined,
     mechanism: security.protocol.startsWith("SASL_") ? security.mechanism : undefined,
     caGiven: Boolean(security.caFile || security.caPem),
+    clientCertGiven: Boolean(security.certFile || security.certPem),
     tls: ssl !== undefined,
   });
   if (security.checkHostname === false && ssl && !hostnameNoticeLogged.has(options.log)) {

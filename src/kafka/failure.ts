@@ -30,6 +30,8 @@ export interface KafkaFailureContext {
   mechanism?: string;
   /** A CA was configured (--ssl-ca, ssl.truststore.*). */
   caGiven?: boolean;
+  /** A client certificate was configured (--ssl-cert, ssl.keystore.*). */
+  clientCertGiven?: boolean;
   tls?: boolean;
 }
 
@@ -48,6 +50,8 @@ const HOSTNAME = /ERR_TLS_CERT_ALTNAME_INVALID|Hostname\/IP does not match|NotVa
 const EXPIRED = /CERT_HAS_EXPIRED|certificate has expired|CERT_NOT_YET_VALID/i;
 const TLS_OTHER =
   /certificate|SSL routines|ERR_SSL|ERR_TLS|unknown ca|bad decrypt|wrong version number|alert/i;
+const CLIENT_CERT =
+  /alert:? ?(BadCertificate|CertificateRequired|UnknownCA)|alert (bad certificate|certificate required)|CERTIFICATE_REQUIRED/i;
 const TLS_CUT = /before secure TLS connection was established|socket disconnected before secure/i;
 
 /** Classifies any error thrown by the Kafka client layer. */
@@ -81,6 +85,17 @@ export function classifyKafkaError(
       message: `the broker${broker ? ` ${broker}` : ""} closed the connection during the TLS ` +
         "handshake: does this listener speak TLS? (check --security-protocol)",
       configuration: false,
+    };
+  }
+  if (CLIENT_CERT.test(text)) {
+    return {
+      kind: "tls",
+      message: context.clientCertGiven
+        ? `TLS: the broker${broker ? ` ${broker}` : ""} refused the client certificate ` +
+          "(is --ssl-cert signed by a CA the broker trusts?)"
+        : `TLS: the broker${broker ? ` ${broker}` : ""} requires a client certificate ` +
+          "(give --ssl-cert and --ssl-key)",
+      configuration: true,
     };
   }
   if (UNTRUSTED.test(text)) {

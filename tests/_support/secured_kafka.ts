@@ -13,10 +13,18 @@ import { type GatewayProcess, REPO, startGateway } from "./gateway_process.ts";
 const override = Deno.env.get("GATEWAY_TEST_SECURED_BROKERS")?.split(",");
 export const SASL_PLAINTEXT_BROKER = override?.[0] ?? `127.0.0.1:${SECURED_PORTS.saslPlaintext}`;
 export const SASL_SSL_BROKER = override?.[1] ?? `127.0.0.1:${SECURED_PORTS.saslSsl}`;
+export const MUTUAL_TLS_BROKER = override?.[2] ?? `127.0.0.1:${SECURED_PORTS.mutualTls}`;
 export const ACCOUNT = BROKER_ACCOUNT;
 
 function stateRoot(): string {
   return Deno.env.get("GATEWAY_SERVICES_STATE_ROOT")?.trim() || REPO;
+}
+
+/** The client certificate and key the mutual-TLS listener accepts. */
+export function clientCertFiles(): { cert: string; key: string } {
+  const dir = Deno.env.get("GATEWAY_TEST_KAFKA_CA");
+  const f = tlsFiles(dir ? join(dir, "..", "..") : statePaths(stateRoot()).serviceDir("kafka"));
+  return { cert: f.clientCert, key: f.clientKey };
 }
 
 /** The CA that signed the broker's certificate. */
@@ -42,7 +50,10 @@ async function listening(port: number): Promise<boolean> {
  */
 export async function ensureSecuredListeners(): Promise<void> {
   if (override) return;
-  if (await listening(SECURED_PORTS.saslPlaintext) && await listening(SECURED_PORTS.saslSsl)) {
+  if (
+    await listening(SECURED_PORTS.saslPlaintext) && await listening(SECURED_PORTS.saslSsl) &&
+    await listening(SECURED_PORTS.mutualTls)
+  ) {
     return;
   }
   const log = (line: string) => console.error(`[secured kafka] ${line}`);
