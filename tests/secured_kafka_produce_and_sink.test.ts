@@ -193,6 +193,26 @@ Deno.test("sink over SASL_PLAINTEXT with SCRAM-SHA-512 (flags): every document w
   ]);
 });
 
+Deno.test("sink over SASL_PLAINTEXT with SCRAM-SHA-512 from a --kafka-config file: every document written", async () => {
+  await ensureSecuredListeners();
+  const file = await propertiesFile("client.properties", [
+    `bootstrap.servers=${SASL_PLAINTEXT_BROKER}`,
+    "security.protocol=SASL_PLAINTEXT",
+    "sasl.mechanism=SCRAM-SHA-512",
+    `sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username='${ACCOUNT.username}' password='${ACCOUNT.password}';`,
+  ]);
+  // startSink names --brokers (the plaintext listener); the file's bootstrap.servers is
+  // overridden by it, so name the secured listener again.
+  await sinkOver("scram512-kafka-config", (topic) => [
+    "--kcql",
+    `INSERT INTO docs SELECT * FROM ${topic}`,
+    "--brokers",
+    SASL_PLAINTEXT_BROKER,
+    "--kafka-config",
+    file,
+  ]);
+});
+
 Deno.test("sink over SASL_SSL with SCRAM-SHA-256 from a connector file's consumer.override.* keys", async () => {
   await ensureSecuredListeners();
   await sinkOver("scram256-file", async (topic, db) => [
