@@ -1,5 +1,5 @@
 /** `up`, `down` and `status` over the managed services. */
-import { ensureInstalled } from "./install.ts";
+import { ensureInstalled, type Installed } from "./install.ts";
 import { selectServices, type ServiceName } from "./names.ts";
 import { repoRootOf, servicesHome, statePaths } from "./paths.ts";
 import { portInUse } from "./probes.ts";
@@ -96,6 +96,7 @@ async function startAndWait(ctx: Context, home: string, spec: ServiceSpec): Prom
   const logFile = ctx.state.logFile(name);
   const started = performance.now();
   let pid = await ourPid(ctx, name);
+  let installed: Installed | undefined;
   if (pid !== null) {
     ctx.log(`${name}: pid ${pid} is already starting; waiting for it`);
   } else {
@@ -105,7 +106,7 @@ async function startAndWait(ctx: Context, home: string, spec: ServiceSpec): Prom
           `${spec.title} and was not started by this tool; stop it first`,
       );
     }
-    const installed = await ensureInstalled(home, name, (line) => ctx.log(`${name}: ${line}`));
+    installed = await ensureInstalled(home, name, (line) => ctx.log(`${name}: ${line}`));
     const dir = ctx.state.serviceDir(name);
     await Deno.mkdir(dir, { recursive: true });
     const launch = await spec.prepare(installed, dir, (line) => ctx.log(`${name}: ${line}`));
@@ -129,6 +130,13 @@ async function startAndWait(ctx: Context, home: string, spec: ServiceSpec): Prom
     if (probe.ok) {
       const secs = ((performance.now() - started) / 1000).toFixed(1);
       ctx.log(`${name}: up on ${spec.host}:${spec.port} after ${secs} s (${probe.detail})`);
+      if (installed && spec.afterStart) {
+        await spec.afterStart(
+          installed,
+          ctx.state.serviceDir(name),
+          (line) => ctx.log(`${name}: ${line}`),
+        );
+      }
       return;
     }
     last = probe.reason;

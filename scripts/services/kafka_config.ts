@@ -10,6 +10,12 @@ export interface KafkaLayout {
   nodeId: number;
   logDir: string;
   partitions: number;
+  /** Extra listeners (name://host:port), their protocol map entries and their settings. */
+  secured?: {
+    listeners: string[];
+    protocolMap: string[];
+    entries: Record<string, PropertyValue>;
+  };
 }
 
 /** The defaults: PLAINTEXT on 127.0.0.1:9092, controller on 127.0.0.1:9093. */
@@ -46,15 +52,20 @@ export function kafkaServerProperties(layout: KafkaLayout): Record<string, Prope
   }
   if (layout.logDir.length === 0) throw new Error("kafka config: logDir is empty");
   const { host, port, controllerPort } = layout;
+  const extra = layout.secured;
+  const more = (list: string[] | undefined) => (list && list.length ? `,${list.join(",")}` : "");
   return {
     "process.roles": "broker,controller",
     "node.id": layout.nodeId,
     "controller.quorum.bootstrap.servers": `${host}:${controllerPort}`,
-    "listeners": `PLAINTEXT://${host}:${port},CONTROLLER://${host}:${controllerPort}`,
-    "advertised.listeners": `PLAINTEXT://${host}:${port},CONTROLLER://${host}:${controllerPort}`,
+    "listeners": `PLAINTEXT://${host}:${port},CONTROLLER://${host}:${controllerPort}` +
+      more(extra?.listeners),
+    "advertised.listeners": `PLAINTEXT://${host}:${port},CONTROLLER://${host}:${controllerPort}` +
+      more(extra?.listeners),
     "inter.broker.listener.name": "PLAINTEXT",
     "controller.listener.names": "CONTROLLER",
-    "listener.security.protocol.map": "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
+    "listener.security.protocol.map": "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT" +
+      more(extra?.protocolMap),
     "log.dirs": layout.logDir,
     "num.partitions": layout.partitions,
     "default.replication.factor": 1,
@@ -76,6 +87,7 @@ export function kafkaServerProperties(layout: KafkaLayout): Record<string, Prope
     "log.segment.bytes": 64 * 1024 * 1024,
     "log.retention.check.interval.ms": 300000,
     "controlled.shutdown.enable": true,
+    ...extra?.entries,
   };
 }
 

@@ -1,3 +1,10 @@
+import {
+  authorizationHeader,
+  type RegistryAuth,
+  splitRegistryUrl,
+} from "../config/registry_auth.ts";
+import { redact } from "../util/redact.ts";
+
 /**
  * A small client for the Confluent Schema Registry REST API (also served by
  * Apicurio Registry under /apis/ccompat/v7). Schema ids are immutable, so
@@ -25,6 +32,8 @@ export interface RegistryClientOptions {
   url: string;
   timeoutMs?: number;
   fetch?: typeof fetch;
+  /** Credentials and a private CA; credentials in the URL (`user:pass@`) are used too. */
+  auth?: RegistryAuth;
 }
 
 export class RegistryClient {
@@ -32,11 +41,28 @@ export class RegistryClient {
   #timeoutMs: number;
   #fetch: typeof fetch;
   #byId = new Map<number, string>();
+  #authorization?: string;
+  #httpClient?: Deno.HttpClient;
 
   constructor(options: RegistryClientOptions) {
-    this.url = options.url.replace(/\/+$/, "");
+    const split = splitRegistryUrl(options.url.replace(/\/+$/, ""));
+    this.url = split.url.replace(/\/+$/, "");
     this.#timeoutMs = options.timeoutMs ?? 10_000;
     this.#fetch = options.fetch ?? fetch;
+    const auth = { ...options.auth };
+    if (!auth.userInfo && !auth.bearerToken && split.userInfo) auth.userInfo = split.userInfo;
+    this.#authorization = authorizationHeader(auth);
+    if (auth.caFile) {
+      let pem: string;
+      try {
+        pem = Deno.readTextFileSync(auth.caFile);
+      } catch (error) {
+        throw new RegistryError(
+          `cannot read --registry-ca ${auth.caFile}: ${(error as Error).message}`,
+        );
+      }
+      this.#httpClient = Deno.createHttpClient({ caCerts: [pem] });
+    }
   }
 
   /** The latest version registered under `subject`. */
@@ -109,11 +135,13 @@ export class RegistryClient {
       method,
       headers: {
         "accept": "application/vnd.schemaregistry.v1+json, application/json",
+        ...(this.#authorization ? { "authorization": this.#authorization } : {}),
         ...(json === undefined ? {} : { "content-type": "application/vnd.schemaregistry.v1+json" }),
       },
       body: json === undefined ? undefined : JSON.stringify(json),
       signal: AbortSignal.timeout(this.#timeoutMs),
-    });
+      ...(this.#httpClient ? { client: this.#httpClient } : {}),
+    } as RequestInit);
   }
 
   async #call(method: string, path: string, json?: unknown): Promise<unknown> {
@@ -123,9 +151,20 @@ export class RegistryClient {
       url = (await this.#resolveBase()) + path;
       response = await this.#raw(method, url, json);
     } catch (error) {
-      throw new RegistryError(
-        `schema registry unreachable at ${url}: ${errorText(error)}`,
-      );
+      const text = errorText(error);
+      if (/certificate|UnknownIssuer|invalid peer|self[- ]signed/i.test(text)) {
+        throw new RegistryError(
+          redact(
+            `schema registry unreachable at ${url}: TLS certificate not trusted ` +
+              `(${
+                this.#httpClient
+                  ? "not signed by the CA in --registry-ca"
+                  : "no --registry-ca given?"
+              }): ${text}`,
+          ),
+        );
+      }
+      throw new RegistryError(redact(`schema registry unreachable at ${url}: ${text}`));
     }
     const text = await response.text();
     let body: unknown = undefined;
@@ -133,6 +172,17 @@ export class RegistryClient {
       body = text ? JSON.parse(text) : undefined;
     } catch {
       body = undefined;
+    }
+    if (response.status === 401 || response.status === 403) {
+      throw new RegistryError(
+        `schema registry authentication failed at ${this.url}: HTTP ${response.status} ` +
+          (response.status === 401
+            ? (this.#authorization
+              ? "(the registry refused the credentials: check --registry-user-info / --registry-bearer-token)"
+              : "(the registry needs credentials: give --registry-user-info or --registry-bearer-token)")
+            : "(the credentials are not allowed to do this)"),
+        response.status,
+      );
     }
     if (!response.ok) {
       const detail = body as { error_code?: number; message?: string } | undefined;

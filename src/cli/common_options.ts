@@ -1,7 +1,23 @@
 /** Options shared by several commands, each settable by a GATEWAY_* environment variable. */
 import { Option } from "commander";
-import { LOG_LEVELS } from "../util/log.ts";
+import { LOG_LEVELS, type Logger } from "../util/log.ts";
 import { httpUrl, oneOf } from "./option_values.ts";
+import { toOption } from "../config/option_spec.ts";
+import {
+  KAFKA_SECURITY_KEYS,
+  KAFKA_SECURITY_OPTIONS,
+  type KafkaSecurity,
+  kafkaSecurityFromFlags,
+  type KafkaSecurityInput,
+  resolveKafkaSecurity,
+} from "../config/kafka_security.ts";
+import { loadKafkaClientConfig } from "../config/kafka_client_config.ts";
+import {
+  REGISTRY_AUTH_OPTIONS,
+  type RegistryAuth,
+  resolveRegistryAuth,
+} from "../config/registry_auth.ts";
+import { UsageError } from "./usage_error.ts";
 
 export const DEFAULTS = {
   brokers: "127.0.0.1:9092",
@@ -30,4 +46,64 @@ export function logOptions(): Option[] {
     new Option("--log-format <format>", "text (logfmt) or json").env("GATEWAY_LOG_FORMAT")
       .default("text").argParser(oneOf("--log-format", ["text", "json"] as const)),
   ];
+}
+
+/** Kafka TLS/SASL options (`--security-protocol`, `--sasl-*`, `--ssl-*`, `--kafka-config`). */
+export function kafkaSecurityOptions(): Option[] {
+  return Object.values(KAFKA_SECURITY_OPTIONS).map((spec) => toOption<string>(spec));
+}
+
+/** Schema Registry credential options (`--registry-user-info`, `--registry-bearer-token`, `--registry-ca`). */
+export function registryAuthOptions(): Option[] {
+  return Object.values(REGISTRY_AUTH_OPTIONS).map((spec) => toOption<string>(spec));
+}
+
+/** A command's Kafka security: its flags over `--kafka-config` over `fileInputs` (first wins). */
+export async function commandKafkaSecurity(
+  values: Record<string, unknown>,
+  log: Logger,
+  fileInputs: { input: KafkaSecurityInput; origin: string }[] = [],
+): Promise<{ security: KafkaSecurity; brokers?: string }> {
+  const flags = kafkaSecurityFromFlags(
+    Object.fromEntries(
+      Object.entries(KAFKA_SECURITY_KEYS).map(([k, key]) => [k, values[key] as string | undefined]),
+    ),
+  );
+  const layers = [...fileInputs];
+  const path = values[KAFKA_SECURITY_KEYS.kafkaConfig] as string | undefined;
+  if (path) {
+    let config;
+    try {
+      config = await loadKafkaClientConfig(path);
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+    for (const w of config.warnings) log.warn(`${path}: ${w}`);
+    layers.unshift({ input: config.input, origin: `--kafka-config ${path}` });
+  }
+  // Earlier layers win: fold from the last.
+  let file: KafkaSecurityInput = {};
+  for (const layer of [...layers].reverse()) file = { ...file, ...layer.input };
+  try {
+    const security = resolveKafkaSecurity(
+      flags,
+      file,
+      layers.map((l) => l.origin).join(", ") || undefined,
+    );
+    return { security, brokers: file.brokers };
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+/** A command's registry credentials from its flags (over `file`). */
+export function commandRegistryAuth(
+  values: Record<string, unknown>,
+  file?: RegistryAuth,
+): RegistryAuth {
+  return resolveRegistryAuth({
+    userInfo: values.registryUserInfo as string | undefined,
+    bearerToken: values.registryBearerToken as string | undefined,
+    caFile: values.registryCa as string | undefined,
+  }, file);
 }

@@ -15,7 +15,16 @@ import { type AccelRange, DEFAULT_ACCEL_RANGE } from "../sensortag/gatt.ts";
 import { OVERFLOW_POLICIES } from "../spool/spool.ts";
 import { createLogger, type LogFormat, type LogLevel } from "../util/log.ts";
 import { onStopSignal } from "../util/signals.ts";
-import { brokersOption, DEFAULTS, logOptions, registryOption } from "./common_options.ts";
+import {
+  brokersOption,
+  commandKafkaSecurity,
+  commandRegistryAuth,
+  DEFAULTS,
+  kafkaSecurityOptions,
+  logOptions,
+  registryAuthOptions,
+  registryOption,
+} from "./common_options.ts";
 import { byteSize, oneOf, positiveInt, positiveSeconds } from "./option_values.ts";
 
 export function defaultSpoolPath(): string {
@@ -186,9 +195,16 @@ export function produceCommand(): Command {
       )
         .default(60).argParser(positiveSeconds("--stats-interval")),
     );
+  for (const o of [...kafkaSecurityOptions(), ...registryAuthOptions()]) cmd.addOption(o);
   for (const o of logOptions()) cmd.addOption(o);
-  return cmd.action(async (addressArgs: string[], options: ProduceOptions) => {
+  return cmd.action(async (addressArgs: string[], options: ProduceOptions, command: Command) => {
     const log = createLogger({ level: options.logLevel, format: options.logFormat });
+    const values = options as unknown as Record<string, unknown>;
+    const kafkaSecurity = await commandKafkaSecurity(values, log);
+    const brokersGiven = ["cli", "env"].includes(command.getOptionValueSource("brokers") ?? "");
+    const brokers = !brokersGiven && kafkaSecurity.brokers
+      ? kafkaSecurity.brokers
+      : options.brokers;
     const fromEnv = (Deno.env.get("GATEWAY_ADDRESSES") ?? "").split(/[\s,]+/).filter(Boolean);
     const rawAddresses = addressArgs.length > 0 ? addressArgs : fromEnv;
     let addresses: string[];
@@ -215,7 +231,9 @@ export function produceCommand(): Command {
     };
     const signal = onStopSignal(log);
     await runProduce({
-      brokers: parseBrokers(options.brokers),
+      brokers: parseBrokers(brokers),
+      security: kafkaSecurity.security,
+      registryAuth: commandRegistryAuth(values),
       topic: options.topic,
       subject: options.subject ?? `${options.topic}-value`,
       registryUrl: options.registry,

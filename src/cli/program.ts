@@ -6,6 +6,7 @@ import { kcqlCommand } from "./kcql_command.ts";
 import { produceCommand } from "./produce_command.ts";
 import { scanCommand } from "./scan_command.ts";
 import { sinkCommand } from "./sink_command.ts";
+import { redact } from "../util/redact.ts";
 
 export const VERSION = "0.1.0";
 
@@ -17,14 +18,16 @@ export function buildProgram(): Command {
     )
     .version(VERSION)
     .showHelpAfterError("(run with --help for the options)")
-    .exitOverride();
+    .exitOverride()
+    .configureOutput({ outputError: (text, write) => write(redact(text)) });
   program.addCommand(produceCommand());
   program.addCommand(scanCommand());
   program.addCommand(sinkCommand());
   program.addCommand(decodeCommand());
   program.addCommand(kcqlCommand());
   for (const c of program.commands) {
-    c.exitOverride().showHelpAfterError("(run with --help for the options)");
+    c.exitOverride().showHelpAfterError("(run with --help for the options)")
+      .configureOutput({ outputError: (text, write) => write(redact(text)) });
   }
   return program;
 }
@@ -39,7 +42,8 @@ export async function runCli(args: string[]): Promise<number> {
       // Help and version end "with an error" in exitOverride mode; their code is 0.
       return error.exitCode;
     }
-    console.error(`gateway: ${error instanceof Error ? error.message : String(error)}`);
+    // The last line names the cause, never a secret the configuration holds.
+    console.error(redact(`gateway: ${error instanceof Error ? error.message : String(error)}`));
     return error instanceof UsageError ? 2 : 1;
   }
 }

@@ -1,53 +1,29 @@
 /** `gateway sink --kcql "INSERT INTO sensortag SELECT * FROM sensortag-avro"` */
-import { Command, Option } from "commander";
+import { Command } from "commander";
 import { UsageError } from "./usage_error.ts";
 import { hostname } from "node:os";
 import { createKafka, parseBrokers } from "../kafka/client.ts";
-import { ERROR_POLICIES, type ErrorPolicy } from "../sink/io/bulk_writer.ts";
-import {
-  KcqlPipeline,
-  TOMBSTONE_POLICIES,
-  type TombstonePolicy,
-} from "../sink/io/kcql_pipeline.ts";
+import { classifyKafkaError } from "../kafka/failure.ts";
+import { KcqlPipeline } from "../sink/io/kcql_pipeline.ts";
 import { runSink } from "../sink/io/run_sink.ts";
 import { KcqlError } from "../sink/kcql/errors.ts";
 import { DEFAULT_BATCH_SIZE, type KcqlPlan, parseKcql } from "../sink/kcql/plan.ts";
 import { createLogger, type LogFormat, type LogLevel } from "../util/log.ts";
 import { onStopSignal } from "../util/signals.ts";
 import { createValueDecoder } from "../sink/values/create_decoder.ts";
-import { DEFAULT_MAX_RECORD_BYTES } from "../sink/values/record_size.ts";
 import { mongoClientOptions } from "../sink/config/mongo_options.ts";
 import { loadSinkConfigFile, type SinkOverrides } from "../sink/config/connector_properties.ts";
-import { brokersOption, DEFAULTS, logOptions, registryOption } from "./common_options.ts";
-import { byteSize, oneOf, positiveInt } from "./option_values.ts";
-
-interface SinkOptions {
-  kcql?: string;
-  config?: string;
-  brokers: string;
-  registry: string;
-  mongo: string;
-  database: string;
-  username?: string;
-  password?: string;
-  authMechanism?: string;
-  group?: string;
-  errorPolicy: ErrorPolicy;
-  maxRetries: number;
-  retryInterval: number;
-  dlqTopic: string;
-  tombstones: TombstonePolicy;
-  dates: "date" | "string";
-  jsonDatetimeFields?: string;
-  from: "earliest" | "latest";
-  maxValueBytes: number;
-  maxRecordBytes: number;
-  partitionsConcurrently: number;
-  statsInterval: number;
-  sessionTimeout: number;
-  logLevel: LogLevel;
-  logFormat: LogFormat;
-}
+import {
+  brokersOption,
+  commandKafkaSecurity,
+  commandRegistryAuth,
+  kafkaSecurityOptions,
+  logOptions,
+  registryAuthOptions,
+  registryOption,
+} from "./common_options.ts";
+import { givenByUser, type OptionSpec, toOption } from "../config/option_spec.ts";
+import { resolveSinkOptions, SINK_OPTIONS, sinkFileOverrides } from "../config/sink_options.ts";
 
 export function sinkCommand(): Command {
   const cmd = new Command("sink")
@@ -55,164 +31,46 @@ export function sinkCommand(): Command {
       "Consume Avro (or JSON) records from Kafka and write MongoDB documents, configured with KCQL\n" +
         "as the Lenses Stream Reactor MongoDB sink connector is. At least once: offsets are committed\n" +
         "only after MongoDB acknowledged every record up to them. Poison records go to a dead-letter topic.",
-    )
-    .addOption(
-      new Option(
-        "--kcql <statements>",
-        'KCQL, e.g. "INSERT INTO sensortag SELECT * FROM sensortag-avro"',
-      ).env("GATEWAY_KCQL"),
-    )
-    .addOption(
-      new Option(
-        "--config <file>",
-        "the connector's .properties file, unchanged (flags override it)",
-      ).env("GATEWAY_SINK_CONFIG"),
-    )
-    .addOption(brokersOption())
-    .addOption(registryOption())
-    .addOption(
-      new Option("--mongo <uri>", "MongoDB connection string").env("GATEWAY_MONGO").default(
-        DEFAULTS.mongo,
-      ),
-    )
-    .addOption(
-      new Option("--database <name>", "MongoDB database").env("GATEWAY_DATABASE").default(
-        DEFAULTS.database,
-      ),
-    )
-    .addOption(new Option("--username <name>", "MongoDB user").env("GATEWAY_MONGO_USERNAME"))
-    .addOption(
-      new Option("--password <secret>", "MongoDB password (prefer the environment variable)").env(
-        "GATEWAY_MONGO_PASSWORD",
-      ),
-    )
-    .addOption(
-      new Option("--auth-mechanism <m>", "SCRAM-SHA-1, SCRAM-SHA-256, MONGODB-X509, PLAIN, GSSAPI")
-        .env("GATEWAY_MONGO_AUTH_MECHANISM"),
-    )
-    .addOption(
-      new Option(
-        "--group <id>",
-        "consumer group (default: connect-<name> from --config, else gateway-sink)",
-      ).env("GATEWAY_GROUP"),
-    )
-    .addOption(
-      new Option(
-        "--error-policy <policy>",
-        "on a write MongoDB rejects: NOOP (dead-letter it), THROW (stop), RETRY",
-      )
-        .env("GATEWAY_ERROR_POLICY").default("THROW").argParser((v) =>
-          oneOf("--error-policy", ERROR_POLICIES.map((p) => p.toLowerCase()))(v)
-            .toUpperCase() as ErrorPolicy
-        ),
-    )
-    .addOption(
-      new Option("--max-retries <n>", "RETRY policy: attempts").env("GATEWAY_MAX_RETRIES").default(
-        20,
-      ).argParser(positiveInt("--max-retries")),
-    )
-    .addOption(
-      new Option("--retry-interval <ms>", "RETRY policy: pause between attempts").env(
-        "GATEWAY_RETRY_INTERVAL",
-      ).default(60_000).argParser(positiveInt("--retry-interval")),
-    )
-    .addOption(
-      new Option("--dlq-topic <name>", "dead-letter topic; {topic} is replaced by the source topic")
-        .env("GATEWAY_DLQ_TOPIC").default("{topic}-dlq"),
-    )
-    .addOption(
-      new Option(
-        "--tombstones <policy>",
-        "null values: dlq, skip, or delete the document (needs a PK from the key)",
-      )
-        .env("GATEWAY_TOMBSTONES").default("dlq").argParser(
-          oneOf("--tombstones", TOMBSTONE_POLICIES),
-        ),
-    )
-    .addOption(
-      new Option(
-        "--dates <as>",
-        "Avro timestamps/dates as BSON dates, or as strings like the connector",
-      )
-        .env("GATEWAY_DATES").default("date").argParser(
-          oneOf("--dates", ["date", "string"] as const),
-        ),
-    )
-    .addOption(
-      new Option("--json-datetime-fields <list>", "JSON values: fields (dotted) to store as dates")
-        .env("GATEWAY_JSON_DATETIME_FIELDS"),
-    )
-    .addOption(
-      new Option("--from <where>", "a new group starts at the earliest or latest offset").env(
-        "GATEWAY_FROM",
-      ).default("earliest").argParser(oneOf("--from", ["earliest", "latest"] as const)),
-    )
-    .addOption(
-      new Option("--max-value-bytes <size>", "larger values are dead-lettered").env(
-        "GATEWAY_MAX_VALUE_BYTES",
-      ).default(1024 * 1024, "1MB").argParser(byteSize("--max-value-bytes")),
-    )
-    .addOption(
-      new Option(
-        "--max-record-bytes <size>",
-        "larger records (key + value + headers) are dead-lettered before any decoding",
-      ).env("GATEWAY_MAX_RECORD_BYTES").default(DEFAULT_MAX_RECORD_BYTES, "8MB").argParser(
-        byteSize("--max-record-bytes"),
-      ),
-    )
-    .addOption(
-      new Option(
-        "--partitions-concurrently <n>",
-        "partitions written in parallel (order within each is kept)",
-      ).env("GATEWAY_PARTITIONS_CONCURRENTLY").default(3).argParser(
-        positiveInt("--partitions-concurrently", 64),
-      ),
-    )
-    .addOption(
-      new Option("--stats-interval <seconds>", "how often to log counters").env(
-        "GATEWAY_STATS_INTERVAL",
-      ).default(60).argParser(positiveInt("--stats-interval")),
     );
-  cmd.addOption(
-    new Option(
-      "--session-timeout <seconds>",
-      "consumer group session timeout: how soon a dead sink's partitions move",
-    )
-      .env("GATEWAY_SESSION_TIMEOUT").default(30).argParser(positiveInt("--session-timeout", 3600)),
-  );
+  const [kcql, config, ...rest] = Object.values(SINK_OPTIONS) as OptionSpec<unknown>[];
+  cmd.addOption(toOption(kcql)).addOption(toOption(config));
+  cmd.addOption(brokersOption()).addOption(registryOption());
+  for (const spec of rest) cmd.addOption(toOption(spec));
+  for (const o of [...kafkaSecurityOptions(), ...registryAuthOptions()]) cmd.addOption(o);
   for (const o of logOptions()) cmd.addOption(o);
-  return cmd.action(async (options: SinkOptions, command: Command) => {
-    const log = createLogger({ level: options.logLevel, format: options.logFormat });
-    const fromFlags = (name: keyof SinkOptions) =>
-      command.getOptionValueSource(name) === "cli" || command.getOptionValueSource(name) === "env";
-    // Flags given on the command line or in the environment replace the file's keys.
-    const overrides: SinkOverrides = {};
-    const given = <K extends keyof SinkOverrides>(
-      key: K,
-      flag: keyof SinkOptions,
-      value: SinkOverrides[K],
-    ) => {
-      if (fromFlags(flag) && value !== undefined) overrides[key] = value;
-    };
-    given("kcql", "kcql", options.kcql);
-    given("mongoUri", "mongo", options.mongo);
-    given("database", "database", options.database);
-    given("username", "username", options.username);
-    given("password", "password", options.password);
-    given("errorPolicy", "errorPolicy", options.errorPolicy);
-    given("maxRetries", "maxRetries", options.maxRetries);
-    given("retryIntervalMs", "retryInterval", options.retryInterval);
-    given("registryUrl", "registry", options.registry);
-    const file = options.config
-      ? await loadSinkConfigFile(options.config, { overrides })
-      : undefined;
-    for (const w of file?.warnings ?? []) log.warn(`${options.config}: ${w}`);
-    const pick = <K extends keyof SinkOptions>(
-      name: K,
-      fromFile: SinkOptions[K] | undefined,
-    ): SinkOptions[K] => fromFlags(name) || fromFile === undefined ? options[name] : fromFile;
+  return cmd.action(async (raw: Record<string, unknown>, command: Command) => {
+    const log = createLogger({
+      level: raw.logLevel as LogLevel,
+      format: raw.logFormat as LogFormat,
+    });
+    const given = (name: string) => givenByUser(command.getOptionValueSource(name));
+    // One rule for every setting: flags (command line or environment) over the file over the
+    // defaults. The flags also take part in the file's own checks (e.g. KCQL given as a flag).
+    const overrides: SinkOverrides = sinkFileOverrides(raw, given);
+    if (given("registry")) overrides.registryUrl = raw.registry as string;
+    const configPath = raw.config as string | undefined;
+    const file = configPath ? await loadSinkConfigFile(configPath, { overrides }) : undefined;
+    for (const w of file?.warnings ?? []) log.warn(`${configPath}: ${w}`);
+    const options = resolveSinkOptions(raw, given, file?.settings);
+    const registryUrl = given("registry") || !file?.settings.registryUrl
+      ? raw.registry as string
+      : file.settings.registryUrl;
+    const kafkaSecurity = await commandKafkaSecurity(
+      raw,
+      log,
+      file?.settings.kafkaSecurity
+        ? [{ input: file.settings.kafkaSecurity, origin: `--config ${configPath}` }]
+        : [],
+    );
+    const brokers = !given("brokers") && kafkaSecurity.brokers
+      ? kafkaSecurity.brokers
+      : raw.brokers as string;
+    const registryAuth = commandRegistryAuth(raw, {
+      userInfo: file?.settings.registryUserInfo,
+      bearerToken: file?.settings.registryBearerToken,
+    });
 
-    const kcqlText = pick("kcql", file?.settings.kcql);
+    const kcqlText = options.kcql;
     if (!kcqlText) {
       throw new UsageError(
         'no KCQL: give --kcql "INSERT INTO ... SELECT ... FROM ..." or --config <file>',
@@ -238,7 +96,7 @@ export function sinkCommand(): Command {
       const unlisted = topics.filter((t) => !listed.includes(t));
       if (unread.length > 0 || unlisted.length > 0) {
         throw new UsageError(
-          `${options.config}: topics and KCQL disagree` +
+          `${configPath}: topics and KCQL disagree` +
             (unread.length
               ? `; topics lists ${unread.join(", ")} that no KCQL statement reads`
               : "") +
@@ -256,38 +114,43 @@ export function sinkCommand(): Command {
     }
     const name = file?.settings.name;
     const groupId = options.group ?? (name ? `connect-${name}` : "gateway-sink");
-    const registryUrl = pick("registry", file?.settings.registryUrl);
-    const mongoUri = pick("mongo", file?.settings.mongoUri);
+    const mongoUri = options.mongo;
     const decoder = await createValueDecoder({
       registryUrl,
+      registryAuth,
       datesAs: options.dates,
-      jsonDatetimeFields:
-        (pick("jsonDatetimeFields", file?.settings.jsonDatetimeFields?.join(",")) ?? "")
-          .split(",").map((s) => s.trim()).filter(Boolean),
+      jsonDatetimeFields: (options.jsonDatetimeFields ?? "")
+        .split(",").map((s) => s.trim()).filter(Boolean),
       maxValueBytes: options.maxValueBytes,
       tombstones: options.tombstones,
     });
     const signal = onStopSignal(log);
-    const dlqTemplate = pick("dlqTopic", file?.settings.deadLetterTopic);
+    const dlqTemplate = options.dlqTopic;
+    const kafka = createKafka({
+      brokers: parseBrokers(brokers),
+      clientId: `sensortag-gateway-sink-${hostname()}`,
+      log,
+      security: kafkaSecurity.security,
+    });
     const summary = await runSink({
       topics,
       groupId,
       mongoUri,
       mongoOptions: {
         ...mongoClientOptions({
-          username: pick("username", file?.settings.username),
-          password: pick("password", file?.settings.password),
-          authMechanism: (options.authMechanism ?? file?.settings.authMechanism) as never,
+          username: options.username,
+          password: options.password,
+          authMechanism: options.authMechanism as never,
           authSource: file?.settings.authSource,
           tls: file?.settings.tls,
         }),
         appName: `sensortag-gateway-sink@${hostname()}`,
       },
-      database: pick("database", file?.settings.database),
+      database: options.database,
       policy: {
-        errorPolicy: pick("errorPolicy", file?.settings.errorPolicy),
-        maxRetries: pick("maxRetries", file?.settings.maxRetries),
-        retryIntervalMs: pick("retryInterval", file?.settings.retryIntervalMs),
+        errorPolicy: options.errorPolicy,
+        maxRetries: options.maxRetries,
+        retryIntervalMs: options.retryInterval,
       },
       deadLetterTopic: (topic) => dlqTemplate.replaceAll("{topic}", topic),
       fromBeginning: options.from === "earliest",
@@ -295,14 +158,15 @@ export function sinkCommand(): Command {
       statsIntervalMs: options.statsInterval * 1000,
       sessionTimeoutMs: options.sessionTimeout * 1000,
     }, {
-      kafka: createKafka({
-        brokers: parseBrokers(options.brokers),
-        clientId: `sensortag-gateway-sink-${hostname()}`,
-        log,
-      }),
+      kafka,
       pipeline: new KcqlPipeline(plans, decoder, options.tombstones, options.maxRecordBytes),
       log,
       signal,
+    }).catch((error) => {
+      // A Kafka failure in words an operator acts on (auth, TLS, handshake), not "Closed connection".
+      const failure = classifyKafkaError(error);
+      if (failure.kind === "other") throw error;
+      throw new Error(failure.message, { cause: error });
     });
     if (summary.fatal) Deno.exitCode = 1;
   });

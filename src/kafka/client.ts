@@ -2,6 +2,12 @@
 import { CompressionTypes, Kafka, logLevel, Partitioners, type Producer } from "kafkajs";
 import type { Logger } from "../util/log.ts";
 import { registerCodecs } from "./codecs/mod.ts";
+import {
+  describeKafkaSecurity,
+  kafkaJsSecurity,
+  type KafkaSecurity,
+} from "../config/kafka_security.ts";
+import { setKafkaFailureContext } from "./failure.ts";
 
 /** Kafka's compression codecs (src/kafka/codecs/ registers those kafkajs lacks). */
 export type Compression = "none" | "gzip" | "snappy" | "lz4" | "zstd";
@@ -38,14 +44,39 @@ export interface KafkaClientOptions {
   brokers: string[];
   clientId: string;
   log: Logger;
+  /** TLS and SASL (default: PLAINTEXT). */
+  security?: KafkaSecurity;
 }
+
+const hostnameNoticeLogged = new WeakSet<Logger>();
 
 export function createKafka(options: KafkaClientOptions): Kafka {
   const log = options.log.child({ component: "kafkajs" });
   registerCodecs(); // every compression codec, read and written
+  const security = options.security ?? { protocol: "PLAINTEXT" };
+  const { ssl, sasl } = kafkaJsSecurity(security);
+  setKafkaFailureContext({
+    username: security.protocol.startsWith("SASL_") ? security.username : undefined,
+    mechanism: security.protocol.startsWith("SASL_") ? security.mechanism : undefined,
+    caGiven: Boolean(security.caFile || security.caPem),
+    clientCertGiven: Boolean(security.certFile || security.certPem),
+    tls: ssl !== undefined,
+  });
+  if (security.checkHostname === false && ssl && !hostnameNoticeLogged.has(options.log)) {
+    hostnameNoticeLogged.add(options.log);
+    options.log.warn(
+      "Kafka TLS: host names are not checked against the brokers' certificates " +
+        "(ssl.endpoint.identification.algorithm is empty); the certificates are still verified",
+    );
+  }
+  if (security.protocol !== "PLAINTEXT") {
+    options.log.info("kafka security", describeKafkaSecurity(security));
+  }
   return new Kafka({
     clientId: options.clientId,
     brokers: options.brokers,
+    ...(ssl === undefined ? {} : { ssl }),
+    ...(sasl === undefined ? {} : { sasl }),
     connectionTimeout: 3000,
     requestTimeout: 15000,
     // Our own loops own the long retries (with backoff); kafkajs only retries briefly.

@@ -11,6 +11,8 @@ import type { CompressionTypes, Message, Producer } from "kafkajs";
 import type { Spool, SpoolEntry } from "../spool/spool.ts";
 import type { Framer } from "./framer.ts";
 import type { Logger } from "../util/log.ts";
+import { classifyKafkaError } from "../kafka/failure.ts";
+import { RegistryError } from "../avro/registry_client.ts";
 
 export interface ForwarderOptions {
   spool: Spool;
@@ -113,7 +115,8 @@ export class Forwarder {
           delayFirstAttempt: false,
           retry: (error: unknown, attempt: number) => {
             this.#stats.failures++;
-            this.#connected = false;
+            // A registry failure (down, 401/403) says nothing about Kafka's connection.
+            if (!(error instanceof RegistryError)) this.#connected = false;
             this.#report(error, attempt);
             return this.#running;
           },
@@ -159,7 +162,14 @@ export class Forwarder {
   }
 
   #report(error: unknown, attempt: number): void {
-    const message = error instanceof Error ? error.message : String(error);
+    // Kafka failures in the words of classifyKafkaError (auth, TLS, handshake), never a bare
+    // "Closed connection"; anything else (registry, framing) as it is.
+    const kafka = error instanceof RegistryError ? undefined : classifyKafkaError(error);
+    const message = kafka && kafka.kind !== "other"
+      ? kafka.message
+      : error instanceof Error
+      ? error.message
+      : String(error);
     this.#stats.lastError = message;
     // Log each distinct failure once, then every 10th attempt, so an outage is visible but not noisy.
     if (message !== this.#lastLogged || attempt % 10 === 0) {

@@ -12,6 +12,8 @@ import {
   writerSchemaFromText,
 } from "../avro/writer_schema.ts";
 import { type Compression, compressionType, createKafka, createProducer } from "../kafka/client.ts";
+import type { KafkaSecurity } from "../config/kafka_security.ts";
+import type { RegistryAuth } from "../config/registry_auth.ts";
 import { type OverflowPolicy, Spool } from "../spool/spool.ts";
 import type { Logger } from "../util/log.ts";
 import {
@@ -32,6 +34,10 @@ export interface ReadingSource {
 
 export interface ProduceSettings {
   brokers: string[];
+  /** Kafka TLS/SASL (default PLAINTEXT). */
+  security?: KafkaSecurity;
+  /** Schema Registry credentials and CA. */
+  registryAuth?: RegistryAuth;
   topic: string;
   subject: string;
   registryUrl: string;
@@ -111,13 +117,18 @@ export async function runProduce(
   const framer: Framer = settings.format === "confluent"
     ? new ConfluentFramer(
       writerFor,
-      new RegistryClient({ url: settings.registryUrl }),
+      new RegistryClient({ url: settings.registryUrl, auth: settings.registryAuth }),
       settings.subject,
       settings.schemaStrategy,
     )
     : new SingleObjectFramer(writerFor);
 
-  const kafka = createKafka({ brokers: settings.brokers, clientId: settings.clientId, log });
+  const kafka = createKafka({
+    brokers: settings.brokers,
+    clientId: settings.clientId,
+    log,
+    security: settings.security,
+  });
   const producer = createProducer(kafka);
   const forwarder = new Forwarder({
     spool,

@@ -1,4 +1,8 @@
-/** Structured logging to stderr: one line per event, `logfmt` or JSON. */
+/**
+ * Structured logging to stderr: one line per event, `logfmt` or JSON. Every line passes through
+ * {@linkcode redact} on its way out, so no configured secret reaches the log.
+ */
+import { redact } from "./redact.ts";
 
 export type LogLevel = "debug" | "info" | "warn" | "error";
 export const LOG_LEVELS: readonly LogLevel[] = ["debug", "info", "warn", "error"];
@@ -34,11 +38,11 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     if (RANK[at] < RANK[level]) return;
     const all = { ...base, ...fields };
     const time = new Date().toISOString();
-    write(
+    write(redact(
       format === "json"
         ? JSON.stringify({ time, level: at, msg: message, ...all }, jsonSafe)
         : `${time} ${at.toUpperCase().padEnd(5)} ${message}${logfmt(all)}`,
-    );
+    ));
   };
   return {
     level,

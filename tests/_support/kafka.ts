@@ -6,7 +6,8 @@ import { parseConfluentFrame } from "../../src/avro/confluent_frame.ts";
 import { RegistryClient } from "../../src/avro/registry_client.ts";
 import { registerCodecs } from "../../src/kafka/codecs/mod.ts";
 
-export const BROKERS = ["127.0.0.1:9092"];
+/** The plaintext bootstrap of the tests' broker (GATEWAY_TEST_BROKERS points them at another). */
+export const BROKERS = Deno.env.get("GATEWAY_TEST_BROKERS")?.split(",") ?? ["127.0.0.1:9092"];
 export const REGISTRY = "http://127.0.0.1:8081";
 
 export interface ConsumedRecord {

@@ -13,6 +13,12 @@
  */
 import { parseKcql } from "../kcql/plan.ts";
 import { parseJavaProperties } from "./java_properties.ts";
+import {
+  KAFKA_SECURITY_KEYS_READ,
+  kafkaSecurityFromProperties,
+  type KafkaSecurityInput,
+} from "../../config/kafka_security.ts";
+import { registerSecret } from "../../util/redact.ts";
 
 export type ErrorPolicy = "NOOP" | "THROW" | "RETRY";
 
@@ -53,11 +59,18 @@ export interface SinkSettings {
   registryUrl?: string;
   /** `user:password` for the registry (basic.auth.credentials.source=USER_INFO). */
   registryUserInfo?: string;
+  /** A static registry token (bearer.auth.credentials.source=STATIC_TOKEN). */
+  registryBearerToken?: string;
+  /**
+   * Kafka TLS/SASL from `consumer.override.*` (first) and the top-level Java client keys; the
+   * dead-letter producer uses the same.
+   */
+  kafkaSecurity?: KafkaSecurityInput;
   deadLetterTopic?: string;
 }
 
 /** Settings given another way (command-line flags) that replace the file's keys for them. */
-export type SinkOverrides = Partial<Omit<SinkSettings, "topics" | "tls">>;
+export type SinkOverrides = Partial<Omit<SinkSettings, "topics" | "tls" | "kafkaSecurity">>;
 
 export interface SinkSettingsOptions {
   overrides?: SinkOverrides;
@@ -220,7 +233,9 @@ export function sinkSettingsFromProperties(
     problems.push("connect.mongo.connection is missing: the MongoDB connection string");
   } else if (!/^mongodb(\+srv)?:\/\/\S+$/.test(mongoUri)) {
     problems.push(
-      `connect.mongo.connection=${mongoUri} is not a MongoDB connection string (mongodb://host:port or mongodb+srv://host)`,
+      `connect.mongo.connection=${
+        maskUserInfo(mongoUri)
+      } is not a MongoDB connection string (mongodb://host:port or mongodb+srv://host)`,
     );
   }
 
@@ -242,8 +257,18 @@ export function sinkSettingsFromProperties(
   const deadLetterTopic = overrides.deadLetterTopic ?? text("deadLetterTopic");
   if (deadLetterTopic !== undefined) settings.deadLetterTopic = deadLetterTopic;
 
+  const kafkaSecurity = kafka(map, used, problems, warnings);
+  if (kafkaSecurity) settings.kafkaSecurity = kafkaSecurity;
   auth(settings, map, overrides, raw, problems, warnings);
-  settings.tls = tls(map, used, settings.mongoUri, warnings);
+  settings.tls = tls(
+    map,
+    used,
+    settings.mongoUri,
+    warnings,
+    kafkaSecurity !== undefined &&
+      (kafkaSecurity.caFile !== undefined || kafkaSecurity.caPem !== undefined ||
+        kafkaSecurity.keyFile !== undefined),
+  );
   if (settings.authMechanism === "MONGODB-X509" && !settings.tls?.certificateKeyFile) {
     problems.push(
       "connect.mongo.auth.mechanism=MONGODB-X509 needs a client certificate: set ssl.keystore.type=PEM " +
@@ -305,6 +330,62 @@ export function sinkSettingsFromProperties(
   return { settings, warnings: [...warnings] };
 }
 
+/** Masks the password of a URL-like text's user info (everything after its first `:`, to `@`). */
+function maskUserInfo(text: string): string {
+  const at = text.lastIndexOf("@");
+  if (at < 0) return text;
+  const slashes = text.indexOf("//");
+  const start = slashes >= 0 && slashes < at ? slashes + 2 : 0;
+  const colon = text.indexOf(":", start);
+  if (colon < 0 || colon > at) return text;
+  return `${text.slice(0, colon + 1)}***${text.slice(at)}`;
+}
+
+const KAFKA_TOP_LEVEL_NON_SSL = KAFKA_SECURITY_KEYS_READ.filter((k) => !k.startsWith("ssl."));
+
+/**
+ * Kafka security from `consumer.override.*` and the top level: the override wins, key by key.
+ * Top-level `ssl.*` keys are the connector's MongoDB TLS settings; they are read for Kafka too
+ * only when Kafka's own security.protocol is SSL or SASL_SSL and no `consumer.override.ssl.*` is
+ * given.
+ */
+function kafka(
+  map: ReadonlyMap<string, string>,
+  used: Set<string>,
+  problems: string[],
+  warnings: Set<string>,
+): KafkaSecurityInput | undefined {
+  const override = kafkaSecurityFromProperties(map, "", "consumer.override.");
+  const topMap = new Map(
+    [...map].filter(([k]) => (KAFKA_TOP_LEVEL_NON_SSL as readonly string[]).includes(k)),
+  );
+  const top = kafkaSecurityFromProperties(topMap, "", "");
+  for (const k of [...override.used, ...top.used]) used.add(k);
+  problems.push(...override.problems, ...top.problems);
+  for (const w of [...override.warnings, ...top.warnings]) warnings.add(w);
+  const merged: KafkaSecurityInput = { ...top.input, ...override.input };
+  delete merged.brokers;
+  const tlsProtocol = merged.protocol === "SSL" || merged.protocol === "SASL_SSL";
+  const overrideSsl = [...override.used].some((k) => k.startsWith("consumer.override.ssl."));
+  if (tlsProtocol && !overrideSsl) {
+    const sslMap = new Map([...map].filter(([k]) => k.startsWith("ssl.")));
+    const ssl = kafkaSecurityFromProperties(sslMap, "", "");
+    problems.push(...ssl.problems);
+    for (const w of ssl.warnings) warnings.add(w);
+    Object.assign(merged, { ...ssl.input, ...merged });
+  }
+  for (const key of map.keys()) {
+    if (key.startsWith("producer.override.") && /^(security\.|sasl\.|ssl\.)/.test(key.slice(18))) {
+      used.add(key);
+      warnings.add(
+        `${key}: the dead-letter producer uses the consumer's Kafka security settings ` +
+          "(consumer.override.* or the top-level keys); not used",
+      );
+    }
+  }
+  return Object.keys(merged).length > 0 ? merged : undefined;
+}
+
 function kcqlSources(kcql: string): string[] {
   return parseKcql(kcql).statements.map((s) => s.source);
 }
@@ -347,7 +428,7 @@ function auth(
     return;
   }
   settings.username = username;
-  if (password !== undefined && password !== "") settings.password = password;
+  if (password !== undefined && password !== "") settings.password = registerSecret(password);
   if (mechanismRaw) {
     const found = MECHANISMS[mechanismRaw.toUpperCase()];
     if (found === undefined) {
@@ -377,12 +458,14 @@ function tls(
   used: Set<string>,
   mongoUri: string,
   warnings: Set<string>,
+  usedByKafka = false,
 ): TlsSettings | undefined {
   const sslKeys = [...map.keys()].filter((k) => k.startsWith("ssl."));
   if (sslKeys.length === 0) return undefined;
   for (const k of sslKeys) used.add(k);
   const enabled = /^mongodb\+srv:/.test(mongoUri) || /[?&](tls|ssl)=true(&|$)/i.test(mongoUri);
   if (!enabled) {
+    if (usedByKafka) return undefined;
     warnings.add(
       `${
         sslKeys.join(", ")
@@ -468,12 +551,29 @@ function registry(
       if (map.has(`${prefix}${k}`)) used.add(`${prefix}${k}`);
     }
     if (info && (source ?? "USER_INFO").trim().toUpperCase() === "USER_INFO") {
-      settings.registryUserInfo ??= info.trim();
+      settings.registryUserInfo ??= registerSecret(info.trim());
     } else if (source !== undefined && source.trim().toUpperCase() !== "USER_INFO") {
-      warnings.add(`${prefix}basic.auth.credentials.source=${source}: only USER_INFO is supported`);
+      warnings.add(
+        `${prefix}basic.auth.credentials.source=${source}: only USER_INFO is supported ` +
+          "(URL takes the user info from the registry URL, which works too)",
+      );
+    }
+  }
+  for (const prefix of ["value.converter.", "key.converter.", ""]) {
+    const tokenKey = `${prefix}bearer.auth.token`;
+    const sourceKey = `${prefix}bearer.auth.credentials.source`;
+    const token = map.get(tokenKey)?.trim();
+    const source = map.get(sourceKey)?.trim().toUpperCase();
+    if (token !== undefined) used.add(tokenKey);
+    if (source !== undefined) used.add(sourceKey);
+    if (token && (source ?? "STATIC_TOKEN") === "STATIC_TOKEN") {
+      settings.registryBearerToken ??= registerSecret(token);
+    } else if (source !== undefined && source !== "STATIC_TOKEN") {
+      warnings.add(`${sourceKey}=${source}: only STATIC_TOKEN is supported`);
     }
   }
   if (overrides.registryUserInfo) settings.registryUserInfo = overrides.registryUserInfo;
+  if (overrides.registryBearerToken) settings.registryBearerToken = overrides.registryBearerToken;
 }
 
 function converters(

@@ -1,0 +1,229 @@
+/**
+ * Every setting of `gateway sink` in one table: flag, environment variable, default, parser,
+ * help, and the connector-file setting it overrides. {@linkcode resolveSinkOptions} applies the
+ * one rule — flags (command line or environment) over the file over the defaults — so there is a
+ * single merge path. Kafka security and registry credentials come from their shared modules.
+ */
+import { DEFAULT_MAX_RECORD_BYTES } from "../sink/values/record_size.ts";
+import type { OptionSpec } from "./option_spec.ts";
+import type { SinkSettings } from "../sink/config/sink_settings.ts";
+import { registerSecret } from "../util/redact.ts";
+import { byteSize, oneOf, positiveInt } from "../cli/option_values.ts";
+
+/** A sink option: its spec, and the connector-file setting it stands for (if any). */
+export interface SinkOptionSpec<T> extends OptionSpec<T> {
+  /** The SinkSettings field a connector file sets for this option. */
+  file?: keyof SinkSettings;
+}
+
+/** The error policy, written in capitals as in the connector. */
+function upperOneOf<T extends string>(flag: string, choices: readonly T[]) {
+  const lower = oneOf(flag, choices.map((c) => c.toLowerCase()));
+  return (text: string): T => lower(text).toUpperCase() as T;
+}
+
+/** The sink's own options (brokers, registry, security and log options are shared ones). */
+export const SINK_OPTIONS = {
+  kcql: {
+    flag: "--kcql <statements>",
+    env: "GATEWAY_KCQL",
+    help: 'KCQL, e.g. "INSERT INTO sensortag SELECT * FROM sensortag-avro"',
+    file: "kcql",
+  } as SinkOptionSpec<string>,
+  config: {
+    flag: "--config <file>",
+    env: "GATEWAY_SINK_CONFIG",
+    help: "the connector's .properties file, unchanged (flags override it)",
+  } as SinkOptionSpec<string>,
+  mongo: {
+    flag: "--mongo <uri>",
+    env: "GATEWAY_MONGO",
+    help: "MongoDB connection string",
+    default: "mongodb://127.0.0.1:27017",
+    file: "mongoUri",
+    parse: (text: string) => {
+      // A password in the URI is a secret from here on, even in error messages.
+      const m = /^[a-z+]+:\/\/[^:@/]*:([^@/]+)@/i.exec(text);
+      if (m) registerSecret(decodeURIComponent(m[1]));
+      return text;
+    },
+  } as SinkOptionSpec<string>,
+  database: {
+    flag: "--database <name>",
+    env: "GATEWAY_DATABASE",
+    help: "MongoDB database",
+    default: "connect-db",
+    file: "database",
+  } as SinkOptionSpec<string>,
+  username: {
+    flag: "--username <name>",
+    env: "GATEWAY_MONGO_USERNAME",
+    help: "MongoDB user",
+    file: "username",
+  } as SinkOptionSpec<string>,
+  password: {
+    flag: "--password <secret>",
+    env: "GATEWAY_MONGO_PASSWORD",
+    help: "MongoDB password (prefer the environment variable)",
+    file: "password",
+    secret: true,
+    parse: (text: string) => registerSecret(text),
+  } as SinkOptionSpec<string>,
+  authMechanism: {
+    flag: "--auth-mechanism <m>",
+    env: "GATEWAY_MONGO_AUTH_MECHANISM",
+    help: "SCRAM-SHA-1, SCRAM-SHA-256, MONGODB-X509, PLAIN",
+    file: "authMechanism",
+  } as SinkOptionSpec<string>,
+  group: {
+    flag: "--group <id>",
+    env: "GATEWAY_GROUP",
+    help: "consumer group (default: connect-<name> from --config, else gateway-sink)",
+  } as SinkOptionSpec<string>,
+  errorPolicy: {
+    flag: "--error-policy <policy>",
+    env: "GATEWAY_ERROR_POLICY",
+    help: "on a write MongoDB rejects: NOOP (dead-letter it), THROW (stop), RETRY",
+    default: "THROW",
+    parse: upperOneOf("--error-policy", ["NOOP", "THROW", "RETRY"] as const),
+    file: "errorPolicy",
+  } as SinkOptionSpec<"NOOP" | "THROW" | "RETRY">,
+  maxRetries: {
+    flag: "--max-retries <n>",
+    env: "GATEWAY_MAX_RETRIES",
+    help: "RETRY policy: attempts",
+    default: 20,
+    parse: positiveInt("--max-retries"),
+    file: "maxRetries",
+  } as SinkOptionSpec<number>,
+  retryInterval: {
+    flag: "--retry-interval <ms>",
+    env: "GATEWAY_RETRY_INTERVAL",
+    help: "RETRY policy: pause between attempts",
+    default: 60_000,
+    parse: positiveInt("--retry-interval"),
+    file: "retryIntervalMs",
+  } as SinkOptionSpec<number>,
+  dlqTopic: {
+    flag: "--dlq-topic <name>",
+    env: "GATEWAY_DLQ_TOPIC",
+    help: "dead-letter topic; {topic} is replaced by the source topic",
+    default: "{topic}-dlq",
+    file: "deadLetterTopic",
+  } as SinkOptionSpec<string>,
+  tombstones: {
+    flag: "--tombstones <policy>",
+    env: "GATEWAY_TOMBSTONES",
+    help: "null values: dlq, skip, or delete the document (needs a PK from the key)",
+    default: "dlq",
+    parse: oneOf("--tombstones", ["dlq", "skip", "delete"] as const),
+  } as SinkOptionSpec<"dlq" | "skip" | "delete">,
+  dates: {
+    flag: "--dates <as>",
+    env: "GATEWAY_DATES",
+    help: "Avro timestamps/dates as BSON dates, or as strings like the connector",
+    default: "date",
+    parse: oneOf("--dates", ["date", "string"] as const),
+  } as SinkOptionSpec<"date" | "string">,
+  jsonDatetimeFields: {
+    flag: "--json-datetime-fields <list>",
+    env: "GATEWAY_JSON_DATETIME_FIELDS",
+    help: "JSON values: fields (dotted) to store as dates",
+    file: "jsonDatetimeFields",
+  } as SinkOptionSpec<string>,
+  from: {
+    flag: "--from <where>",
+    env: "GATEWAY_FROM",
+    help: "a new group starts at the earliest or latest offset",
+    default: "earliest",
+    parse: oneOf("--from", ["earliest", "latest"] as const),
+  } as SinkOptionSpec<"earliest" | "latest">,
+  maxValueBytes: {
+    flag: "--max-value-bytes <size>",
+    env: "GATEWAY_MAX_VALUE_BYTES",
+    help: "larger values are dead-lettered",
+    default: 1024 * 1024,
+    defaultHelp: "1MB",
+    parse: byteSize("--max-value-bytes"),
+  } as SinkOptionSpec<number>,
+  maxRecordBytes: {
+    flag: "--max-record-bytes <size>",
+    env: "GATEWAY_MAX_RECORD_BYTES",
+    help: "larger records (key + value + headers) are dead-lettered before any decoding",
+    default: DEFAULT_MAX_RECORD_BYTES,
+    defaultHelp: "8MB",
+    parse: byteSize("--max-record-bytes"),
+  } as SinkOptionSpec<number>,
+  partitionsConcurrently: {
+    flag: "--partitions-concurrently <n>",
+    env: "GATEWAY_PARTITIONS_CONCURRENTLY",
+    help: "partitions written in parallel (order within each is kept)",
+    default: 3,
+    parse: positiveInt("--partitions-concurrently", 64),
+  } as SinkOptionSpec<number>,
+  statsInterval: {
+    flag: "--stats-interval <seconds>",
+    env: "GATEWAY_STATS_INTERVAL",
+    help: "how often to log counters",
+    default: 60,
+    parse: positiveInt("--stats-interval"),
+  } as SinkOptionSpec<number>,
+  sessionTimeout: {
+    flag: "--session-timeout <seconds>",
+    env: "GATEWAY_SESSION_TIMEOUT",
+    help: "consumer group session timeout: how soon a dead sink's partitions move",
+    default: 30,
+    parse: positiveInt("--session-timeout", 3600),
+  } as SinkOptionSpec<number>,
+};
+
+/** The option keys of the table. */
+export type SinkOptionName = keyof typeof SINK_OPTIONS;
+
+/** The value type of each option. */
+export type SinkOptionValues = {
+  [K in SinkOptionName]: (typeof SINK_OPTIONS)[K] extends SinkOptionSpec<infer T> ? T : never;
+};
+
+/** The flag-given values as overrides of the connector file's settings (for its checks). */
+export function sinkFileOverrides(
+  values: Partial<Record<string, unknown>>,
+  given: (name: string) => boolean,
+): Partial<SinkSettings> {
+  const out: Record<string, unknown> = {};
+  for (const [name, spec] of Object.entries(SINK_OPTIONS) as [string, SinkOptionSpec<unknown>][]) {
+    if (!spec.file || !given(name) || values[name] === undefined) continue;
+    out[spec.file] = toFileValue(spec.file, values[name]);
+  }
+  return out as Partial<SinkSettings>;
+}
+
+function toFileValue(field: keyof SinkSettings, value: unknown): unknown {
+  if (field === "jsonDatetimeFields" && typeof value === "string") {
+    return value.split(",").map((s) => s.trim()).filter(Boolean);
+  }
+  return value;
+}
+
+/**
+ * The one merge: for every option, the flag when the user gave it (command line or
+ * environment), else the connector file's setting, else the default.
+ */
+export function resolveSinkOptions(
+  values: Partial<Record<string, unknown>>,
+  given: (name: string) => boolean,
+  file?: Partial<SinkSettings>,
+): SinkOptionValues {
+  const out: Record<string, unknown> = {};
+  for (const [name, spec] of Object.entries(SINK_OPTIONS) as [string, SinkOptionSpec<unknown>][]) {
+    const fromFlag = values[name];
+    let fromFile: unknown = spec.file ? file?.[spec.file] : undefined;
+    if (name === "jsonDatetimeFields" && Array.isArray(fromFile)) fromFile = fromFile.join(",");
+    out[name] = given(name) && fromFlag !== undefined
+      ? fromFlag
+      : fromFile !== undefined
+      ? fromFile
+      : fromFlag ?? spec.default;
+  }
+  return out as SinkOptionValues;
+}
