@@ -17,6 +17,10 @@ import { createLogger, type LogFormat, type LogLevel } from "../util/log.ts";
 import { onStopSignal } from "../util/signals.ts";
 import { brokersOption, DEFAULTS, logOptions, registryOption } from "./common_options.ts";
 import { byteSize, oneOf, positiveInt, positiveSeconds } from "./option_values.ts";
+import { HTTP_DEFAULTS, type HttpAddress, httpOption } from "../http/http_address.ts";
+import { startProduceOps } from "../status/produce_ops.ts";
+import { createKafka } from "../kafka/client.ts";
+import { VERSION } from "./program.ts";
 
 export function defaultSpoolPath(): string {
   const state = Deno.env.get("XDG_STATE_HOME") ??
@@ -48,6 +52,7 @@ interface ProduceOptions {
   statsInterval: number;
   logLevel: LogLevel;
   logFormat: LogFormat;
+  http: HttpAddress | null;
 }
 
 export function produceCommand(): Command {
@@ -185,7 +190,8 @@ export function produceCommand(): Command {
         "GATEWAY_STATS_INTERVAL",
       )
         .default(60).argParser(positiveSeconds("--stats-interval")),
-    );
+    )
+    .addOption(httpOption(HTTP_DEFAULTS.produce));
   for (const o of logOptions()) cmd.addOption(o);
   return cmd.action(async (addressArgs: string[], options: ProduceOptions) => {
     const log = createLogger({ level: options.logLevel, format: options.logFormat });
@@ -214,6 +220,17 @@ export function produceCommand(): Command {
       connectTimeoutMs: Math.round(options.connectTimeout * 1000),
     };
     const signal = onStopSignal(log);
+    const ops = startProduceOps({
+      http: options.http,
+      kafka: createKafka({
+        brokers: parseBrokers(options.brokers),
+        clientId: `sensortag-gateway-probe-${hostname()}`,
+        log,
+      }),
+      registryUrl: options.format === "confluent" ? options.registry : undefined,
+      version: VERSION,
+      log,
+    });
     await runProduce({
       brokers: parseBrokers(options.brokers),
       topic: options.topic,
@@ -233,8 +250,9 @@ export function produceCommand(): Command {
     }, {
       log,
       signal,
-      source: createReadingSource(source, log),
+      source: createReadingSource(source, log, ops.monitor),
       checkSchema: (schema) => requireSchemaFields(schema, sensors),
-    });
+      observer: ops.monitor,
+    }).finally(() => ops.close());
   });
 }

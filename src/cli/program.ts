@@ -6,6 +6,7 @@ import { kcqlCommand } from "./kcql_command.ts";
 import { produceCommand } from "./produce_command.ts";
 import { scanCommand } from "./scan_command.ts";
 import { sinkCommand } from "./sink_command.ts";
+import { statusCommand } from "./status_command.ts";
 
 export const VERSION = "0.1.0";
 
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   program.addCommand(sinkCommand());
   program.addCommand(decodeCommand());
   program.addCommand(kcqlCommand());
+  program.addCommand(statusCommand());
   for (const c of program.commands) {
     c.exitOverride().showHelpAfterError("(run with --help for the options)");
   }

@@ -19,6 +19,9 @@ import { mongoClientOptions } from "../sink/config/mongo_options.ts";
 import { loadSinkConfigFile, type SinkOverrides } from "../sink/config/connector_properties.ts";
 import { brokersOption, DEFAULTS, logOptions, registryOption } from "./common_options.ts";
 import { byteSize, oneOf, positiveInt } from "./option_values.ts";
+import { HTTP_DEFAULTS, type HttpAddress, httpOption } from "../http/http_address.ts";
+import { startSinkOps } from "../status/sink_ops.ts";
+import { VERSION } from "./program.ts";
 
 interface SinkOptions {
   kcql?: string;
@@ -45,6 +48,7 @@ interface SinkOptions {
   sessionTimeout: number;
   logLevel: LogLevel;
   logFormat: LogFormat;
+  http: HttpAddress | null;
 }
 
 export function sinkCommand(): Command {
@@ -171,6 +175,7 @@ export function sinkCommand(): Command {
       .env("GATEWAY_SESSION_TIMEOUT").default(30).argParser(positiveInt("--session-timeout", 3600)),
   );
   for (const o of logOptions()) cmd.addOption(o);
+  cmd.addOption(httpOption(HTTP_DEFAULTS.sink));
   return cmd.action(async (options: SinkOptions, command: Command) => {
     const log = createLogger({ level: options.logLevel, format: options.logFormat });
     const fromFlags = (name: keyof SinkOptions) =>
@@ -259,20 +264,37 @@ export function sinkCommand(): Command {
     });
     const signal = onStopSignal(log);
     const dlqTemplate = pick("dlqTopic", file?.settings.deadLetterTopic);
+    const kafka = createKafka({
+      brokers: parseBrokers(options.brokers),
+      clientId: `sensortag-gateway-sink-${hostname()}`,
+      log,
+    });
+    const mongoOptions = {
+      ...mongoClientOptions({
+        username: pick("username", file?.settings.username),
+        password: pick("password", file?.settings.password),
+        authMechanism: (options.authMechanism ?? file?.settings.authMechanism) as never,
+        authSource: file?.settings.authSource,
+        tls: file?.settings.tls,
+      }),
+      appName: `sensortag-gateway-sink@${hostname()}`,
+    };
+    const ops = startSinkOps({
+      http: options.http,
+      kafka,
+      groupId,
+      topics,
+      registryUrl,
+      mongoUri,
+      mongoOptions,
+      version: VERSION,
+      log,
+    });
     const summary = await runSink({
       topics,
       groupId,
       mongoUri,
-      mongoOptions: {
-        ...mongoClientOptions({
-          username: pick("username", file?.settings.username),
-          password: pick("password", file?.settings.password),
-          authMechanism: (options.authMechanism ?? file?.settings.authMechanism) as never,
-          authSource: file?.settings.authSource,
-          tls: file?.settings.tls,
-        }),
-        appName: `sensortag-gateway-sink@${hostname()}`,
-      },
+      mongoOptions,
       database: pick("database", file?.settings.database),
       policy: {
         errorPolicy: pick("errorPolicy", file?.settings.errorPolicy),
@@ -285,15 +307,12 @@ export function sinkCommand(): Command {
       statsIntervalMs: options.statsInterval * 1000,
       sessionTimeoutMs: options.sessionTimeout * 1000,
     }, {
-      kafka: createKafka({
-        brokers: parseBrokers(options.brokers),
-        clientId: `sensortag-gateway-sink-${hostname()}`,
-        log,
-      }),
+      kafka,
       pipeline: new KcqlPipeline(plans, decoder, options.tombstones),
       log,
       signal,
-    });
+      observer: ops.monitor,
+    }).finally(() => ops.close());
     if (summary.fatal) Deno.exitCode = 1;
   });
 }

@@ -7,6 +7,7 @@ import type { AccelRange } from "../sensortag/gatt.ts";
 import { hasSensor, type SensorName } from "../sensortag/model.ts";
 import type { Logger } from "../util/log.ts";
 import type { ReadingSource } from "./run_produce.ts";
+import type { ProduceObserver } from "../metrics/produce_observer.ts";
 
 export interface SourceSettings {
   addresses: string[];
@@ -19,7 +20,11 @@ export interface SourceSettings {
   connectTimeoutMs: number;
 }
 
-export function createReadingSource(s: SourceSettings, log: Logger): ReadingSource {
+export function createReadingSource(
+  s: SourceSettings,
+  log: Logger,
+  observer?: ProduceObserver,
+): ReadingSource {
   let manager: TagManager | undefined;
   return {
     async start(onReading: (r: Reading) => void) {
@@ -34,6 +39,7 @@ export function createReadingSource(s: SourceSettings, log: Logger): ReadingSour
       } else {
         noble = hostNoble();
       }
+      observer?.tagsExpected(addresses);
       manager = new TagManager(noble, addresses, {
         sensors: s.sensors,
         mode: s.mode,
@@ -41,6 +47,8 @@ export function createReadingSource(s: SourceSettings, log: Logger): ReadingSour
         periodMs: s.periodMs,
         accelRange: s.accelRange,
         connectTimeoutMs: s.connectTimeoutMs,
+        onTagState: (address, state, detail) => observer?.tagState(address, state, detail),
+        onRssi: (address, dbm) => observer?.tagRssi(address, dbm),
       }, log.child({ component: "ble" }));
       await manager.start(onReading);
     },

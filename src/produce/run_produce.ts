@@ -14,6 +14,7 @@ import {
 import { type Compression, compressionType, createKafka, createProducer } from "../kafka/client.ts";
 import { type OverflowPolicy, Spool } from "../spool/spool.ts";
 import type { Logger } from "../util/log.ts";
+import type { ProduceObserver } from "../metrics/produce_observer.ts";
 import {
   ConfluentFramer,
   type Framer,
@@ -64,6 +65,8 @@ export interface ProduceDeps {
   signal: AbortSignal;
   /** Checks the schema against what the source delivers; throws a clear error. */
   checkSchema?: (schema: WriterSchema) => void;
+  /** Metrics, health and the status page (src/status). */
+  observer?: ProduceObserver;
 }
 
 export async function runProduce(
@@ -127,8 +130,20 @@ export async function runProduce(
     compression: compressionType(settings.compression),
     batchSize: settings.batchSize,
     log: log.child({ component: "forwarder" }),
+    onDelivered: (devices) => deps.observer?.readingsDelivered(devices),
   });
   const spooler = new Spooler(spool, schema, log, () => forwarder.notify());
+  deps.observer?.spoolSource(() => {
+    const st = spool.stats();
+    return {
+      readings: st.entries,
+      bytes: st.bytes,
+      maxBytes: st.maxBytes,
+      oldestTakenMs: st.entries > 0 ? spool.peek(1)[0]?.takenMs : undefined,
+      droppedFull: st.dropped,
+      rejected: spooler.stats.rejected,
+    };
+  });
 
   forwarder.start();
   const statsTimer = setInterval(() => {
@@ -148,7 +163,10 @@ export async function runProduce(
     else signal.addEventListener("abort", () => resolve(), { once: true });
   });
   try {
-    await source.start((reading) => spooler.accept(reading));
+    await source.start((reading) => {
+      deps.observer?.readingTaken(reading.address, reading.model, reading.time, reading.fields);
+      spooler.accept(reading);
+    });
     log.info("producing", {
       topic: settings.topic,
       format: settings.format,
