@@ -7,6 +7,7 @@ import { produceCommand } from "./produce_command.ts";
 import { scanCommand } from "./scan_command.ts";
 import { sinkCommand } from "./sink_command.ts";
 import { statusCommand } from "./status_command.ts";
+import { setUpJsonOutput } from "./json_output.ts";
 
 export const VERSION = "0.1.0";
 
@@ -33,13 +34,15 @@ export function buildProgram(): Command {
 
 export async function runCli(args: string[]): Promise<number> {
   const program = buildProgram();
+  setUpJsonOutput(args, program);
   try {
     await program.parseAsync(args, { from: "user" });
     return typeof Deno.exitCode === "number" ? Deno.exitCode : 0;
   } catch (error) {
     if (error instanceof CommanderError) {
       // Help and version end "with an error" in exitOverride mode; their code is 0.
-      return error.exitCode;
+      // Everything else commander refuses (unknown option, bad value, missing argument) is usage: 2.
+      return error.exitCode === 0 ? 0 : 2;
     }
     console.error(`gateway: ${error instanceof Error ? error.message : String(error)}`);
     return error instanceof UsageError ? 2 : 1;

@@ -14,7 +14,7 @@ export interface ChartOptions {
 
 const W = 320;
 const H = 110;
-const PAD = { left: 34, right: 34, top: 8, bottom: 18 };
+const PAD = { left: 44, right: 40, top: 8, bottom: 18 };
 
 function range(values: number[]): [number, number] {
   let lo = Math.min(...values);
