@@ -5,12 +5,14 @@
  * Extra arguments go to `deno test` (e.g. a file or --filter).
  */
 import { up } from "./services/mod.ts";
+import { ensureOpsTestTools } from "./ops_test_tools.ts";
 
 const extra = Deno.args;
 console.log(
   "test: bringing up Kafka, Apicurio Registry and FerretDB (installs them the first time)",
 );
 await up();
+await ensureOpsTestTools();
 
 const args = ["test", "-A", "--no-check=remote", ...(extra.length > 0 ? extra : ["tests/"])];
 console.log(`test: deno ${args.join(" ")}`);

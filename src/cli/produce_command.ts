@@ -208,7 +208,12 @@ export function produceCommand(): Command {
         "no SensorTag given: pass one or more BD addresses (e.g. B0:B4:48:BE:5E:00), or --simulate N",
       );
     }
-    const sensors = parseSensorList(options.sensors);
+    let sensors: ReturnType<typeof parseSensorList>;
+    try {
+      sensors = parseSensorList(options.sensors);
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
     const source: SourceSettings = {
       addresses,
       simulate: options.simulate,

@@ -4,6 +4,7 @@
  * warnings, which reach stderr through it) goes through the gateway's logger
  * instead, at the matching level, with `source: "console"`.
  */
+import process from "node:process";
 import { format } from "node:util";
 import type { Logger, LogLevel } from "./log.ts";
 
@@ -35,8 +36,30 @@ export function routeConsoleToLog(log: Logger): () => void {
       log[LEVEL_OF[method]](text, { source: "console" });
     };
   }
+  // Node's process warnings and libraries writing to process.stdout/stderr directly.
+  const streams = [
+    { stream: process.stdout, level: "info" as const },
+    { stream: process.stderr, level: "warn" as const },
+  ];
+  const savedWrites = streams.map(({ stream, level }) => {
+    const original = stream.write;
+    let partial = "";
+    stream.write = ((chunk: unknown, ...rest: unknown[]) => {
+      const text = partial +
+        (typeof chunk === "string" ? chunk : new TextDecoder().decode(chunk as Uint8Array));
+      const lines = text.split("\n");
+      partial = lines.pop() ?? "";
+      const message = lines.join("\n").trimEnd();
+      if (message !== "") log[level](message, { source: "stdio" });
+      const done = rest.find((r) => typeof r === "function") as (() => void) | undefined;
+      done?.();
+      return true;
+    }) as typeof stream.write;
+    return () => (stream.write = original);
+  });
   restore = () => {
     for (const [method, fn] of saved) console[method] = fn;
+    for (const undo of savedWrites) undo();
     restore = undefined;
   };
   return restore;
