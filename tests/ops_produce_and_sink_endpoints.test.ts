@@ -11,7 +11,7 @@ import { BROKERS, kafka, readTopic, REGISTRY } from "./_support/kafka.ts";
 import { runGateway, startGateway, uniqueName, waitFor } from "./_support/gateway_process.ts";
 import { get, httpUrlOf } from "./_support/ops_http.ts";
 import { type Family, sample, samples, scrape } from "./_support/prometheus.ts";
-import { launchChromium, openAt } from "./_support/browser.ts";
+import { launchChromium, openAt, sidewaysScroll } from "./_support/browser.ts";
 import { mongo, startSink } from "./_support/sink.ts";
 
 const TAGS = ["B0:B4:48:00:00:01", "B0:B4:48:00:00:02", "B0:B4:48:00:00:03"];
@@ -146,9 +146,7 @@ Deno.test({
           assert.ok(c.lines >= 2, `temperature and humidity lines for ${c.device} at ${width} px`);
           assert.ok(c.chartWidth > 200, `chart legible at ${width} px: ${c.chartWidth}`);
         }
-        const overflow = await page.evaluate(
-          "document.documentElement.scrollWidth - document.documentElement.clientWidth",
-        ) as number;
+        const overflow = await sidewaysScroll(page);
         assert.ok(overflow <= 0, `no sideways scrolling at ${width} px (${overflow})`);
         await page.close();
       }
@@ -237,6 +235,8 @@ Deno.test({
         const { page } = await openAt(browser, sinkUrl, width, "status-sink");
         const rows = await page.$$eval("tbody tr", (els) => els.map((e) => e.textContent ?? ""));
         assert.ok(rows.length >= 1 && rows.every((r) => r.includes(topic)), rows.join("\n"));
+        const overflow = await sidewaysScroll(page);
+        assert.ok(overflow <= 0, `sink page: no sideways scrolling at ${width} px (${overflow})`);
         await page.close();
       }
 

@@ -57,6 +57,11 @@ th{color:var(--mute);font-weight:600}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 .scroll{overflow-x:auto;margin:0 16px 16px;border:1px solid var(--line);border-radius:8px}
 .err{color:var(--bad);font-size:.85rem;word-break:break-word}
+@media (max-width:600px){table.partitions thead{display:none}
+table.partitions tr{display:block;border-bottom:1px solid var(--line);padding:6px 0}
+table.partitions td{display:flex;justify-content:space-between;gap:12px;border:0;padding:2px 10px;text-align:right}
+table.partitions td::before{content:attr(data-label);color:var(--mute);text-align:left}
+table.partitions td.topic{font-weight:600;word-break:break-all}}
 .panel{margin:0 16px 12px;background:var(--card);border:1px solid var(--line);border-radius:8px;padding:10px 12px}
 `;
 

@@ -50,7 +50,7 @@ ${t.detail ? `<div class="err">${esc(t.detail)}</div>` : ""}
   }</div>
 <div class="values">${esc(values(t.lastValues))}</div>
 ${chartSvg(history, { now })}
-<div class="legend"><span class="t">■ temperature °C</span> · <span class="h">■ humidity %RH</span> · last hour</div>
+<div class="legend"><span class="t">■ temperature °C</span> · <span class="h">■ humidity %RH</span> · up to the last hour</div>
 </section>`;
 }
 

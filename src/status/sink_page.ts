@@ -10,9 +10,11 @@ export function sinkPage(s: SinkStatus): string {
     return `<span>${esc(name)} ${badge(c.up ? "up" : "down", c.up ? "good" : "bad")}</span>`;
   };
   const rows = s.partitions.map((p) =>
-    `<tr><td>${esc(p.topic)}</td><td class="num">${p.partition}</td><td class="num">${
+    `<tr><td data-label="topic" class="topic">${
+      esc(p.topic)
+    }</td><td data-label="partition" class="num">${p.partition}</td><td data-label="lag" class="num">${
       p.lag ?? "—"
-    }</td><td class="num">${p.written}</td><td class="num">${p.deadLettered}</td><td class="num">${p.skipped}</td><td>${
+    }</td><td data-label="written" class="num">${p.written}</td><td data-label="dead-lettered" class="num">${p.deadLettered}</td><td data-label="skipped" class="num">${p.skipped}</td><td data-label="last error">${
       p.lastError
         ? `<span class="err">${esc(p.lastError)}</span> <span class="k">${
           esc(ago(p.lastErrorAt, now))
@@ -39,7 +41,7 @@ ${
   }
 </header>
 <h2>Partitions</h2>
-<div class="scroll"><table>
+<div class="scroll"><table class="partitions">
 <thead><tr><th>topic</th><th class="num">partition</th><th class="num">lag</th><th class="num">written</th><th class="num">dead-lettered</th><th class="num">skipped</th><th>last error</th></tr></thead>
 <tbody>${rows || `<tr><td colspan="7">no partition yet</td></tr>`}</tbody>
 </table></div>`;

@@ -27,6 +27,15 @@ function range(values: number[]): [number, number] {
   return [lo, hi];
 }
 
+/** The narrowest time axis, so a tag's first minutes are not drawn as a vertical line. */
+const MIN_SPAN_MS = 60_000;
+
+/** "30 s", "5 min", "60 min". */
+function ago(ms: number): string {
+  const s = Math.round(ms / 1000);
+  return s < 120 ? `${s} s` : `${Math.round(s / 60)} min`;
+}
+
 const fmt = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(1));
 
 export function chartSvg(points: readonly HistoryPoint[], o: ChartOptions): string {
@@ -34,13 +43,18 @@ export function chartSvg(points: readonly HistoryPoint[], o: ChartOptions): stri
   const width = o.width ?? W;
   const height = o.height ?? H;
   const x0 = PAD.left, x1 = width - PAD.right, y0 = PAD.top, y1 = height - PAD.bottom;
-  const from = o.now - span;
-  const xOf = (t: number) => x0 + ((t - from) / span) * (x1 - x0);
+  // The last hour, or less while the tag has less history: the time axis starts at its first point.
+  const first = points.find((p) => p.t >= o.now - span)?.t ?? o.now - span;
+  const shown = Math.min(span, Math.max(MIN_SPAN_MS, o.now - first));
+  const from = o.now - shown;
+  const xOf = (t: number) => x0 + ((t - from) / shown) * (x1 - x0);
   const parts: string[] = [];
   parts.push(
     `<rect x="${x0}" y="${y0}" width="${x1 - x0}" height="${y1 - y0}" class="frame"/>`,
-    `<text x="${x0}" y="${height - 4}" class="axis">-60 min</text>`,
-    `<text x="${(x0 + x1) / 2}" y="${height - 4}" class="axis" text-anchor="middle">-30</text>`,
+    `<text x="${x0}" y="${height - 4}" class="axis">-${ago(shown)}</text>`,
+    `<text x="${(x0 + x1) / 2}" y="${height - 4}" class="axis" text-anchor="middle">-${
+      ago(shown / 2)
+    }</text>`,
     `<text x="${x1}" y="${height - 4}" class="axis" text-anchor="end">now</text>`,
   );
   const series = [

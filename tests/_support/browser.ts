@@ -32,3 +32,10 @@ export async function openAt(
   console.log(`screenshot: ${shot}`);
   return { page, shot };
 }
+
+/** How far the page scrolls sideways (0 when it fits the viewport's width). */
+export async function sidewaysScroll(page: Page): Promise<number> {
+  return await page.evaluate(
+    "document.documentElement.scrollWidth - document.documentElement.clientWidth",
+  ) as number;
+}
