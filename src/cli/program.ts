@@ -7,6 +7,7 @@ import { produceCommand } from "./produce_command.ts";
 import { scanCommand } from "./scan_command.ts";
 import { sinkCommand } from "./sink_command.ts";
 import { statusCommand } from "./status_command.ts";
+import { installServiceCommand } from "./install_service_command.ts";
 import { setUpJsonOutput } from "./json_output.ts";
 
 export const VERSION = "0.1.0";
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   program.addCommand(decodeCommand());
   program.addCommand(kcqlCommand());
   program.addCommand(statusCommand());
+  program.addCommand(installServiceCommand());
   for (const c of program.commands) {
     c.exitOverride().showHelpAfterError("(run with --help for the options)");
   }
