@@ -5,7 +5,6 @@
  * only (the shared services keep running), reopening it brings it back.
  */
 import assert from "node:assert/strict";
-import { join } from "node:path";
 import { uniqueName, waitFor } from "./_support/gateway_process.ts";
 import { get, httpUrlOf } from "./_support/ops_http.ts";
 import { sample, scrape } from "./_support/prometheus.ts";
