@@ -193,7 +193,7 @@ export function produceCommand(): Command {
     )
     .addOption(httpOption(HTTP_DEFAULTS.produce));
   for (const o of logOptions()) cmd.addOption(o);
-  return cmd.action(async (addressArgs: string[], options: ProduceOptions) => {
+  return cmd.action(async (addressArgs: string[], options: ProduceOptions, command: Command) => {
     const log = createLogger({ level: options.logLevel, format: options.logFormat });
     const fromEnv = (Deno.env.get("GATEWAY_ADDRESSES") ?? "").split(/[\s,]+/).filter(Boolean);
     const rawAddresses = addressArgs.length > 0 ? addressArgs : fromEnv;
@@ -227,6 +227,7 @@ export function produceCommand(): Command {
     const signal = onStopSignal(log);
     const ops = startProduceOps({
       http: options.http,
+      httpOptional: command.getOptionValueSource("http") === "default",
       kafka: createKafka({
         brokers: parseBrokers(options.brokers),
         clientId: `sensortag-gateway-probe-${hostname()}`,

@@ -281,6 +281,7 @@ export function sinkCommand(): Command {
     };
     const ops = startSinkOps({
       http: options.http,
+      httpOptional: command.getOptionValueSource("http") === "default",
       kafka,
       groupId,
       topics,

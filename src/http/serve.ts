@@ -8,12 +8,17 @@ export interface HttpServer {
   close(): Promise<void>;
 }
 
-/** Listens on `address` (port 0: a free port). Throws with the address when it cannot. */
+/**
+ * Listens on `address` (port 0: a free port). Throws with the address when it cannot — unless
+ * `optional` (the address is the default, not asked for) and it is taken: then it warns and
+ * serves nothing, so a second gateway on one machine still runs.
+ */
 export function serveHttp(
   address: HttpAddress,
   handler: (req: Request) => Promise<Response>,
   log: Logger,
-): HttpServer {
+  optional = false,
+): HttpServer | undefined {
   let server: Deno.HttpServer<Deno.NetAddr>;
   try {
     server = Deno.serve({
@@ -26,6 +31,12 @@ export function serveHttp(
       },
     }, handler);
   } catch (error) {
+    if (optional && error instanceof Deno.errors.AddrInUse) {
+      log.warn("http: the default address is in use; serving no metrics or status (set --http)", {
+        address: `${address.hostname}:${address.port}`,
+      });
+      return undefined;
+    }
     throw new Error(
       `cannot listen on --http ${address.hostname}:${address.port}: ${(error as Error).message}`,
     );

@@ -62,10 +62,18 @@ export function kafkaProbe(kafka: Kafka, timeoutMs = 4000): Probe {
 export function registryProbe(url: string, timeoutMs = 4000): Probe {
   return async (signal) => {
     const target = new URL("subjects", url.endsWith("/") ? url : `${url}/`);
-    target.username = "";
-    target.password = "";
+    // Credentials in the URL (user:pass@) go in a header, never into a message.
+    const headers: Record<string, string> = {};
+    if (target.username || target.password) {
+      const user = decodeURIComponent(target.username);
+      const pass = decodeURIComponent(target.password);
+      headers.authorization = `Basic ${btoa(`${user}:${pass}`)}`;
+      target.username = "";
+      target.password = "";
+    }
     try {
       const res = await fetch(target, {
+        headers,
         signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]),
       });
       await res.body?.cancel();

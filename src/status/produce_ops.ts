@@ -14,6 +14,8 @@ import { Readiness } from "./readiness.ts";
 
 export interface ProduceOpsSettings {
   http: HttpAddress | null;
+  /** The address is the default (not given): if it is taken, warn and serve nothing. */
+  httpOptional?: boolean;
   /** A client for the readiness probe, configured as the producer's. */
   kafka: Kafka;
   /** The registry to probe; none with `--format avro-single-object`. */
@@ -46,6 +48,7 @@ export function startProduceOps(s: ProduceOpsSettings): ProduceOps {
         page: () => producePage(monitor.snapshot(), (d) => monitor.history(d)),
       }),
       s.log.child({ component: "http" }),
+      s.httpOptional,
     )
     : undefined;
   return {

@@ -16,6 +16,8 @@ import { sinkPage } from "./sink_page.ts";
 
 export interface SinkOpsSettings {
   http: HttpAddress | null;
+  /** The address is the default (not given): if it is taken, warn and serve nothing. */
+  httpOptional?: boolean;
   kafka: Kafka;
   groupId: string;
   topics: string[];
@@ -63,6 +65,7 @@ export function startSinkOps(s: SinkOpsSettings): SinkOps {
         page: () => sinkPage(monitor.snapshot()),
       }),
       s.log.child({ component: "http" }),
+      s.httpOptional,
     )
     : undefined;
   return {
