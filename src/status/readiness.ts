@@ -44,7 +44,9 @@ export class Readiness {
     while (!signal.aborted) {
       await Promise.all(
         [...this.#probes].map(async ([name, probe]) => {
-          const error = await probe(signal);
+          const error = await probe(signal).catch((e) =>
+            e instanceof Error ? e.message : String(e)
+          );
           if (signal.aborted) return;
           this.checks.set(name, { up: error === undefined, error, at: Date.now() });
         }),
