@@ -19,6 +19,7 @@ import { brokersOption, DEFAULTS, logOptions, registryOption } from "./common_op
 import { byteSize, oneOf, positiveInt, positiveSeconds } from "./option_values.ts";
 import { HTTP_DEFAULTS, type HttpAddress, httpOption } from "../http/http_address.ts";
 import { startProduceOps } from "../status/produce_ops.ts";
+import { loadWriterSchema } from "../avro/writer_schema.ts";
 import { createKafka } from "../kafka/client.ts";
 import { VERSION } from "./program.ts";
 
@@ -224,6 +225,12 @@ export function produceCommand(): Command {
       accelRange: Number(options.accelRange) as AccelRange,
       connectTimeoutMs: Math.round(options.connectTimeout * 1000),
     };
+    if (options.schema !== undefined) {
+      // A --schema file that cannot be read or is no Avro record schema is a usage error (exit 2).
+      await loadWriterSchema(options.schema).catch((error: Error) => {
+        throw new UsageError(error.message);
+      });
+    }
     const signal = onStopSignal(log);
     const ops = startProduceOps({
       http: options.http,

@@ -198,8 +198,11 @@ export function sinkCommand(): Command {
     given("maxRetries", "maxRetries", options.maxRetries);
     given("retryIntervalMs", "retryInterval", options.retryInterval);
     given("registryUrl", "registry", options.registry);
+    // A --config file that cannot be read or is wrong is a usage error (exit 2), as a bad flag is.
     const file = options.config
-      ? await loadSinkConfigFile(options.config, { overrides })
+      ? await loadSinkConfigFile(options.config, { overrides }).catch((error: Error) => {
+        throw new UsageError(error.message);
+      })
       : undefined;
     for (const w of file?.warnings ?? []) log.warn(`${options.config}: ${w}`);
     const pick = <K extends keyof SinkOptions>(
