@@ -37,7 +37,8 @@ async function healthzBecomes(url: string, status: number) {
 }
 
 Deno.test({
-  name: "produce /healthz: 200 while one tag is left, 503 once every tag is gone for good",
+  name:
+    "produce /healthz: 200 while one tag is left, 503 once every tag is gone for good; RSSI of connected tags",
   sanitizeResources: false,
   sanitizeOps: false,
   fn: async () => {
@@ -69,6 +70,13 @@ Deno.test({
         () => manager.sessions.every((s) => s.state === "streaming") ? true : undefined,
       );
       assert.equal((await healthzBecomes(url, 200)).body, "ok\n");
+      // Connected tags no longer advertise; their RSSI is asked for.
+      bindings.tag(addresses[0]).rssi = -77;
+      await manager.refreshRssi();
+      assert.equal(
+        sample(await scrape(url), "gateway_tag_rssi_dbm", { device: addresses[0] }),
+        -77,
+      );
 
       const humidity = shortUuid(gattOf("cc2650", "humidity")[0].service);
       const vanish = (address: string) => {

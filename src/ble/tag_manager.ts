@@ -53,6 +53,25 @@ export class TagManager {
     }
   }
 
+  /** Asks each connected tag for its signal strength (reported through onRssi); bounded, never throws. */
+  async refreshRssi(): Promise<void> {
+    for (const [address, p] of this.#seen) {
+      if (p.state !== "connected") continue;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      try {
+        const dbm = await Promise.race([
+          p.updateRssiAsync(),
+          new Promise<never>((_, reject) => (timer = setTimeout(reject, 2000))),
+        ]);
+        this.options.onRssi?.(address, dbm);
+      } catch {
+        // The next advertisement or refresh will tell.
+      } finally {
+        clearTimeout(timer);
+      }
+    }
+  }
+
   async stop(): Promise<void> {
     await Promise.all(this.sessions.map((s) => s.stop()));
     this.noble.removeListener("discover", this.#onDiscover);

@@ -26,6 +26,7 @@ export function createReadingSource(
   observer?: ProduceObserver,
 ): ReadingSource {
   let manager: TagManager | undefined;
+  let rssiTimer: ReturnType<typeof setInterval> | undefined;
   return {
     async start(onReading: (r: Reading) => void) {
       let noble: Noble;
@@ -51,8 +52,11 @@ export function createReadingSource(
         onRssi: (address, dbm) => observer?.tagRssi(address, dbm),
       }, log.child({ component: "ble" }));
       await manager.start(onReading);
+      // Connected tags stop advertising: ask them for their signal strength now and then.
+      if (observer) rssiTimer = setInterval(() => void manager?.refreshRssi(), 15_000);
     },
     async stop() {
+      clearInterval(rssiTimer);
       await manager?.stop();
     },
   };
