@@ -35,9 +35,9 @@ export function statusCommand(): Command {
   const urlParser = httpUrl("--url");
   return new Command("status")
     .description(
-      "Show how running gateways are: tags, spool, Kafka, registry (produce); partitions, lag,\n" +
-        `MongoDB (sink). Asks ${DEFAULT_URLS.join(" and ")} unless --url is given;\n` +
-        "exit code 0 when all answer healthy, 1 when not.",
+      "Show how running gateways are: tags, spool, Kafka, registry (produce); partitions, lag, " +
+        `MongoDB (sink). Asks ${DEFAULT_URLS.join(" and ")} unless --url is given. ` +
+        "Exit code 0 when all answer healthy, 1 when not.",
     )
     .addOption(
       new Option("--url <url...>", "a gateway's HTTP address (its --http), repeatable")

@@ -32,7 +32,7 @@ export class LagTracker {
     private readonly kafka: Kafka,
     private readonly groupId: string,
     private readonly topics: readonly string[],
-    private readonly everyMs = 2000,
+    private readonly everyMs = 5000,
   ) {}
 
   start(): void {

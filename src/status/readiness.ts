@@ -12,7 +12,7 @@ export class Readiness {
   #stop = new AbortController();
   #loop?: Promise<void>;
 
-  constructor(probes: Record<string, Probe>, private readonly everyMs = 2000) {
+  constructor(probes: Record<string, Probe>, private readonly everyMs = 5000) {
     this.#probes = new Map(Object.entries(probes));
     for (const name of this.#probes.keys()) {
       this.checks.set(name, { up: false, error: "not probed yet", at: 0 });
