@@ -180,6 +180,7 @@ export async function runProduce(
     await source.stop().catch((e) =>
       log.warn("stopping the tags failed", { error: (e as Error).message })
     );
+    deps.observer?.sourceStopped("the gateway is stopping");
     spooler.flush();
     await forwarder.stop(settings.flushTimeoutMs);
     await producer.disconnect().catch(() => {});
