@@ -6,6 +6,7 @@
  */
 import { up } from "./services/mod.ts";
 import { ensurePythonTestDeps } from "./python_deps.ts";
+import { ensureOpsTestTools } from "./ops_test_tools.ts";
 
 const extra = Deno.args;
 console.log(
@@ -13,6 +14,7 @@ console.log(
 );
 await up();
 await ensurePythonTestDeps();
+await ensureOpsTestTools();
 
 const args = ["test", "-A", "--no-check=remote", ...(extra.length > 0 ? extra : ["tests/"])];
 console.log(`test: deno ${args.join(" ")}`);

@@ -9,8 +9,8 @@ import { DENIED_KEYS, GRANTED_KEYS } from "./permissions.ts";
 import type { StandaloneImage } from "./standalone.ts";
 import { machineName, type Target } from "./targets.ts";
 
-/** Directories embedded besides the module graph (the app reads its schema from there). */
-export const INCLUDE_DIRS = ["schemas"];
+/** Directories embedded besides the module graph (the app reads its schema and, for install-service, its systemd units from there). */
+export const INCLUDE_DIRS = ["schemas", "deploy"];
 export const SCHEMA_FILES = ["schemas/sensortag.avsc"];
 export const ENTRYPOINT = "main.ts";
 

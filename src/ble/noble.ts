@@ -29,6 +29,7 @@ export interface Peripheral extends EventEmitter {
   state: string;
   advertisement: { localName?: string; serviceUuids?: string[]; manufacturerData?: Uint8Array };
   connectAsync(): Promise<void>;
+  updateRssiAsync(): Promise<number>;
   cancelConnect(): void;
   disconnectAsync(): Promise<void>;
   discoverAllServicesAndCharacteristicsAsync(): Promise<

@@ -8,10 +8,14 @@ import type { Noble, Peripheral } from "./noble.ts";
 import { waitForAdapter } from "./noble.ts";
 import { type SessionOptions, type TagReading, TagSession } from "./tag_session.ts";
 
-export type ManagerSessionOptions = Omit<
-  SessionOptions,
-  "address" | "onReading" | "findPeripheral" | "log"
->;
+export type ManagerSessionOptions =
+  & Omit<SessionOptions, "address" | "onReading" | "findPeripheral" | "log">
+  & {
+    /** Every session's state changes (metrics, status page). */
+    onTagState?: (address: string, state: string, detail?: string) => void;
+    /** A tag's signal strength, each time it is heard advertising. */
+    onRssi?: (address: string, dbm: number) => void;
+  };
 
 export class TagManager {
   readonly sessions: TagSession[] = [];
@@ -21,6 +25,7 @@ export class TagManager {
   #onDiscover = (p: Peripheral) => {
     const address = p.address.toUpperCase();
     this.#seen.set(address, p);
+    this.options.onRssi?.(address, p.rssi);
     for (const resolve of this.#waiting.get(address) ?? []) resolve(p);
   };
 
@@ -40,10 +45,30 @@ export class TagManager {
         address,
         log: this.log,
         onReading,
+        onState: (state, detail) => this.options.onTagState?.(address, state, detail),
         findPeripheral: (a, timeoutMs, signal) => this.#find(a, timeoutMs, signal),
       });
       this.sessions.push(session);
       session.start();
+    }
+  }
+
+  /** Asks each connected tag for its signal strength (reported through onRssi); bounded, never throws. */
+  async refreshRssi(): Promise<void> {
+    for (const [address, p] of this.#seen) {
+      if (p.state !== "connected") continue;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      try {
+        const dbm = await Promise.race([
+          p.updateRssiAsync(),
+          new Promise<never>((_, reject) => (timer = setTimeout(reject, 2000))),
+        ]);
+        this.options.onRssi?.(address, dbm);
+      } catch {
+        // The next advertisement or refresh will tell.
+      } finally {
+        clearTimeout(timer);
+      }
     }
   }
 

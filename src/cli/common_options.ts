@@ -1,6 +1,8 @@
 /** Options shared by several commands, each settable by a GATEWAY_* environment variable. */
 import { Option } from "commander";
 import { LOG_LEVELS, type Logger } from "../util/log.ts";
+import { InvalidArgumentError } from "commander";
+import { parseBrokers } from "../kafka/client.ts";
 import { httpUrl, oneOf } from "./option_values.ts";
 import { toOption } from "../config/option_spec.ts";
 import {
@@ -29,7 +31,14 @@ export const DEFAULTS = {
 
 export function brokersOption(): Option {
   return new Option("--brokers <list>", "Kafka bootstrap brokers, host:port[,host:port...]")
-    .env("GATEWAY_BROKERS").default(DEFAULTS.brokers);
+    .env("GATEWAY_BROKERS").default(DEFAULTS.brokers).argParser((value: string) => {
+      try {
+        parseBrokers(value); // checked here, so a bad list is a usage error (exit 2)
+      } catch (error) {
+        throw new InvalidArgumentError((error as Error).message);
+      }
+      return value;
+    });
 }
 
 export function registryOption(): Option {

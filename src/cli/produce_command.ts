@@ -26,6 +26,11 @@ import {
   registryOption,
 } from "./common_options.ts";
 import { byteSize, oneOf, positiveInt, positiveSeconds } from "./option_values.ts";
+import { HTTP_DEFAULTS, type HttpAddress, httpOption } from "../http/http_address.ts";
+import { startProduceOps } from "../status/produce_ops.ts";
+import { loadWriterSchema } from "../avro/writer_schema.ts";
+import { createKafka } from "../kafka/client.ts";
+import { VERSION } from "./program.ts";
 
 export function defaultSpoolPath(): string {
   const state = Deno.env.get("XDG_STATE_HOME") ??
@@ -57,6 +62,7 @@ interface ProduceOptions {
   statsInterval: number;
   logLevel: LogLevel;
   logFormat: LogFormat;
+  http: HttpAddress | null;
 }
 
 export function produceCommand(): Command {
@@ -194,7 +200,8 @@ export function produceCommand(): Command {
         "GATEWAY_STATS_INTERVAL",
       )
         .default(60).argParser(positiveSeconds("--stats-interval")),
-    );
+    )
+    .addOption(httpOption(HTTP_DEFAULTS.produce));
   for (const o of [...kafkaSecurityOptions(), ...registryAuthOptions()]) cmd.addOption(o);
   for (const o of logOptions()) cmd.addOption(o);
   return cmd.action(async (addressArgs: string[], options: ProduceOptions, command: Command) => {
@@ -218,7 +225,12 @@ export function produceCommand(): Command {
         "no SensorTag given: pass one or more BD addresses (e.g. B0:B4:48:BE:5E:00), or --simulate N",
       );
     }
-    const sensors = parseSensorList(options.sensors);
+    let sensors: ReturnType<typeof parseSensorList>;
+    try {
+      sensors = parseSensorList(options.sensors);
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
     const source: SourceSettings = {
       addresses,
       simulate: options.simulate,
@@ -229,7 +241,27 @@ export function produceCommand(): Command {
       accelRange: Number(options.accelRange) as AccelRange,
       connectTimeoutMs: Math.round(options.connectTimeout * 1000),
     };
+    if (options.schema !== undefined) {
+      // A --schema file that cannot be read or is no Avro record schema is a usage error (exit 2).
+      await loadWriterSchema(options.schema).catch((error: Error) => {
+        throw new UsageError(error.message);
+      });
+    }
     const signal = onStopSignal(log);
+    const ops = startProduceOps({
+      http: options.http,
+      httpOptional: command.getOptionValueSource("http") === "default",
+      kafka: createKafka({
+        brokers: parseBrokers(brokers),
+        clientId: `sensortag-gateway-probe-${hostname()}`,
+        log,
+        security: kafkaSecurity.security,
+      }),
+      registryUrl: options.format === "confluent" ? options.registry : undefined,
+      registryAuth: commandRegistryAuth(values),
+      version: VERSION,
+      log,
+    });
     await runProduce({
       brokers: parseBrokers(brokers),
       security: kafkaSecurity.security,
@@ -251,8 +283,9 @@ export function produceCommand(): Command {
     }, {
       log,
       signal,
-      source: createReadingSource(source, log),
+      source: createReadingSource(source, log, ops.monitor),
       checkSchema: (schema) => requireSchemaFields(schema, sensors),
-    });
+      observer: ops.monitor,
+    }).finally(() => ops.close());
   });
 }

@@ -7,6 +7,9 @@ import { produceCommand } from "./produce_command.ts";
 import { scanCommand } from "./scan_command.ts";
 import { sinkCommand } from "./sink_command.ts";
 import { redact } from "../util/redact.ts";
+import { statusCommand } from "./status_command.ts";
+import { installServiceCommand } from "./install_service_command.ts";
+import { setUpJsonOutput } from "./json_output.ts";
 
 export const VERSION = "0.1.0";
 
@@ -25,6 +28,8 @@ export function buildProgram(): Command {
   program.addCommand(sinkCommand());
   program.addCommand(decodeCommand());
   program.addCommand(kcqlCommand());
+  program.addCommand(statusCommand());
+  program.addCommand(installServiceCommand());
   for (const c of program.commands) {
     c.exitOverride().showHelpAfterError("(run with --help for the options)")
       .configureOutput({ outputError: (text, write) => write(redact(text)) });
@@ -34,13 +39,15 @@ export function buildProgram(): Command {
 
 export async function runCli(args: string[]): Promise<number> {
   const program = buildProgram();
+  setUpJsonOutput(args, program);
   try {
     await program.parseAsync(args, { from: "user" });
     return typeof Deno.exitCode === "number" ? Deno.exitCode : 0;
   } catch (error) {
     if (error instanceof CommanderError) {
       // Help and version end "with an error" in exitOverride mode; their code is 0.
-      return error.exitCode;
+      // Everything else commander refuses (unknown option, bad value, missing argument) is usage: 2.
+      return error.exitCode === 0 ? 0 : 2;
     }
     // The last line names the cause, never a secret the configuration holds.
     console.error(redact(`gateway: ${error instanceof Error ? error.message : String(error)}`));

@@ -24,6 +24,9 @@ import {
 } from "./common_options.ts";
 import { givenByUser, type OptionSpec, toOption } from "../config/option_spec.ts";
 import { resolveSinkOptions, SINK_OPTIONS, sinkFileOverrides } from "../config/sink_options.ts";
+import { HTTP_DEFAULTS, type HttpAddress, httpOption } from "../http/http_address.ts";
+import { startSinkOps } from "../status/sink_ops.ts";
+import { VERSION } from "./program.ts";
 
 export function sinkCommand(): Command {
   const cmd = new Command("sink")
@@ -37,6 +40,7 @@ export function sinkCommand(): Command {
   cmd.addOption(brokersOption()).addOption(registryOption());
   for (const spec of rest) cmd.addOption(toOption(spec));
   for (const o of [...kafkaSecurityOptions(), ...registryAuthOptions()]) cmd.addOption(o);
+  cmd.addOption(httpOption(HTTP_DEFAULTS.sink));
   for (const o of logOptions()) cmd.addOption(o);
   return cmd.action(async (raw: Record<string, unknown>, command: Command) => {
     const log = createLogger({
@@ -49,7 +53,12 @@ export function sinkCommand(): Command {
     const overrides: SinkOverrides = sinkFileOverrides(raw, given);
     if (given("registry")) overrides.registryUrl = raw.registry as string;
     const configPath = raw.config as string | undefined;
-    const file = configPath ? await loadSinkConfigFile(configPath, { overrides }) : undefined;
+    // A --config file that cannot be read or is wrong is a usage error (exit 2), as a bad flag is.
+    const file = configPath
+      ? await loadSinkConfigFile(configPath, { overrides }).catch((error: Error) => {
+        throw new UsageError(error.message);
+      })
+      : undefined;
     for (const w of file?.warnings ?? []) log.warn(`${configPath}: ${w}`);
     const options = resolveSinkOptions(raw, given, file?.settings);
     const registryUrl = given("registry") || !file?.settings.registryUrl
@@ -132,20 +141,34 @@ export function sinkCommand(): Command {
       log,
       security: kafkaSecurity.security,
     });
+    const mongoOptions = {
+      ...mongoClientOptions({
+        username: options.username,
+        password: options.password,
+        authMechanism: options.authMechanism as never,
+        authSource: file?.settings.authSource,
+        tls: file?.settings.tls,
+      }),
+      appName: `sensortag-gateway-sink@${hostname()}`,
+    };
+    const ops = startSinkOps({
+      http: raw.http as HttpAddress | null,
+      httpOptional: command.getOptionValueSource("http") === "default",
+      kafka,
+      groupId,
+      topics,
+      registryUrl,
+      registryAuth,
+      mongoUri,
+      mongoOptions,
+      version: VERSION,
+      log,
+    });
     const summary = await runSink({
       topics,
       groupId,
       mongoUri,
-      mongoOptions: {
-        ...mongoClientOptions({
-          username: options.username,
-          password: options.password,
-          authMechanism: options.authMechanism as never,
-          authSource: file?.settings.authSource,
-          tls: file?.settings.tls,
-        }),
-        appName: `sensortag-gateway-sink@${hostname()}`,
-      },
+      mongoOptions,
       database: options.database,
       policy: {
         errorPolicy: options.errorPolicy,
@@ -162,7 +185,8 @@ export function sinkCommand(): Command {
       pipeline: new KcqlPipeline(plans, decoder, options.tombstones, options.maxRecordBytes),
       log,
       signal,
-    }).catch((error) => {
+      observer: ops.monitor,
+    }).finally(() => ops.close()).catch((error) => {
       // A Kafka failure in words an operator acts on (auth, TLS, handshake), not "Closed connection".
       const failure = classifyKafkaError(error);
       if (failure.kind === "other") throw error;

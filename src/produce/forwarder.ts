@@ -28,6 +28,8 @@ export interface ForwarderOptions {
   /** Backoff bounds after a failure. */
   minBackoffMs?: number;
   maxBackoffMs?: number;
+  /** Kafka acknowledged these readings (one device address per reading). */
+  onDelivered?: (devices: string[]) => void;
 }
 
 export interface ForwarderStats {
@@ -54,6 +56,7 @@ export class Forwarder {
       lingerMs: 5,
       minBackoffMs: 200,
       maxBackoffMs: 30_000,
+      onDelivered: () => {},
       ...options,
     };
   }
@@ -150,6 +153,7 @@ export class Forwarder {
       compression: this.#o.compression,
     });
     this.#o.spool.acknowledge(batch[batch.length - 1].seq);
+    this.#o.onDelivered(batch.map((e) => e.device));
     this.#stats.sent += batch.length;
     this.#stats.batches++;
     if (this.#lastLogged) {

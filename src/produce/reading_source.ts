@@ -7,6 +7,7 @@ import type { AccelRange } from "../sensortag/gatt.ts";
 import { hasSensor, type SensorName } from "../sensortag/model.ts";
 import type { Logger } from "../util/log.ts";
 import type { ReadingSource } from "./run_produce.ts";
+import type { ProduceObserver } from "../metrics/produce_observer.ts";
 
 export interface SourceSettings {
   addresses: string[];
@@ -19,8 +20,13 @@ export interface SourceSettings {
   connectTimeoutMs: number;
 }
 
-export function createReadingSource(s: SourceSettings, log: Logger): ReadingSource {
+export function createReadingSource(
+  s: SourceSettings,
+  log: Logger,
+  observer?: ProduceObserver,
+): ReadingSource {
   let manager: TagManager | undefined;
+  let rssiTimer: ReturnType<typeof setInterval> | undefined;
   return {
     async start(onReading: (r: Reading) => void) {
       let noble: Noble;
@@ -34,6 +40,7 @@ export function createReadingSource(s: SourceSettings, log: Logger): ReadingSour
       } else {
         noble = hostNoble();
       }
+      observer?.tagsExpected(addresses);
       manager = new TagManager(noble, addresses, {
         sensors: s.sensors,
         mode: s.mode,
@@ -41,10 +48,15 @@ export function createReadingSource(s: SourceSettings, log: Logger): ReadingSour
         periodMs: s.periodMs,
         accelRange: s.accelRange,
         connectTimeoutMs: s.connectTimeoutMs,
+        onTagState: (address, state, detail) => observer?.tagState(address, state, detail),
+        onRssi: (address, dbm) => observer?.tagRssi(address, dbm),
       }, log.child({ component: "ble" }));
       await manager.start(onReading);
+      // Connected tags stop advertising: ask them for their signal strength now and then.
+      if (observer) rssiTimer = setInterval(() => void manager?.refreshRssi(), 15_000);
     },
     async stop() {
+      clearInterval(rssiTimer);
       await manager?.stop();
     },
   };

@@ -16,6 +16,7 @@ import type { KafkaSecurity } from "../config/kafka_security.ts";
 import type { RegistryAuth } from "../config/registry_auth.ts";
 import { type OverflowPolicy, Spool } from "../spool/spool.ts";
 import type { Logger } from "../util/log.ts";
+import type { ProduceObserver } from "../metrics/produce_observer.ts";
 import {
   ConfluentFramer,
   type Framer,
@@ -70,6 +71,8 @@ export interface ProduceDeps {
   signal: AbortSignal;
   /** Checks the schema against what the source delivers; throws a clear error. */
   checkSchema?: (schema: WriterSchema) => void;
+  /** Metrics, health and the status page (src/status). */
+  observer?: ProduceObserver;
 }
 
 export async function runProduce(
@@ -138,8 +141,20 @@ export async function runProduce(
     compression: compressionType(settings.compression),
     batchSize: settings.batchSize,
     log: log.child({ component: "forwarder" }),
+    onDelivered: (devices) => deps.observer?.readingsDelivered(devices),
   });
   const spooler = new Spooler(spool, schema, log, () => forwarder.notify());
+  deps.observer?.spoolSource(() => {
+    const st = spool.stats();
+    return {
+      readings: st.entries,
+      bytes: st.bytes,
+      maxBytes: st.maxBytes,
+      oldestTakenMs: st.entries > 0 ? spool.peek(1)[0]?.takenMs : undefined,
+      droppedFull: st.dropped,
+      rejected: spooler.stats.rejected,
+    };
+  });
 
   forwarder.start();
   const statsTimer = setInterval(() => {
@@ -159,7 +174,10 @@ export async function runProduce(
     else signal.addEventListener("abort", () => resolve(), { once: true });
   });
   try {
-    await source.start((reading) => spooler.accept(reading));
+    await source.start((reading) => {
+      deps.observer?.readingTaken(reading.address, reading.model, reading.time, reading.fields);
+      spooler.accept(reading);
+    });
     log.info("producing", {
       topic: settings.topic,
       format: settings.format,
@@ -173,6 +191,7 @@ export async function runProduce(
     await source.stop().catch((e) =>
       log.warn("stopping the tags failed", { error: (e as Error).message })
     );
+    deps.observer?.sourceStopped("the gateway is stopping");
     spooler.flush();
     await forwarder.stop(settings.flushTimeoutMs);
     await producer.disconnect().catch(() => {});

@@ -3,6 +3,7 @@
  * {@linkcode redact} on its way out, so no configured secret reaches the log.
  */
 import { redact } from "./redact.ts";
+import { journalPrefixer } from "./journal.ts";
 
 export type LogLevel = "debug" | "info" | "warn" | "error";
 export const LOG_LEVELS: readonly LogLevel[] = ["debug", "info", "warn", "error"];
@@ -23,7 +24,8 @@ const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 4
 export interface LoggerOptions {
   level?: LogLevel;
   format?: LogFormat;
-  write?: (line: string) => void;
+  /** Writes one line; `level` is the line's level (journald priority on stderr). */
+  write?: (line: string, level: LogLevel) => void;
   fields?: LogFields;
 }
 
@@ -31,18 +33,23 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const level = options.level ?? "info";
   const format = options.format ?? "text";
   const encoder = new TextEncoder();
+  const prefix = options.write ? undefined : journalPrefixer();
   const write = options.write ??
-    ((line: string) => Deno.stderr.writeSync(encoder.encode(line + "\n")));
+    ((line: string, at: LogLevel) =>
+      Deno.stderr.writeSync(encoder.encode(prefix!(at) + line + "\n")));
   const base = options.fields ?? {};
   const emit = (at: LogLevel, message: string, fields?: LogFields) => {
     if (RANK[at] < RANK[level]) return;
     const all = { ...base, ...fields };
     const time = new Date().toISOString();
-    write(redact(
-      format === "json"
-        ? JSON.stringify({ time, level: at, msg: message, ...all }, jsonSafe)
-        : `${time} ${at.toUpperCase().padEnd(5)} ${message}${logfmt(all)}`,
-    ));
+    write(
+      redact(
+        format === "json"
+          ? JSON.stringify({ time, level: at, msg: message, ...all }, jsonSafe)
+          : `${time} ${at.toUpperCase().padEnd(5)} ${message}${logfmt(all)}`,
+      ),
+      at,
+    );
   };
   return {
     level,

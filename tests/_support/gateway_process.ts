@@ -19,7 +19,8 @@ export function startGateway(args: string[], env: Record<string, string> = {}): 
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", "--quiet", "main.ts", ...args],
     cwd: REPO,
-    env: { NO_COLOR: "1", ...env },
+    // A free port for each process's HTTP endpoint, so concurrent gateways never meet.
+    env: { NO_COLOR: "1", GATEWAY_HTTP: "127.0.0.1:0", ...env },
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
@@ -112,7 +113,7 @@ export async function runGateway(args: string[], env: Record<string, string> = {
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", "--quiet", "main.ts", ...args],
     cwd: REPO,
-    env: { NO_COLOR: "1", ...env },
+    env: { NO_COLOR: "1", GATEWAY_HTTP: "127.0.0.1:0", ...env },
     stdin: "null",
   }).output();
   const dec = new TextDecoder();

@@ -26,6 +26,7 @@ import {
   toDeadLetter,
 } from "./partition_batch.ts";
 import type { RecordPipeline } from "./record_pipeline.ts";
+import type { SinkObserver } from "../../metrics/sink_observer.ts";
 
 export interface SinkRuntimeSettings {
   topics: string[];
@@ -55,6 +56,8 @@ export interface SinkDeps {
   signal: AbortSignal;
   /** Called once the consumer has joined the group and got partitions (tests, demo). */
   onAssigned?: (partitions: number) => void;
+  /** Metrics, health and the status page (src/status). */
+  observer?: SinkObserver;
 }
 
 export async function runSink(settings: SinkRuntimeSettings, deps: SinkDeps): Promise<SinkSummary> {
@@ -85,6 +88,7 @@ export async function runSink(settings: SinkRuntimeSettings, deps: SinkDeps): Pr
     // as the Java consumer under Kafka Connect does, instead of failing the sink.
     allowAutoTopicCreation: true,
   });
+  deps.observer?.consumerCreated(consumer);
   const dlq = new DeadLetterQueue(
     producer,
     settings.deadLetterTopic,
@@ -158,17 +162,23 @@ export async function runSink(settings: SinkRuntimeSettings, deps: SinkDeps): Pr
       }),
       keepGoing,
     );
+    const ob = deps.observer;
+    const countOf = (kind: string) => prepared.filter((p) => p.disposition.kind === kind).length;
+    ob?.recordsSettled(batch.topic, batch.partition, "dead_lettered", countOf("dead"));
+    ob?.recordsSettled(batch.topic, batch.partition, "skipped", countOf("skip"));
 
     // Everything before `settled` is written or dead-lettered: its offset may be committed.
     let settled = prepared.length;
     const collection = db.collection(target.collection);
     for (const chunk of chunkWrites(prepared, target.batchSize)) {
       const ops = chunk.map((p) => (p.disposition as { kind: "write"; op: never }).op);
+      const writeStarted = performance.now();
       try {
         const outcome = await writeOrdered(collection, ops, settings.policy, {
           heartbeat,
           keepGoing,
           onUnavailable: (error, attempt) => {
+            ob?.partitionError(batch.topic, batch.partition, (error as Error).message);
             if (attempt === 1 || attempt % 10 === 0) {
               log.warn("MongoDB unavailable: consumption paused, retrying with backoff", {
                 error: (error as Error).message,
@@ -176,7 +186,8 @@ export async function runSink(settings: SinkRuntimeSettings, deps: SinkDeps): Pr
               });
             }
           },
-          onRejected: (index, error, retrying) =>
+          onRejected: (index, error, retrying) => {
+            ob?.partitionError(batch.topic, batch.partition, (error as Error).message);
             log.warn(
               retrying
                 ? "MongoDB rejected a write: retrying (RETRY policy)"
@@ -185,9 +196,13 @@ export async function runSink(settings: SinkRuntimeSettings, deps: SinkDeps): Pr
                 offset: chunk[index].record.offset,
                 error: (error as Error).message,
               },
-            ),
+            );
+          },
         });
+        ob?.batchWritten((performance.now() - writeStarted) / 1000);
         summary.written += outcome.applied;
+        ob?.recordsSettled(batch.topic, batch.partition, "written", outcome.applied);
+        ob?.recordsSettled(batch.topic, batch.partition, "dead_lettered", outcome.rejected.length);
         if (outcome.rejected.length > 0) {
           await dlq.send(
             outcome.rejected.map((r) =>
@@ -201,6 +216,7 @@ export async function runSink(settings: SinkRuntimeSettings, deps: SinkDeps): Pr
           ? error.applied
           : 0;
         summary.written += applied;
+        ob?.recordsSettled(batch.topic, batch.partition, "written", applied);
         settled = prepared.indexOf(chunk[applied]);
         if (error instanceof SinkWriteError) {
           fatal = error;
@@ -249,6 +265,7 @@ export async function runSink(settings: SinkRuntimeSettings, deps: SinkDeps): Pr
   await mongo.close().catch(() => {});
   summary.deadLettered = dlq.counts;
   if (fatal) summary.fatal = fatal.message;
+  deps.observer?.sinkStopped(fatal ? fatal.message : "stopped on request");
   log.info("stopped", {
     written: summary.written,
     batches: summary.batches,

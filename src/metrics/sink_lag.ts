@@ -1,0 +1,97 @@
+/**
+ * Consumer lag of a group: per partition, the high watermark minus the
+ * committed offset (or minus the low watermark while nothing is committed),
+ * read with Kafka's admin API every `everyMs` in the background.
+ */
+import type { Admin, Kafka } from "kafkajs";
+import { delay } from "../util/retry.ts";
+
+export interface PartitionLag {
+  topic: string;
+  partition: number;
+  high: number;
+  committed: number;
+  lag: number;
+}
+
+/** The lag of one partition; `committed` -1 means nothing committed yet. */
+export function lagOf(high: number, low: number, committed: number): number {
+  return Math.max(0, high - (committed < 0 ? low : committed));
+}
+
+export class LagTracker {
+  lags: PartitionLag[] = [];
+  error?: string;
+  /** Epoch ms of the last successful read. */
+  at = 0;
+  #admin?: Admin;
+  #stop = new AbortController();
+  #loop?: Promise<void>;
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly groupId: string,
+    private readonly topics: readonly string[],
+    private readonly everyMs = 5000,
+  ) {}
+
+  start(): void {
+    this.#loop ??= this.#run();
+  }
+
+  stop(): void {
+    this.#stop.abort();
+    this.#admin?.disconnect().catch(() => {});
+  }
+
+  /** Reads the lag once. */
+  async refresh(): Promise<void> {
+    try {
+      if (!this.#admin) {
+        this.#admin = this.kafka.admin({ retry: { retries: 0 } });
+        await this.#admin.connect();
+      }
+      const admin = this.#admin;
+      const committed = await admin.fetchOffsets({
+        groupId: this.groupId,
+        topics: [...this.topics],
+      });
+      const lags: PartitionLag[] = [];
+      for (const topic of this.topics) {
+        const offsets = await admin.fetchTopicOffsets(topic);
+        const mine = committed.find((c) => c.topic === topic)?.partitions ?? [];
+        for (const o of offsets) {
+          const c = Number(mine.find((p) => p.partition === o.partition)?.offset ?? -1);
+          const high = Number(o.high);
+          lags.push({
+            topic,
+            partition: o.partition,
+            high,
+            committed: c,
+            lag: lagOf(high, Number(o.low), c),
+          });
+        }
+      }
+      lags.sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
+      this.lags = lags;
+      this.error = undefined;
+      this.at = Date.now();
+    } catch (e) {
+      this.error = e instanceof Error ? e.message : String(e);
+      const admin = this.#admin;
+      this.#admin = undefined;
+      admin?.disconnect().catch(() => {});
+    }
+  }
+
+  async #run(): Promise<void> {
+    const signal = this.#stop.signal;
+    while (!signal.aborted) {
+      await Promise.race([
+        this.refresh(),
+        delay(10_000, signal).catch(() => {}),
+      ]);
+      await delay(this.everyMs, signal).catch(() => {});
+    }
+  }
+}

@@ -1,0 +1,40 @@
+/** The shapes `/healthz`, `/readyz`, `/status.json` and `gateway status` share. */
+import type { CheckResult } from "./probes.ts";
+
+/** Liveness: is the process still doing its job? */
+export interface Liveness {
+  ok: boolean;
+  /** Why not, one sentence each. */
+  reasons: string[];
+}
+
+/** Readiness: do the dependencies answer? */
+export interface ReadinessReport {
+  ok: boolean;
+  checks: Record<string, CheckResult>;
+}
+
+/** What every status snapshot starts with. */
+export interface StatusHead {
+  kind: "produce" | "sink";
+  version: string;
+  /** Live and ready. */
+  healthy: boolean;
+  live: Liveness;
+  ready: ReadinessReport;
+  /** Epoch ms the snapshot was taken. */
+  at: number;
+  startedAt: number;
+}
+
+/** The body of `/readyz`: `ready` or one line per dependency that does not answer. */
+export function readinessText(r: ReadinessReport): string {
+  if (r.ok) return `ready: ${Object.keys(r.checks).join(", ")} answer\n`;
+  return Object.entries(r.checks).filter(([, c]) => !c.up)
+    .map(([name, c]) => `${name} does not answer: ${c.error ?? "unknown"}\n`).join("");
+}
+
+/** The body of `/healthz`. */
+export function livenessText(l: Liveness): string {
+  return l.ok ? "ok\n" : l.reasons.map((r) => `${r}\n`).join("");
+}

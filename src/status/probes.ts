@@ -1,0 +1,108 @@
+/**
+ * Readiness probes: does Kafka, the registry, the store answer right now?
+ * Each probe is bounded by a timeout and never throws; it says why not.
+ */
+import type { Kafka } from "kafkajs";
+import type { MongoClient } from "mongodb";
+import {
+  authorizationHeader,
+  type RegistryAuth,
+  resolveRegistryAuth,
+  splitRegistryUrl,
+} from "../config/registry_auth.ts";
+
+/** The answer of one dependency. */
+export interface CheckResult {
+  up: boolean;
+  /** Why it is not up (no secrets: messages of client libraries, URLs without credentials). */
+  error?: string;
+  /** Epoch ms of the probe. */
+  at: number;
+}
+
+/** One probe: resolves with an error message when the dependency does not answer, else undefined. */
+export type Probe = (signal: AbortSignal) => Promise<string | undefined>;
+
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return Promise.race([
+    p.finally(() => clearTimeout(timer)),
+    new Promise<T>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
+    }),
+  ]);
+}
+
+const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/**
+ * Kafka answers when a fresh admin client can reach a bootstrap broker and
+ * describe the cluster (a fresh one each time, so the configured addresses
+ * are what is probed, not a connection made earlier).
+ */
+export function kafkaProbe(kafka: Kafka, timeoutMs = 4000): Probe {
+  return async () => {
+    const admin = kafka.admin({ retry: { retries: 0 } });
+    try {
+      await withTimeout(
+        (async () => {
+          await admin.connect();
+          await admin.describeCluster();
+        })(),
+        timeoutMs,
+        "kafka",
+      );
+      return undefined;
+    } catch (e) {
+      return message(e);
+    } finally {
+      admin.disconnect().catch(() => {});
+    }
+  };
+}
+
+/**
+ * The registry answers when its HTTP server does: any status below 500
+ * except 401/403 (those mean the registry refuses the gateway's credentials).
+ * It is asked with the gateway's own registry credentials and CA (`auth`, and any `user:pass@`
+ * in the URL), sent as a header and never written into a message.
+ */
+export function registryProbe(url: string, auth: RegistryAuth = {}, timeoutMs = 4000): Probe {
+  const split = splitRegistryUrl(url);
+  const target = new URL("subjects", split.url.endsWith("/") ? split.url : `${split.url}/`);
+  const authorization = authorizationHeader(resolveRegistryAuth(auth, {}, split.userInfo));
+  const headers: Record<string, string> = authorization ? { authorization } : {};
+  let client: Deno.HttpClient | undefined;
+  return async (signal) => {
+    try {
+      if (auth.caFile && !client) {
+        client = Deno.createHttpClient({ caCerts: [await Deno.readTextFile(auth.caFile)] });
+      }
+      const res = await fetch(target, {
+        headers,
+        signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]),
+        ...(client ? { client } : {}),
+      });
+      await res.body?.cancel();
+      if (res.status === 401 || res.status === 403) {
+        return `registry refuses the gateway's credentials (HTTP ${res.status})`;
+      }
+      if (res.status >= 500) return `registry answers HTTP ${res.status}`;
+      return undefined;
+    } catch (e) {
+      return `registry at ${target.origin}: ${message(e)}`;
+    }
+  };
+}
+
+/** MongoDB answers a `ping`. */
+export function mongoProbe(client: MongoClient, timeoutMs = 4000): Probe {
+  return async () => {
+    try {
+      await withTimeout(client.db("admin").command({ ping: 1 }), timeoutMs, "mongodb");
+      return undefined;
+    } catch (e) {
+      return message(e);
+    }
+  };
+}

@@ -1,0 +1,65 @@
+/**
+ * Wires `gateway produce`'s observability: the monitor (metrics, health,
+ * status), its readiness probes and, unless `--http off`, the HTTP server.
+ */
+import type { RegistryAuth } from "../config/registry_auth.ts";
+import type { Kafka } from "kafkajs";
+import type { HttpAddress } from "../http/http_address.ts";
+import { statusHandler } from "../http/routes.ts";
+import { type HttpServer, serveHttp } from "../http/serve.ts";
+import type { Logger } from "../util/log.ts";
+import { ProduceMonitor } from "./produce_monitor.ts";
+import { producePage } from "./produce_page.ts";
+import { kafkaProbe, type Probe, registryProbe } from "./probes.ts";
+import { Readiness } from "./readiness.ts";
+
+export interface ProduceOpsSettings {
+  http: HttpAddress | null;
+  /** The address is the default (not given): if it is taken, warn and serve nothing. */
+  httpOptional?: boolean;
+  /** A client for the readiness probe, configured as the producer's. */
+  kafka: Kafka;
+  /** The registry to probe; none with `--format avro-single-object`. */
+  registryUrl?: string;
+  /** The registry credentials and CA the gateway itself uses. */
+  registryAuth?: RegistryAuth;
+  version: string;
+  log: Logger;
+}
+
+export interface ProduceOps {
+  monitor: ProduceMonitor;
+  server?: HttpServer;
+  close(): Promise<void>;
+}
+
+export function startProduceOps(s: ProduceOpsSettings): ProduceOps {
+  const probes: Record<string, Probe> = { kafka: kafkaProbe(s.kafka) };
+  if (s.registryUrl) probes.registry = registryProbe(s.registryUrl, s.registryAuth);
+  const readiness = new Readiness(probes);
+  const monitor = new ProduceMonitor(readiness, s.version);
+  readiness.start();
+  const server = s.http
+    ? serveHttp(
+      s.http,
+      statusHandler({
+        metrics: () => monitor.registry.metrics(),
+        metricsContentType: monitor.registry.contentType,
+        liveness: () => monitor.liveness(),
+        readiness: () => monitor.readinessReport(),
+        snapshot: () => monitor.snapshot(),
+        page: () => producePage(monitor.snapshot(), (d) => monitor.history(d)),
+      }),
+      s.log.child({ component: "http" }),
+      s.httpOptional,
+    )
+    : undefined;
+  return {
+    monitor,
+    server,
+    async close() {
+      readiness.stop();
+      await server?.close();
+    },
+  };
+}

@@ -1,0 +1,84 @@
+/**
+ * Wires `gateway sink`'s observability: the monitor (metrics, health,
+ * status), readiness probes, the lag tracker and, unless `--http off`, the HTTP server.
+ */
+import type { RegistryAuth } from "../config/registry_auth.ts";
+import type { Kafka } from "kafkajs";
+import { MongoClient, type MongoClientOptions } from "mongodb";
+import type { HttpAddress } from "../http/http_address.ts";
+import { statusHandler } from "../http/routes.ts";
+import { type HttpServer, serveHttp } from "../http/serve.ts";
+import { LagTracker } from "../metrics/sink_lag.ts";
+import type { Logger } from "../util/log.ts";
+import { kafkaProbe, mongoProbe, registryProbe } from "./probes.ts";
+import { Readiness } from "./readiness.ts";
+import { SinkMonitor } from "./sink_monitor.ts";
+import { sinkPage } from "./sink_page.ts";
+
+export interface SinkOpsSettings {
+  http: HttpAddress | null;
+  /** The address is the default (not given): if it is taken, warn and serve nothing. */
+  httpOptional?: boolean;
+  kafka: Kafka;
+  groupId: string;
+  topics: string[];
+  registryUrl: string;
+  /** The registry credentials and CA the gateway itself uses. */
+  registryAuth?: RegistryAuth;
+  mongoUri: string;
+  mongoOptions?: MongoClientOptions;
+  version: string;
+  log: Logger;
+}
+
+export interface SinkOps {
+  monitor: SinkMonitor;
+  server?: HttpServer;
+  close(): Promise<void>;
+}
+
+export function startSinkOps(s: SinkOpsSettings): SinkOps {
+  // A client of its own for the probe, so a probe never queues behind the sink's writes.
+  const mongo = new MongoClient(s.mongoUri, {
+    serverSelectionTimeoutMS: 3000,
+    connectTimeoutMS: 3000,
+    socketTimeoutMS: 5000,
+    maxPoolSize: 1,
+    ...s.mongoOptions,
+    appName: "sensortag-gateway-sink-probe",
+  });
+  const readiness = new Readiness({
+    kafka: kafkaProbe(s.kafka),
+    registry: registryProbe(s.registryUrl, s.registryAuth),
+    mongodb: mongoProbe(mongo),
+  });
+  const lag = new LagTracker(s.kafka, s.groupId, s.topics);
+  const monitor = new SinkMonitor(readiness, lag, s.groupId, s.topics, s.version);
+  readiness.start();
+  lag.start();
+  const server = s.http
+    ? serveHttp(
+      s.http,
+      statusHandler({
+        metrics: () => monitor.registry.metrics(),
+        metricsContentType: monitor.registry.contentType,
+        liveness: () => monitor.liveness(),
+        readiness: () => monitor.readinessReport(),
+        snapshot: () => monitor.snapshot(),
+        page: () => sinkPage(monitor.snapshot()),
+      }),
+      s.log.child({ component: "http" }),
+      s.httpOptional,
+    )
+    : undefined;
+  return {
+    monitor,
+    server,
+    async close() {
+      readiness.stop();
+      lag.stop();
+      await server?.close();
+      await mongo.close().catch(() => {});
+    },
+  };
+}
