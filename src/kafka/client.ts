@@ -1,6 +1,7 @@
 /** kafkajs client construction, with its logs routed into the gateway's logger. */
 import { CompressionTypes, Kafka, logLevel, Partitioners, type Producer } from "kafkajs";
 import type { Logger } from "../util/log.ts";
+import { installRequestQueueTimerFix } from "./request_queue_timer.ts";
 
 export type Compression = "none" | "gzip";
 export const COMPRESSIONS: readonly Compression[] = ["none", "gzip"];
@@ -31,6 +32,8 @@ export interface KafkaClientOptions {
 }
 
 export function createKafka(options: KafkaClientOptions): Kafka {
+  // kafkajs 2.2.4 re-arms a 1 ms timer per connection forever (and warns): see the module.
+  installRequestQueueTimerFix();
   const log = options.log.child({ component: "kafkajs" });
   return new Kafka({
     clientId: options.clientId,
