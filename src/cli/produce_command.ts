@@ -17,6 +17,7 @@ import { createLogger, type LogFormat, type LogLevel } from "../util/log.ts";
 import { onStopSignal } from "../util/signals.ts";
 import { brokersOption, DEFAULTS, logOptions, registryOption } from "./common_options.ts";
 import { byteSize, oneOf, positiveInt, positiveSeconds } from "./option_values.ts";
+import { INTERVAL_HELP, intervalSeconds } from "./interval_option.ts";
 
 export function defaultSpoolPath(): string {
   const state = Deno.env.get("XDG_STATE_HOME") ??
@@ -92,10 +93,10 @@ export function produceCommand(): Command {
       ).env("GATEWAY_SCHEMA"),
     )
     .addOption(
-      new Option("--interval <seconds>", "one reading per tag every this many seconds").env(
-        "GATEWAY_INTERVAL",
-      )
-        .default(10).argParser(positiveSeconds("--interval")),
+      new Option(
+        "--interval <seconds>",
+        `one reading per tag every this many seconds (${INTERVAL_HELP})`,
+      ).env("GATEWAY_INTERVAL").default(10).argParser(intervalSeconds("--interval")),
     )
     .addOption(
       new Option(

@@ -57,7 +57,9 @@ export async function runCli(args: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) {
       // Help and version end "with an error" in exitOverride mode; their code is 0.
-      return error.exitCode;
+      // Every other CommanderError is a usage error (bad option value, unknown option or
+      // command, missing argument), already printed by commander: exit 2.
+      return error.exitCode === 0 ? 0 : 2;
     }
     console.error(`gateway: ${error instanceof Error ? error.message : String(error)}`);
     return error instanceof UsageError ? 2 : 1;
