@@ -53,13 +53,17 @@ await up();
 const schema = await loadWriterSchema();
 
 /** A `gateway produce --simulate` child with JSON logs, its lines collected. */
-function startProduce(runtimeFlags: readonly string[], args: string[]) {
+function startProduce(
+  runtimeFlags: readonly string[],
+  args: string[],
+  env: Record<string, string> = {},
+) {
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", ...runtimeFlags, "main.ts", "produce", "--log-format", "json", ...args],
     cwd: ROOT,
     stdout: "piped",
     stderr: "piped",
-    env: { NO_COLOR: "1" },
+    env: { NO_COLOR: "1", ...env },
   }).spawn();
   const lines: string[] = [];
   let rest = "";
@@ -116,9 +120,20 @@ const idleRows: Row[] = [];
   const launches = [
     { launch: `deno run -A ${GATEWAY_RUNTIME_FLAGS.join(" ")}`, flags: GATEWAY_RUNTIME_FLAGS },
     { launch: "deno run -A (no runtime flags)", flags: [] as readonly string[] },
+    // What the last MiBs cost: V8 without its optimizing compilers, for this process only
+    // (DENO_V8_FLAGS); the sink could not afford it (avsc's decoders 13-35x slower).
+    {
+      launch: "the product's flags + DENO_V8_FLAGS=--lite-mode",
+      flags: GATEWAY_RUNTIME_FLAGS,
+      env: { DENO_V8_FLAGS: "--lite-mode" },
+    },
   ];
   const procs = launches.map((l, i) =>
-    startProduce(l.flags, simArgs(8, `bench-idle-${i}-${run}`, join(dir, `idle-${i}.sqlite`)))
+    startProduce(
+      l.flags,
+      simArgs(8, `bench-idle-${i}-${run}`, join(dir, `idle-${i}.sqlite`)),
+      "env" in l ? l.env : {},
+    )
   );
   const started = performance.now();
   // Start-up and the first reading (after one interval) are not "between readings".
