@@ -61,6 +61,18 @@ Deno.test("deno task compile builds both targets, each embedding the schema and 
       const image = readStandalone(binary);
       assert.equal(image.metadata.entrypoint_key, "main.ts");
       assert.ok(image.files.has("main.ts"));
+      // Commands are loaded by dynamic import when they run: each is still embedded,
+      // with what it loads (the sink and its MongoDB driver included).
+      for (const c of ["produce", "scan", "sink", "decode", "kcql"]) {
+        assert.ok(image.files.has(`src/cli/${c}_command.ts`), `${c} command embedded`);
+      }
+      assert.ok(image.files.has("src/sink/io/run_sink.ts"), "the sink's modules are embedded");
+      assert.ok(
+        [...image.files.keys()].some((p) =>
+          /\/mongodb@[^/]+\/node_modules\/mongodb\/lib\//.test(p)
+        ),
+        "the MongoDB driver is embedded",
+      );
       assert.deepEqual(
         image.read("schemas/sensortag.avsc"),
         schema,

@@ -4,6 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { GATEWAY_V8_FLAGS } from "../scripts/compile/runtime_flags.ts";
 import type { EmbeddedFile, StandaloneImage } from "../scripts/compile/standalone.ts";
 import { TARGETS } from "../scripts/compile/targets.ts";
 import { blePrebuildDir, verifyImage } from "../scripts/compile/verify.ts";
@@ -26,7 +27,13 @@ async function image(
   );
   return {
     machine,
-    metadata: { entrypoint_key: "main.ts", permissions },
+    // As deno compile writes them with the gateway's runtime flags: V8 flags, no code cache.
+    metadata: {
+      entrypoint_key: "main.ts",
+      permissions,
+      v8_flags: ["UNUSED_BUT_NECESSARY_ARG0", ...GATEWAY_V8_FLAGS],
+      code_cache_key: null,
+    },
     files: entries,
     symlinks: new Map(),
     read: (path) => data.get(path),
@@ -76,4 +83,29 @@ Deno.test("a changed schema, a missing ffi grant and a foreign CPU are all repor
   assert.match(byWhat.get("permissions")!.detail, /not granted: allow_ffi.*allow_run/);
   assert.ok(v.checks.filter((c) => c.what.startsWith("BLE addon")).every((c) => c.ok));
   assert.match(v.warnings.join("\n"), /x86_64 executable, not aarch64/);
+});
+
+Deno.test("a binary built without the gateway's runtime flags fails the check", async () => {
+  const arm = addons(blePrebuildDir(REPO, TARGETS.aarch64));
+  const img = await image(
+    {
+      "main.ts": true,
+      "schemas/sensortag.avsc": true,
+      ...Object.fromEntries(arm.map((a) => [a, true])),
+    },
+    { ...GRANTED, allow_ffi: [] },
+    TARGETS.aarch64.elfMachine,
+  );
+  assert.equal((await verifyImage(img, TARGETS.aarch64, REPO)).ok, true);
+  img.metadata.v8_flags = ["UNUSED_BUT_NECESSARY_ARG0"];
+  const v = await verifyImage(img, TARGETS.aarch64, REPO);
+  assert.equal(v.ok, false);
+  assert.deepEqual(v.checks.filter((c) => !c.ok).map((c) => c.what), ["runtime flags"]);
+  img.metadata.v8_flags = ["UNUSED_BUT_NECESSARY_ARG0", ...GATEWAY_V8_FLAGS];
+  img.metadata.code_cache_key = "123";
+  assert.equal(
+    (await verifyImage(img, TARGETS.aarch64, REPO)).ok,
+    false,
+    "a code cache is refused",
+  );
 });

@@ -7,6 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import type { Command } from "commander";
 import { buildProgram } from "../src/cli/program.ts";
 import { REPO, runGateway } from "./_support/gateway_process.ts";
 
@@ -15,11 +16,11 @@ const KINDS = ["produce", "sink"] as const;
 /** Every GATEWAY_* variable the program reads. */
 async function variablesTheProgramReads(): Promise<Set<string>> {
   const names = new Set<string>();
-  const walk = (c: ReturnType<typeof buildProgram>) => {
+  const walk = (c: Command) => {
     for (const o of c.options) if (o.envVar) names.add(o.envVar);
     for (const sub of c.commands) walk(sub);
   };
-  walk(buildProgram());
+  walk(await buildProgram());
   const src = join(REPO, "src");
   const files: string[] = [];
   const collect = async (dir: string) => {

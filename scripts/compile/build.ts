@@ -10,6 +10,7 @@ import {
 } from "./denort.ts";
 import { APP_PERMISSIONS } from "./permissions.ts";
 import { foreignPrebuildDirs } from "./prebuilds.ts";
+import { GATEWAY_RUNTIME_FLAGS } from "./runtime_flags.ts";
 import { readStandalone } from "./standalone.ts";
 import type { Target } from "./targets.ts";
 import { ENTRYPOINT, INCLUDE_DIRS, type Verdict, verifyImage } from "./verify.ts";
@@ -45,6 +46,7 @@ export function compileArgs(
     "compile",
     ...(o.noCheck ? ["--no-check"] : []),
     ...APP_PERMISSIONS,
+    ...GATEWAY_RUNTIME_FLAGS,
     ...INCLUDE_DIRS.flatMap((dir) => ["--include", dir]),
     ...(o.exclude ?? []).flatMap((path) => ["--exclude", path]),
     "--target",

@@ -6,6 +6,7 @@
 import { createRequire } from "node:module";
 import { dirname, join, relative } from "node:path";
 import { DENIED_KEYS, GRANTED_KEYS } from "./permissions.ts";
+import { GATEWAY_V8_FLAGS } from "./runtime_flags.ts";
 import type { StandaloneImage } from "./standalone.ts";
 import { machineName, type Target } from "./targets.ts";
 
@@ -61,6 +62,18 @@ export async function verifyImage(
       : `${missing.length ? `not granted: ${missing.join(",")} ` : ""}${
         extra.length ? `granted without limit: ${extra.join(",")}` : ""
       }`.trim(),
+  });
+
+  const v8Flags = Array.isArray(image.metadata.v8_flags) ? image.metadata.v8_flags as string[] : [];
+  const missingFlags = GATEWAY_V8_FLAGS.filter((f) => !v8Flags.includes(f));
+  checks.push({
+    what: "runtime flags",
+    ok: missingFlags.length === 0 && image.metadata.code_cache_key === null,
+    detail: missingFlags.length > 0
+      ? `V8 flags missing: ${missingFlags.join(" ")}`
+      : image.metadata.code_cache_key === null
+      ? `V8 ${GATEWAY_V8_FLAGS.join(" ")}, no code cache`
+      : "a V8 code cache is embedded (expected --no-code-cache)",
   });
 
   for (const file of SCHEMA_FILES) {

@@ -31,6 +31,7 @@ import { startProduceOps } from "../status/produce_ops.ts";
 import { loadWriterSchema } from "../avro/writer_schema.ts";
 import { createKafka } from "../kafka/client.ts";
 import { VERSION } from "./program.ts";
+import { INTERVAL_HELP, intervalSeconds } from "./interval_option.ts";
 
 export function defaultSpoolPath(): string {
   const state = Deno.env.get("XDG_STATE_HOME") ??
@@ -107,10 +108,10 @@ export function produceCommand(): Command {
       ).env("GATEWAY_SCHEMA"),
     )
     .addOption(
-      new Option("--interval <seconds>", "one reading per tag every this many seconds").env(
-        "GATEWAY_INTERVAL",
-      )
-        .default(10).argParser(positiveSeconds("--interval")),
+      new Option(
+        "--interval <seconds>",
+        `one reading per tag every this many seconds (${INTERVAL_HELP})`,
+      ).env("GATEWAY_INTERVAL").default(10).argParser(intervalSeconds("--interval")),
     )
     .addOption(
       new Option(

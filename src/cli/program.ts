@@ -1,19 +1,43 @@
-/** The command line: `gateway <command> [options]`. Returns the process exit code. */
+/**
+ * The command line: `gateway <command> [options]`. Returns the process exit code.
+ *
+ * Each command's module (its options and the code it runs) is loaded only when
+ * that command runs: `gateway produce` never loads the sink and its MongoDB
+ * driver (about 21 MiB of a Raspberry Pi's memory), `gateway sink` never loads
+ * noble. Only `gateway --help` (and an unknown command) loads them all, to list
+ * them. The specifiers are string literals so `deno compile` embeds every one.
+ */
 import { Command, CommanderError } from "commander";
-import { decodeCommand } from "./decode_command.ts";
 import { UsageError } from "./usage_error.ts";
-import { kcqlCommand } from "./kcql_command.ts";
-import { produceCommand } from "./produce_command.ts";
-import { scanCommand } from "./scan_command.ts";
-import { sinkCommand } from "./sink_command.ts";
 import { redact } from "../util/redact.ts";
-import { statusCommand } from "./status_command.ts";
-import { installServiceCommand } from "./install_service_command.ts";
 import { setUpJsonOutput } from "./json_output.ts";
 
 export const VERSION = "0.1.0";
 
-export function buildProgram(): Command {
+/** Every command, in `--help` order, with the module that defines it. */
+export const COMMANDS: readonly { name: string; load: () => Promise<Command> }[] = [
+  { name: "produce", load: async () => (await import("./produce_command.ts")).produceCommand() },
+  { name: "scan", load: async () => (await import("./scan_command.ts")).scanCommand() },
+  { name: "sink", load: async () => (await import("./sink_command.ts")).sinkCommand() },
+  { name: "decode", load: async () => (await import("./decode_command.ts")).decodeCommand() },
+  { name: "kcql", load: async () => (await import("./kcql_command.ts")).kcqlCommand() },
+  { name: "status", load: async () => (await import("./status_command.ts")).statusCommand() },
+  {
+    name: "install-service",
+    load: async () => (await import("./install_service_command.ts")).installServiceCommand(),
+  },
+];
+
+/** The commands `args` needs: the one it names, or all of them (help, unknown command). */
+export function commandsFor(args: readonly string[]): readonly string[] {
+  const named = COMMANDS.find((c) => c.name === args[0]);
+  return named ? [named.name] : COMMANDS.map((c) => c.name);
+}
+
+/** The program with the commands named (default: all), each loaded from its module. */
+export async function buildProgram(
+  names: readonly string[] = COMMANDS.map((c) => c.name),
+): Promise<Command> {
   const program = new Command("gateway")
     .description(
       "TI SensorTag gateway: BLE → Avro → Kafka (produce), Kafka → MongoDB with KCQL (sink).\n" +
@@ -23,13 +47,10 @@ export function buildProgram(): Command {
     .showHelpAfterError("(run with --help for the options)")
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(redact(text)) });
-  program.addCommand(produceCommand());
-  program.addCommand(scanCommand());
-  program.addCommand(sinkCommand());
-  program.addCommand(decodeCommand());
-  program.addCommand(kcqlCommand());
-  program.addCommand(statusCommand());
-  program.addCommand(installServiceCommand());
+  const wanted = COMMANDS.filter((c) => names.includes(c.name));
+  for (const command of await Promise.all(wanted.map((c) => c.load()))) {
+    program.addCommand(command);
+  }
   for (const c of program.commands) {
     c.exitOverride().showHelpAfterError("(run with --help for the options)")
       .configureOutput({ outputError: (text, write) => write(redact(text)) });
@@ -38,15 +59,16 @@ export function buildProgram(): Command {
 }
 
 export async function runCli(args: string[]): Promise<number> {
-  const program = buildProgram();
-  setUpJsonOutput(args, program);
   try {
+    const program = await buildProgram(commandsFor(args));
+    setUpJsonOutput(args, program);
     await program.parseAsync(args, { from: "user" });
     return typeof Deno.exitCode === "number" ? Deno.exitCode : 0;
   } catch (error) {
     if (error instanceof CommanderError) {
       // Help and version end "with an error" in exitOverride mode; their code is 0.
-      // Everything else commander refuses (unknown option, bad value, missing argument) is usage: 2.
+      // Every other CommanderError is a usage error (bad option value, unknown option or
+      // command, missing argument), already printed by commander: exit 2.
       return error.exitCode === 0 ? 0 : 2;
     }
     // The last line names the cause, never a secret the configuration holds.

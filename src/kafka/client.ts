@@ -8,6 +8,7 @@ import {
   type KafkaSecurity,
 } from "../config/kafka_security.ts";
 import { setKafkaFailureContext } from "./failure.ts";
+import { installRequestQueueTimerFix } from "./request_queue_timer.ts";
 
 /** Kafka's compression codecs (src/kafka/codecs/ registers those kafkajs lacks). */
 export type Compression = "none" | "gzip" | "snappy" | "lz4" | "zstd";
@@ -51,6 +52,8 @@ export interface KafkaClientOptions {
 const hostnameNoticeLogged = new WeakSet<Logger>();
 
 export function createKafka(options: KafkaClientOptions): Kafka {
+  // kafkajs 2.2.4 re-arms a 1 ms timer per connection forever (and warns): see the module.
+  installRequestQueueTimerFix();
   const log = options.log.child({ component: "kafkajs" });
   registerCodecs(); // every compression codec, read and written
   const security = options.security ?? { protocol: "PLAINTEXT" };

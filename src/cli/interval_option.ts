@@ -1,0 +1,42 @@
+/**
+ * `--interval`: how often each tag gives a reading, bounded below by what the
+ * sensors can honour. The fastest SensorTag sensors (CC2650 humidity,
+ * barometer, optical, movement; the CC2541's too) measure every 100 ms at the
+ * quickest; IR temperature every 300 ms. Polling faster only reads the same
+ * measurement again, so a smaller interval is a usage error.
+ */
+import { InvalidArgumentError } from "commander";
+import { SENSOR_GATT } from "../sensortag/gatt.ts";
+
+/** The smallest minimum period of any sensor in the GATT tables, in ms (100). */
+export const MIN_INTERVAL_MS: number = Math.min(
+  ...Object.values(SENSOR_GATT).flatMap((sensors) =>
+    Object.values(sensors).flatMap((gatts) =>
+      (gatts ?? []).flatMap((g) => (g.minPeriodMs === undefined ? [] : [g.minPeriodMs]))
+    )
+  ),
+);
+
+/** What `--help` says about the bound. */
+export const INTERVAL_HELP = `at least ${MIN_INTERVAL_MS / 1000}; the fastest sensors measure ` +
+  `every ${MIN_INTERVAL_MS} ms, IR temperature every 300 ms`;
+
+/** Parses seconds (e.g. `10`, `0.5`), refusing anything below `MIN_INTERVAL_MS`. */
+export function intervalSeconds(what: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (value.trim() === "" || !Number.isFinite(n) || n <= 0) {
+      throw new InvalidArgumentError(
+        `${what} must be a positive number of seconds, got "${value}"`,
+      );
+    }
+    // Compared in whole milliseconds: 0.1 is exactly the bound, whatever its binary fraction.
+    if (Math.round(n * 1000) < MIN_INTERVAL_MS) {
+      throw new InvalidArgumentError(
+        `${what} must be at least ${MIN_INTERVAL_MS / 1000} s (the fastest SensorTag sensors ` +
+          `measure every ${MIN_INTERVAL_MS} ms), got ${value}`,
+      );
+    }
+    return n;
+  };
+}
