@@ -69,7 +69,6 @@ Deno.test("gateway produce never loads the sink or the MongoDB driver", async ()
   const closure = await staticClosure("src/cli/produce_command.ts");
   assert.ok(closure.has("npm:kafkajs"), "the closure is real: produce needs kafkajs");
   assert.ok(!closure.has("npm:mongodb"), "mongodb is not in produce's module graph");
-  assert.ok(!closure.has("npm:dot-properties"));
   assert.deepEqual(local(closure, "src/sink"), []);
 });
 
@@ -87,7 +86,10 @@ Deno.test("every command module is a literal dynamic import of the dispatcher (d
   const dynamic = (program.dependencies ?? []).filter((d) => d.isDynamic).map((d) =>
     d.code?.specifier.replace(/^.*\/src\/cli\//, "")
   ).sort();
-  assert.deepEqual(dynamic, COMMANDS.map((c) => `${c.name}_command.ts`).sort());
+  assert.deepEqual(
+    dynamic,
+    COMMANDS.map((c) => `${c.name.replaceAll("-", "_")}_command.ts`).sort(),
+  );
 });
 
 Deno.test("the dispatcher loads the command named, or all of them for help and unknown commands", async () => {

@@ -4,7 +4,7 @@ import {
   looksLikeUtf8,
   parseJavaProperties,
   PropertiesSyntaxError,
-} from "../src/sink/config/java_properties.ts";
+} from "../src/config/java_properties.ts";
 
 const values = (text: string) => Object.fromEntries(parseJavaProperties(text).values);
 

@@ -30,7 +30,7 @@ import { HTTP_DEFAULTS, type HttpAddress, httpOption } from "../http/http_addres
 import { startProduceOps } from "../status/produce_ops.ts";
 import { loadWriterSchema } from "../avro/writer_schema.ts";
 import { createKafka } from "../kafka/client.ts";
-import { VERSION } from "./program.ts";
+import { VERSION } from "./version.ts";
 import { INTERVAL_HELP, intervalSeconds } from "./interval_option.ts";
 
 export function defaultSpoolPath(): string {

@@ -12,7 +12,8 @@ import { UsageError } from "./usage_error.ts";
 import { redact } from "../util/redact.ts";
 import { setUpJsonOutput } from "./json_output.ts";
 
-export const VERSION = "0.1.0";
+export { VERSION } from "./version.ts";
+import { VERSION } from "./version.ts";
 
 /** Every command, in `--help` order, with the module that defines it. */
 export const COMMANDS: readonly { name: string; load: () => Promise<Command> }[] = [

@@ -26,7 +26,7 @@ import { givenByUser, type OptionSpec, toOption } from "../config/option_spec.ts
 import { resolveSinkOptions, SINK_OPTIONS, sinkFileOverrides } from "../config/sink_options.ts";
 import { HTTP_DEFAULTS, type HttpAddress, httpOption } from "../http/http_address.ts";
 import { startSinkOps } from "../status/sink_ops.ts";
-import { VERSION } from "./program.ts";
+import { VERSION } from "./version.ts";
 
 export function sinkCommand(): Command {
   const cmd = new Command("sink")

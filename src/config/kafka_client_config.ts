@@ -2,7 +2,7 @@
  * `--kafka-config <file>`: a Kafka client properties file in the Java client's keys, the file
  * Kafka's own tools take as `--command-config` (and Confluent Cloud's "client.properties").
  */
-import { decodeLatin1, parseJavaProperties } from "../sink/config/java_properties.ts";
+import { decodeLatin1, parseJavaProperties } from "./java_properties.ts";
 import { kafkaSecurityFromProperties, type KafkaSecurityInput } from "./kafka_security.ts";
 
 /** Client keys that mean nothing for a gateway's own clients, and are quietly accepted. */

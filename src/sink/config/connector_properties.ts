@@ -3,7 +3,11 @@
  * configuration: read as Kafka Connect reads it (ISO-8859-1 bytes, Java
  * syntax), then turned into SinkSettings. Every error names the file.
  */
-import { decodeLatin1, looksLikeUtf8, PropertiesSyntaxError } from "./java_properties.ts";
+import {
+  decodeLatin1,
+  looksLikeUtf8,
+  PropertiesSyntaxError,
+} from "../../config/java_properties.ts";
 import {
   SinkConfigError,
   sinkSettingsFromProperties,

@@ -12,7 +12,7 @@
  * together.
  */
 import { parseKcql } from "../kcql/plan.ts";
-import { parseJavaProperties } from "./java_properties.ts";
+import { parseJavaProperties } from "../../config/java_properties.ts";
 import {
   KAFKA_SECURITY_KEYS_READ,
   kafkaSecurityFromProperties,
