@@ -6,6 +6,7 @@ import { kcqlCommand } from "./kcql_command.ts";
 import { produceCommand } from "./produce_command.ts";
 import { scanCommand } from "./scan_command.ts";
 import { sinkCommand } from "./sink_command.ts";
+import { spoolCommand } from "./spool_command.ts";
 
 export const VERSION = "0.1.0";
 
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   program.addCommand(produceCommand());
   program.addCommand(scanCommand());
   program.addCommand(sinkCommand());
+  program.addCommand(spoolCommand());
   program.addCommand(decodeCommand());
   program.addCommand(kcqlCommand());
   for (const c of program.commands) {
