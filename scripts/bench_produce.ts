@@ -126,12 +126,15 @@ for (const group of [1, 100]) {
   spool.destinationId(benchDestination); // id 1
   const t0 = performance.now();
   for (let i = 0; i < count; i += group) {
-    spool.append(1, Array.from({ length: group }, (_, j) => ({
-      device: `B0:B4:48:00:00:${((i + j) % 100).toString(16).padStart(2, "0")}`,
-      takenMs: Date.now(),
-      schemaFp: schema.fingerprintHex,
-      encode: () => sampleRecords[(i + j) % 100],
-    })));
+    spool.append(
+      1,
+      Array.from({ length: group }, (_, j) => ({
+        device: `B0:B4:48:00:00:${((i + j) % 100).toString(16).padStart(2, "0")}`,
+        takenMs: Date.now(),
+        schemaFp: schema.fingerprintHex,
+        encode: () => sampleRecords[(i + j) % 100],
+      })),
+    );
   }
   const secs = (performance.now() - t0) / 1000;
   spoolRows.push({
