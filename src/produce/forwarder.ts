@@ -99,7 +99,7 @@ export class Forwarder {
     const deadline = Date.now() + flushTimeoutMs;
     while (
       this.#o.spool.stats(this.#o.dest).entries > 0 && Date.now() < deadline &&
-      this.#connected && this.#stats.failing === undefined
+      this.#stats.failing === undefined
     ) {
       this.notify();
       await delay(50);
