@@ -1,7 +1,7 @@
 /**
  * Exactly once in the store, end to end, in one run: simulated tags produce for over two
- * minutes while the gateway is SIGKILLed five times, the broker is stopped for 20 s, MongoDB is
- * stopped for 20 s and the sink is SIGKILLed five times. `UPSERT ... PK bid, seq` then holds, for
+ * minutes while the gateway is SIGKILLed five times, the broker is stopped for 20 s, the sink is
+ * SIGKILLed five times (and once more after the store's restart) and MongoDB is stopped for 20 s. `UPSERT ... PK bid, seq` then holds, for
  * every device, the seq values 1..N exactly once, and N is what the gateway reports as taken.
  */
 import assert from "node:assert/strict";
@@ -105,24 +105,29 @@ Deno.test({
       }
       await brokerOutage;
 
-      // 56-78 s: MongoDB away for over 20 s; then, 84-116 s, five sink kills.
-      await at(56);
-      const from = Date.now();
-      await down(["mongo"]);
-      await at(78);
-      storeOutageMs = Date.now() - from;
-      await up(["mongo"]);
-      for (const s of [84, 92, 100, 108, 116]) {
+      // 56-88 s: five sink kills; then MongoDB away for over 20 s (94-116 s). The restart also
+      // clears what FerretDB 1.24 leaks when a client dies mid-update (backend connections that
+      // keep row locks: later upserts of those documents wait on them). One more sink kill at
+      // 120 s: the sink that finishes the job starts with fresh connections.
+      for (const s of [56, 64, 72, 80, 88]) {
         await at(s);
         await killSink();
       }
+      await at(94);
+      const from = Date.now();
+      await down(["mongo"]);
+      await at(116);
+      storeOutageMs = Date.now() - from;
+      await up(["mongo"]);
+      await at(120);
+      await killSink();
       await at(128);
     } finally {
       await up(["kafka", "mongo"]);
     }
 
     assert.equal(gatewayKills.length, 5, "the gateway was SIGKILLed five times");
-    assert.equal(sinkKills.length, 5, "the sink was SIGKILLed five times");
+    assert.ok(sinkKills.length >= 5, "the sink was SIGKILLed at least five times");
     assert.ok(brokerOutageMs >= 20_000, `broker stopped for ${brokerOutageMs} ms`);
     assert.ok(storeOutageMs >= 20_000, `MongoDB stopped for ${storeOutageMs} ms`);
     assert.ok(Date.now() - t0 >= 120_000, "the tags produced for at least two minutes");
@@ -153,12 +158,19 @@ Deno.test({
     const client = mongo();
     try {
       const c = client.db(database).collection(coll);
+      let count = 0;
       await waitFor(
         `${takenTotal} documents in ${database}.${coll}`,
-        async () => ((await c.countDocuments()) >= takenTotal ? true : undefined),
+        async () => ((count = await c.countDocuments()) >= takenTotal ? true : undefined),
         180_000,
         1000,
-      );
+      ).catch((error) => {
+        throw new Error(
+          `${error.message} (${count} there); the sink's last lines:\n${
+            sink.lines.slice(-25).join("\n")
+          }`,
+        );
+      });
       await sleep(3000); // anything beyond would be a duplicate: give it the chance to show
       const docs = await c.find({}, { projection: { bid: 1, seq: 1 } }).toArray();
       const byDevice = new Map<string, number[]>();
