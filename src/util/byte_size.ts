@@ -7,7 +7,7 @@
 
 /** What `--help` says about units, shared by every size option. */
 export const SIZE_UNITS_HELP =
-  "k/M/G are decimal (1 MB = 1,000,000 bytes), Ki/Mi/Gi binary (1 MiB = 1,048,576 bytes)";
+  "k/M/G are decimal, 1 MB = 1,000,000 bytes; Ki/Mi/Gi binary, 1 MiB = 1,048,576 bytes";
 
 const FACTORS: Record<string, number> = {
   "": 1,
