@@ -19,8 +19,9 @@ import {
 import { destinationOf } from "../src/spool/destination.ts";
 import { Spool } from "../src/spool/spool.ts";
 import { createLogger } from "../src/util/log.ts";
-import { BROKERS, kafka, readTopic } from "./_support/kafka.ts";
-import { uniqueName, waitFor } from "./_support/gateway_process.ts";
+import { BROKERS, kafka, readTopic, REGISTRY } from "./_support/kafka.ts";
+import { runGateway, uniqueName, waitFor } from "./_support/gateway_process.ts";
+import { logFields, startSimulatedProducer } from "./_support/produce.ts";
 
 Deno.test("which failures are permanent (quarantine) and which side each one blames", () => {
   const c = (e: unknown) => {
@@ -148,5 +149,43 @@ Deno.test({
     );
     spool.close();
     await Deno.remove(dir, { recursive: true });
+  },
+});
+
+Deno.test({
+  name: "a schema the registry rejects as incompatible (409): readings quarantined with its reason",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: async () => {
+    const topic = uniqueName("incompatible");
+    const subject = `${topic}-value`;
+    const base = `${REGISTRY}/apis/ccompat/v7`;
+    const post = (path: string, body: unknown, method = "POST") =>
+      fetch(`${base}${path}`, {
+        method,
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      }).then((r) => r.json());
+    // bid as an int: the gateway's schema (bid a string) cannot be BACKWARD compatible with it.
+    await post(`/subjects/${subject}/versions`, {
+      schema: JSON.stringify({
+        type: "record",
+        name: "SensorTag",
+        fields: [{ name: "bid", type: "int" }],
+      }),
+    });
+    await post(`/config/${subject}`, { compatibility: "BACKWARD" }, "PUT");
+    const run = await startSimulatedProducer(topic, 1, ["--schema-strategy", "register"]);
+    const line = await run.proc.waitForLine(/readings refused for good/, 60_000);
+    assert.match(line, /side=schema/);
+    assert.match(line, /HTTP 409/);
+    await waitFor("3 quarantined", () => {
+      const s = run.proc.lines.filter((l) => / INFO +stats /.test(l)).pop();
+      return s && Number(logFields(s).quarantined) >= 3 ? true : undefined;
+    }, 30_000);
+    assert.equal(await run.proc.stop(), 0);
+    assert.equal(run.proc.lines.filter((l) => /readings refused for good/.test(l)).length, 1);
+    const listed = await runGateway(["spool", "--spool", run.spool]);
+    assert.match(listed.stdout, /× schema registry POST .* failed: HTTP 409/);
   },
 });
