@@ -15,6 +15,7 @@ import {
   SchemaMismatchError,
   SingleObjectFramer,
   SubjectMissingError,
+  UnknownWriterSchemaError,
 } from "../src/produce/framer.ts";
 import { destinationOf } from "../src/spool/destination.ts";
 import { Spool } from "../src/spool/spool.ts";
@@ -32,6 +33,10 @@ Deno.test("which failures are permanent (quarantine) and which side each one bla
   assert.deepEqual(c(new RegistryError("invalid schema", 422)), ["schema", true]);
   assert.deepEqual(c(new SchemaMismatchError("needs serial_number")), ["schema", true]);
   assert.deepEqual(c(new SubjectMissingError("t-value")), ["schema", false]);
+  assert.deepEqual(c(new UnknownWriterSchemaError("schema 00ff not in the spool")), [
+    "schema",
+    true,
+  ]);
   assert.deepEqual(c(new RegistryError("unreachable")), ["registry", false]);
   assert.deepEqual(c(new RegistryError("unavailable", 503)), ["registry", false]);
   assert.deepEqual(c(new RegistryError("unauthorized", 401)), ["registry", false]);

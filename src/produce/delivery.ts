@@ -10,7 +10,13 @@ import { type Compression, compressionType, createKafka, createProducer } from "
 import type { Destination } from "../spool/destination.ts";
 import type { Spool } from "../spool/spool.ts";
 import type { Logger } from "../util/log.ts";
-import { ConfluentFramer, type Framer, type SchemaStrategy, SingleObjectFramer } from "./framer.ts";
+import {
+  ConfluentFramer,
+  type Framer,
+  type SchemaStrategy,
+  SingleObjectFramer,
+  UnknownWriterSchemaError,
+} from "./framer.ts";
 import { Forwarder } from "./forwarder.ts";
 
 export interface DeliverySettings {
@@ -39,7 +45,9 @@ export function createDelivery(s: DeliverySettings): Delivery {
     if (!w) {
       const text = s.spool.schema(fp);
       if (text === undefined) {
-        throw new Error(`spooled readings name schema ${fp}, which the spool does not hold`);
+        throw new UnknownWriterSchemaError(
+          `spooled readings name schema ${fp}, which the spool does not hold`,
+        );
       }
       w = writerSchemaFromText(text, `spooled schema ${fp}`);
       writers.set(fp, w);

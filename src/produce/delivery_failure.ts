@@ -6,7 +6,7 @@
  */
 import { RegistryError } from "../avro/registry_client.ts";
 import { classifyKafkaError } from "../kafka/failure.ts";
-import { SchemaMismatchError, SubjectMissingError } from "./framer.ts";
+import { SchemaMismatchError, SubjectMissingError, UnknownWriterSchemaError } from "./framer.ts";
 
 /** The side that is failing, as the stats line names it. */
 export type FailingSide = "kafka" | "registry" | "schema";
@@ -30,7 +30,7 @@ export function classifyDeliveryError(error: unknown): DeliveryFailure {
   if (error instanceof SubjectMissingError) {
     return { side: "schema", permanent: false, message: error.message, cause: error.message };
   }
-  if (error instanceof SchemaMismatchError) {
+  if (error instanceof SchemaMismatchError || error instanceof UnknownWriterSchemaError) {
     return { side: "schema", permanent: true, message: error.message, cause: error.message };
   }
   if (error instanceof RegistryError) {

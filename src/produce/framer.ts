@@ -44,6 +44,11 @@ export class SchemaMismatchError extends Error {
   override name = "SchemaMismatchError";
 }
 
+/** A spooled body names a writer schema the spool does not hold: it cannot be decoded, ever. */
+export class UnknownWriterSchemaError extends Error {
+  override name = "UnknownWriterSchemaError";
+}
+
 /** `--schema-strategy latest` and the subject has no version yet. */
 export class SubjectMissingError extends Error {
   override name = "SubjectMissingError";
