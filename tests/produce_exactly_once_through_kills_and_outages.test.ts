@@ -72,127 +72,133 @@ Deno.test({
     const at = (s: number) => sleep(Math.max(0, t0 + s * 1000 - Date.now()));
     const gatewayLines: string[][] = [gateway.lines];
     try {
-      await gateway.waitForLine(/ INFO +producing /);
-      await sink.waitForLine(/ INFO +sink running /, 60_000);
-
-      const killGateway = async () => {
-        gateway.signal("SIGKILL");
-        await gateway.exited;
-        gatewayKills.push(Date.now() - t0);
-        gateway = startGateway(produceArgs);
-        gatewayLines.push(gateway.lines);
+      try {
         await gateway.waitForLine(/ INFO +producing /);
-      };
-      const killSink = async () => {
-        sink.signal("SIGKILL");
-        await sink.exited;
-        sinkKills.push(Date.now() - t0);
-        sink = startSink(sinkArgs);
-      };
+        await sink.waitForLine(/ INFO +sink running /, 60_000);
 
-      // 0-60 s: five gateway kills, the broker away from 14 s for over 20 s.
-      const brokerOutage = (async () => {
-        await at(14);
+        const killGateway = async () => {
+          gateway.signal("SIGKILL");
+          await gateway.exited;
+          gatewayKills.push(Date.now() - t0);
+          gateway = startGateway(produceArgs);
+          gatewayLines.push(gateway.lines);
+          await gateway.waitForLine(/ INFO +producing /);
+        };
+        const killSink = async () => {
+          sink.signal("SIGKILL");
+          await sink.exited;
+          sinkKills.push(Date.now() - t0);
+          sink = startSink(sinkArgs);
+        };
+
+        // 0-60 s: five gateway kills, the broker away from 14 s for over 20 s.
+        const brokerOutage = (async () => {
+          await at(14);
+          const from = Date.now();
+          await down(["kafka"]);
+          await at(36);
+          brokerOutageMs = Date.now() - from;
+          await up(["kafka"]);
+        })();
+        for (const s of [8, 18, 28, 40, 50]) {
+          await at(s);
+          await killGateway();
+        }
+        await brokerOutage;
+
+        // 56-88 s: five sink kills; then MongoDB away for over 20 s (94-116 s). The restart also
+        // clears what FerretDB 1.24 leaks when a client dies mid-update (backend connections that
+        // keep row locks: later upserts of those documents wait on them). One more sink kill at
+        // 120 s: the sink that finishes the job starts with fresh connections.
+        for (const s of [56, 64, 72, 80, 88]) {
+          await at(s);
+          await killSink();
+        }
+        await at(94);
         const from = Date.now();
-        await down(["kafka"]);
-        await at(36);
-        brokerOutageMs = Date.now() - from;
-        await up(["kafka"]);
-      })();
-      for (const s of [8, 18, 28, 40, 50]) {
-        await at(s);
-        await killGateway();
-      }
-      await brokerOutage;
-
-      // 56-88 s: five sink kills; then MongoDB away for over 20 s (94-116 s). The restart also
-      // clears what FerretDB 1.24 leaks when a client dies mid-update (backend connections that
-      // keep row locks: later upserts of those documents wait on them). One more sink kill at
-      // 120 s: the sink that finishes the job starts with fresh connections.
-      for (const s of [56, 64, 72, 80, 88]) {
-        await at(s);
+        await down(["mongo"]);
+        await at(116);
+        storeOutageMs = Date.now() - from;
+        await up(["mongo"]);
+        await at(120);
         await killSink();
+        await at(128);
+      } finally {
+        await up(["kafka", "mongo"]);
       }
-      await at(94);
-      const from = Date.now();
-      await down(["mongo"]);
-      await at(116);
-      storeOutageMs = Date.now() - from;
-      await up(["mongo"]);
-      await at(120);
-      await killSink();
-      await at(128);
+
+      assert.equal(gatewayKills.length, 5, "the gateway was SIGKILLed five times");
+      assert.ok(sinkKills.length >= 5, "the sink was SIGKILLed at least five times");
+      assert.ok(brokerOutageMs >= 20_000, `broker stopped for ${brokerOutageMs} ms`);
+      assert.ok(storeOutageMs >= 20_000, `MongoDB stopped for ${storeOutageMs} ms`);
+      assert.ok(Date.now() - t0 >= 120_000, "the tags produced for at least two minutes");
+      assert.ok(
+        gatewayLines.flat().some((l) => /cannot deliver readings yet.* failing=kafka/.test(l)),
+        "the gateway saw the broker outage",
+      );
+
+      assert.equal(await gateway.stop(), 0, gateway.lines.slice(-20).join("\n"));
+      const stopped = finalCounters(gateway.lines);
+      assert.equal(stopped.leftInSpool, 0, "the spool drained");
+      const takenLine = [...gateway.lines].reverse().find((l) => / INFO +stopped /.test(l))!;
+      const takenTotal = Number(logFields(takenLine).takenTotal);
+      assert.ok(takenTotal > TAGS * 60, `the gateway took ${takenTotal} readings`);
+
+      // What the gateway says it took, per device: the spool's last seq of each.
+      const listed = await runGateway(["spool", "list", "--json", "--spool", spool]);
+      assert.equal(listed.code, 0, listed.stderr);
+      const dests = JSON.parse(listed.stdout).destinations as {
+        devices: { device: string; lastSeq: number }[];
+      }[];
+      assert.equal(dests.length, 1);
+      const takenPerDevice = new Map(dests[0].devices.map((d) => [d.device, d.lastSeq]));
+      assert.equal(takenPerDevice.size, TAGS);
+      assert.equal([...takenPerDevice.values()].reduce((a, b) => a + b, 0), takenTotal);
+
+      // A client made after the outages (one made before may hang on connections FerretDB dropped).
+      const client = mongo();
+      try {
+        const c = client.db(database).collection(coll);
+        let count = 0;
+        await waitFor(
+          `${takenTotal} documents in ${database}.${coll}`,
+          async () => ((count = await c.countDocuments()) >= takenTotal ? true : undefined),
+          180_000,
+          1000,
+        ).catch((error) => {
+          throw new Error(
+            `${error.message} (${count} there); the sink's last lines:\n${
+              sink.lines.slice(-25).join("\n")
+            }`,
+          );
+        });
+        await sleep(3000); // anything beyond would be a duplicate: give it the chance to show
+        const docs = await c.find({}, { projection: { bid: 1, seq: 1 } }).toArray();
+        const byDevice = new Map<string, number[]>();
+        for (const d of docs) {
+          byDevice.set(d.bid, [...(byDevice.get(d.bid) ?? []), Number(d.seq)]);
+        }
+        assert.deepEqual([...byDevice.keys()].sort(), [...takenPerDevice.keys()].sort());
+        for (const [bid, seqs] of byDevice) {
+          const n = takenPerDevice.get(bid)!;
+          seqs.sort((a, b) => a - b);
+          const expected = Array.from({ length: n }, (_, i) => i + 1);
+          const missing = expected.filter((s) => !seqs.includes(s));
+          const twice = seqs.filter((s, i) => i > 0 && seqs[i - 1] === s);
+          assert.deepEqual(missing, [], `${bid}: no seq missing of 1..${n}`);
+          assert.deepEqual(twice, [], `${bid}: no seq twice`);
+          assert.deepEqual(seqs, expected, `${bid}: seq values are exactly 1..${n}`);
+        }
+        assert.equal(docs.length, takenTotal);
+      } finally {
+        assert.equal(await sink.stop(), 0, sink.lines.slice(-20).join("\n"));
+        await client.close();
+        await Deno.remove(dir, { recursive: true });
+      }
     } finally {
-      await up(["kafka", "mongo"]);
-    }
-
-    assert.equal(gatewayKills.length, 5, "the gateway was SIGKILLed five times");
-    assert.ok(sinkKills.length >= 5, "the sink was SIGKILLed at least five times");
-    assert.ok(brokerOutageMs >= 20_000, `broker stopped for ${brokerOutageMs} ms`);
-    assert.ok(storeOutageMs >= 20_000, `MongoDB stopped for ${storeOutageMs} ms`);
-    assert.ok(Date.now() - t0 >= 120_000, "the tags produced for at least two minutes");
-    assert.ok(
-      gatewayLines.flat().some((l) => /cannot deliver readings yet.* failing=kafka/.test(l)),
-      "the gateway saw the broker outage",
-    );
-
-    assert.equal(await gateway.stop(), 0, gateway.lines.slice(-20).join("\n"));
-    const stopped = finalCounters(gateway.lines);
-    assert.equal(stopped.leftInSpool, 0, "the spool drained");
-    const takenLine = [...gateway.lines].reverse().find((l) => / INFO +stopped /.test(l))!;
-    const takenTotal = Number(logFields(takenLine).takenTotal);
-    assert.ok(takenTotal > TAGS * 60, `the gateway took ${takenTotal} readings`);
-
-    // What the gateway says it took, per device: the spool's last seq of each.
-    const listed = await runGateway(["spool", "list", "--json", "--spool", spool]);
-    assert.equal(listed.code, 0, listed.stderr);
-    const dests = JSON.parse(listed.stdout).destinations as {
-      devices: { device: string; lastSeq: number }[];
-    }[];
-    assert.equal(dests.length, 1);
-    const takenPerDevice = new Map(dests[0].devices.map((d) => [d.device, d.lastSeq]));
-    assert.equal(takenPerDevice.size, TAGS);
-    assert.equal([...takenPerDevice.values()].reduce((a, b) => a + b, 0), takenTotal);
-
-    // A client made after the outages (one made before may hang on connections FerretDB dropped).
-    const client = mongo();
-    try {
-      const c = client.db(database).collection(coll);
-      let count = 0;
-      await waitFor(
-        `${takenTotal} documents in ${database}.${coll}`,
-        async () => ((count = await c.countDocuments()) >= takenTotal ? true : undefined),
-        180_000,
-        1000,
-      ).catch((error) => {
-        throw new Error(
-          `${error.message} (${count} there); the sink's last lines:\n${
-            sink.lines.slice(-25).join("\n")
-          }`,
-        );
-      });
-      await sleep(3000); // anything beyond would be a duplicate: give it the chance to show
-      const docs = await c.find({}, { projection: { bid: 1, seq: 1 } }).toArray();
-      const byDevice = new Map<string, number[]>();
-      for (const d of docs) {
-        byDevice.set(d.bid, [...(byDevice.get(d.bid) ?? []), Number(d.seq)]);
-      }
-      assert.deepEqual([...byDevice.keys()].sort(), [...takenPerDevice.keys()].sort());
-      for (const [bid, seqs] of byDevice) {
-        const n = takenPerDevice.get(bid)!;
-        seqs.sort((a, b) => a - b);
-        const expected = Array.from({ length: n }, (_, i) => i + 1);
-        const missing = expected.filter((s) => !seqs.includes(s));
-        const twice = seqs.filter((s, i) => i > 0 && seqs[i - 1] === s);
-        assert.deepEqual(missing, [], `${bid}: no seq missing of 1..${n}`);
-        assert.deepEqual(twice, [], `${bid}: no seq twice`);
-        assert.deepEqual(seqs, expected, `${bid}: seq values are exactly 1..${n}`);
-      }
-      assert.equal(docs.length, takenTotal);
-    } finally {
-      assert.equal(await sink.stop(), 0, sink.lines.slice(-20).join("\n"));
-      await client.close();
-      await Deno.remove(dir, { recursive: true });
+      // Whatever failed, no gateway or sink of this test outlives it.
+      gateway.signal("SIGKILL");
+      sink.signal("SIGKILL");
     }
   },
 });
