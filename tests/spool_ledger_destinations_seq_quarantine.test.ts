@@ -45,6 +45,8 @@ Deno.test("each destination sees only its own readings; the same cluster in anot
   // Acknowledging A's readings never touches B's, even with B's row id in range.
   assert.equal(spool.acknowledge(a, spool.peek(b, 1)[0].id), 2);
   assert.equal(spool.stats(b).entries, 1);
+  assert.equal(spool.counterFor("acknowledged", a), 2);
+  assert.equal(spool.counterFor("acknowledged", b), 0, "lifetime counts are per destination");
   spool.close();
   await Deno.remove(dir, { recursive: true });
 });

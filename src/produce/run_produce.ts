@@ -51,8 +51,11 @@ export interface ProduceSummary {
   waitingOther: number;
   /** Readings ever spooled for this destination (the sum of its devices' last seq). */
   takenTotal: number;
+  /** Readings of this destination Kafka ever acknowledged. */
   sentTotal: number;
+  /** Readings the spool ever dropped when full (any destination: eviction is spool-wide). */
   droppedTotal: number;
+  /** Readings of this destination ever quarantined. */
   quarantinedTotal: number;
 }
 
@@ -146,9 +149,9 @@ export async function runProduce(
       leftInSpool: s.entries,
       waitingOther: s.otherEntries,
       takenTotal: spool.takenFor(dest),
-      sentTotal: s.acknowledged,
+      sentTotal: spool.counterFor("acknowledged", dest),
       droppedTotal: s.dropped,
-      quarantinedTotal: s.quarantinedTotal,
+      quarantinedTotal: spool.counterFor("quarantined", dest),
     };
   };
 

@@ -306,7 +306,7 @@ export class Spool {
       const rows = this.#s.ackUpTo.all(dest, id) as { cost: number }[];
       for (const r of rows) this.#bytes -= Number(r.cost) + ROW_OVERHEAD;
       this.#entries.set(dest, (this.#entries.get(dest) ?? 0) - rows.length);
-      this.#bump("acknowledged", rows.length);
+      this.#bump("acknowledged", rows.length, dest);
       return rows.length;
     });
   }
@@ -322,7 +322,7 @@ export class Spool {
         this.#entries.set(e.dest, (this.#entries.get(e.dest) ?? 0) - 1);
         this.#quarantined.set(e.dest, (this.#quarantined.get(e.dest) ?? 0) + 1);
       }
-      this.#bump("quarantined", entries.length);
+      this.#bump("quarantined", entries.length, entries[0].dest);
       return entries.length;
     });
   }
@@ -422,9 +422,14 @@ export class Spool {
     return n;
   }
 
-  /** A lifetime counter (appended, acknowledged, dropped, quarantined). */
+  /** A lifetime counter of the whole spool (appended, acknowledged, dropped, quarantined). */
   counter(name: string): number {
     return this.#counters.get(name) ?? 0;
+  }
+
+  /** A lifetime counter of one destination (acknowledged, quarantined). */
+  counterFor(name: "acknowledged" | "quarantined", dest: number): number {
+    return this.#counters.get(`${name}@${dest}`) ?? 0;
   }
 
   /** Counters, with `entries` for destination `dest` and `otherEntries` for all others. */
@@ -512,11 +517,14 @@ export class Spool {
     return evicted;
   }
 
-  #bump(name: string, by: number): void {
+  /** Bumps a lifetime counter of the spool and, given `dest`, that destination's own. */
+  #bump(name: string, by: number, dest?: number): void {
     if (by === 0) return;
-    const value = this.counter(name) + by;
-    this.#s.setCounter.run(name, value);
-    this.#counters.set(name, value);
+    for (const key of dest === undefined ? [name] : [name, `${name}@${dest}`]) {
+      const value = this.counter(key) + by;
+      this.#s.setCounter.run(key, value);
+      this.#counters.set(key, value);
+    }
   }
 
   #reloadTotals(): void {
