@@ -1,7 +1,7 @@
 /**
  * Exactly once in the store, end to end, in one run: simulated tags produce for over two
  * minutes while the gateway is SIGKILLed five times, the broker is stopped for 20 s, the sink is
- * SIGKILLed five times (and once more after the store's restart) and MongoDB is stopped for 20 s. `UPSERT ... PK bid, seq` then holds, for
+ * SIGKILLed five times and MongoDB is stopped for 20 s. `UPSERT ... PK bid, seq` then holds, for
  * every device, the seq values 1..N exactly once, and N is what the gateway reports as taken.
  */
 import assert from "node:assert/strict";
@@ -18,7 +18,10 @@ import { finalCounters, logFields, sleep } from "./_support/produce.ts";
 import { createTopic, mongo, startSink } from "./_support/sink.ts";
 import { down, up } from "../scripts/services/mod.ts";
 
-const TAGS = 4;
+// Two tags: FerretDB 1.24 answers an upsert by a composite _id (PK bid, seq) with a scan of the
+// collection (measured: 4 ms per upsert on an empty collection, 88 ms at 500 documents), so a
+// larger collection makes the sink, not the gateway, the bottleneck of this test.
+const TAGS = 2;
 
 Deno.test({
   name:
@@ -106,10 +109,8 @@ Deno.test({
         }
         await brokerOutage;
 
-        // 56-88 s: five sink kills; then MongoDB away for over 20 s (94-116 s). The restart also
-        // clears what FerretDB 1.24 leaks when a client dies mid-update (backend connections that
-        // keep row locks: later upserts of those documents wait on them). One more sink kill at
-        // 120 s: the sink that finishes the job starts with fresh connections.
+        // 56-88 s: five sink kills; then MongoDB away for over 20 s (94-116 s), which the sink
+        // rides.
         for (const s of [56, 64, 72, 80, 88]) {
           await at(s);
           await killSink();
@@ -120,15 +121,13 @@ Deno.test({
         await at(116);
         storeOutageMs = Date.now() - from;
         await up(["mongo"]);
-        await at(120);
-        await killSink();
         await at(128);
       } finally {
         await up(["kafka", "mongo"]);
       }
 
       assert.equal(gatewayKills.length, 5, "the gateway was SIGKILLed five times");
-      assert.ok(sinkKills.length >= 5, "the sink was SIGKILLed at least five times");
+      assert.equal(sinkKills.length, 5, "the sink was SIGKILLed five times");
       assert.ok(Date.now() - t0 >= 120_000, "the tags produced for at least two minutes");
 
       assert.equal(await gateway.stop(), 0, gateway.lines.slice(-20).join("\n"));
