@@ -215,6 +215,14 @@ printTable(
 );
 
 // 2. Spool write (broker down) and replay (broker back).
+/** The one destination of the bench spools (id 1 in each). */
+const benchDestination = {
+  brokers: BROKERS.join(","),
+  topic: "bench",
+  format: "confluent",
+  subject: "bench-value",
+  strategy: "register",
+};
 const sampleRecords = Array.from({ length: 100 }, (_, i) =>
   encodeRecord(
     schema,
@@ -234,14 +242,18 @@ for (const group of [1, 100]) {
     maxBytes: 1 << 30,
     policy: "drop-oldest",
   });
+  spool.destinationId(benchDestination); // id 1
   const t0 = performance.now();
   for (let i = 0; i < count; i += group) {
-    spool.append(Array.from({ length: group }, (_, j) => ({
-      device: `B0:B4:48:00:00:${((i + j) % 100).toString(16).padStart(2, "0")}`,
-      takenMs: Date.now(),
-      schemaFp: schema.fingerprintHex,
-      body: sampleRecords[(i + j) % 100],
-    })));
+    spool.append(
+      1,
+      Array.from({ length: group }, (_, j) => ({
+        device: `B0:B4:48:00:00:${((i + j) % 100).toString(16).padStart(2, "0")}`,
+        takenMs: Date.now(),
+        schemaFp: schema.fingerprintHex,
+        encode: () => sampleRecords[(i + j) % 100],
+      })),
+    );
   }
   const secs = (performance.now() - t0) / 1000;
   spoolRows.push({
@@ -253,13 +265,13 @@ for (const group of [1, 100]) {
 }
 
 // Replay: the backlog of the batched run drains through the real forwarder.
+const replayTopic = `bench-replay-${run}`;
 const replaySpool = new Spool({
   path: join(dir, "write-100.sqlite"),
   maxBytes: 1 << 30,
   policy: "drop-oldest",
 });
 replaySpool.rememberSchema(schema.fingerprintHex, schema.text);
-const replayTopic = `bench-replay-${run}`;
 const kafka = createKafka({ brokers: BROKERS, clientId: "bench", log: silentLogger });
 const producer = createProducer(kafka);
 const registry = new RegistryClient({ url: REGISTRY });
@@ -268,16 +280,17 @@ await producer.connect();
 await producer.send({ topic: replayTopic, messages: [{ key: "warmup", value: "x" }] });
 const forwarder = new Forwarder({
   spool: replaySpool,
+  dest: 1,
   producer,
   framer,
   topic: replayTopic,
   compression: 0,
   log: silentLogger,
 });
-const backlog = replaySpool.stats().entries;
+const backlog = replaySpool.stats(1).entries;
 const r0 = performance.now();
 forwarder.start();
-while (replaySpool.stats().entries > 0) await new Promise((r) => setTimeout(r, 20));
+while (replaySpool.stats(1).entries > 0) await new Promise((r) => setTimeout(r, 20));
 const replaySecs = (performance.now() - r0) / 1000;
 await forwarder.stop(1000);
 spoolRows.push({

@@ -32,8 +32,6 @@ const producer = startGateway([
   "1",
   "--sensors",
   "ir,humidity,barometer",
-  "--schema-strategy",
-  "register",
   "--spool",
   `${spoolDir}/spool.sqlite`,
   "--topic",

@@ -1,8 +1,13 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
-import { runGateway, uniqueName, waitFor } from "./_support/gateway_process.ts";
+import {
+  type GatewayProcess,
+  runGateway,
+  uniqueName,
+  waitFor,
+} from "./_support/gateway_process.ts";
 import { REGISTRY } from "./_support/kafka.ts";
-import { sleep, startSimulatedProducer } from "./_support/produce.ts";
+import { logFields, sleep, startSimulatedProducer } from "./_support/produce.ts";
 import { RegistryClient } from "../src/avro/registry_client.ts";
 
 Deno.test("a malformed BD address is refused, naming the bad address and its position", async () => {
@@ -31,11 +36,18 @@ Deno.test("an unknown option and a bad value are errors saying what is wrong", a
   assert.match(none.stderr, /BD address|--simulate/);
 });
 
+/** Readings in a spool file no process owns any more (a running gateway holds it exclusively). */
 function spooledCount(spool: string): number {
   const db = new DatabaseSync(spool, { readOnly: true });
   const n = (db.prepare("SELECT count(*) AS n FROM readings").get() as { n: number }).n;
   db.close();
   return Number(n);
+}
+
+/** Readings spooled now, as the running gateway's last stats line says. */
+function spooledNow(proc: GatewayProcess): number {
+  const line = proc.lines.filter((l) => / INFO +stats /.test(l)).pop();
+  return line ? Number(logFields(line).spooled) : 0;
 }
 
 Deno.test({
@@ -53,7 +65,7 @@ Deno.test({
     );
     await waitFor(
       "readings in the spool",
-      () => (spooledCount(run.spool) >= 5 ? true : undefined),
+      () => (spooledNow(run.proc) >= 5 ? true : undefined),
       30_000,
     );
     await sleep(1000);
@@ -79,7 +91,7 @@ Deno.test({
     assert.match(line, /schema registry unreachable at http:\/\/127\.0\.0\.1:1/);
     await waitFor(
       "readings in the spool",
-      () => (spooledCount(run.spool) >= 5 ? true : undefined),
+      () => (spooledNow(run.proc) >= 5 ? true : undefined),
       30_000,
     );
     assert.equal(await run.proc.stop(), 0);
@@ -89,7 +101,7 @@ Deno.test({
 
 Deno.test({
   name:
-    "a registry whose latest schema cannot carry the readings is reported by field, readings kept",
+    "a registry whose latest schema cannot carry the readings: they are quarantined, named by field",
   sanitizeResources: false,
   fn: async () => {
     const topic = uniqueName("badschema");
@@ -103,14 +115,49 @@ Deno.test({
       }),
     );
     const run = await startSimulatedProducer(topic, 1, ["--schema-strategy", "latest"]);
-    const line = await run.proc.waitForLine(/cannot deliver readings yet/, 60_000);
+    const line = await run.proc.waitForLine(/readings refused for good/, 60_000);
     assert.match(line, /serial_number/);
-    await waitFor(
-      "readings in the spool",
-      () => (spooledCount(run.spool) >= 3 ? true : undefined),
-      30_000,
-    );
+    assert.match(line, /side=schema/);
+    await waitFor("3 readings quarantined", () => {
+      const stats = run.proc.lines.filter((l) => / INFO +stats /.test(l)).pop();
+      return stats && Number(logFields(stats).quarantined) >= 3 ? true : undefined;
+    }, 30_000);
     assert.equal(await run.proc.stop(), 0);
-    assert.ok(spooledCount(run.spool) >= 3, "readings kept while the schema is wrong");
+    assert.equal(
+      run.proc.lines.filter((l) => /readings refused for good/.test(l)).length,
+      1,
+      "logged once for the cause",
+    );
+    const listed = await runGateway(["spool", "--spool", run.spool]);
+    assert.match(listed.stdout, /quarantined: [1-9]\d*/);
+    assert.match(
+      listed.stdout,
+      /× the latest schema of subject .* requires field\(s\) serial_number/,
+    );
+  },
+});
+
+Deno.test({
+  name: "--schema-strategy latest on a subject not registered says what to use instead",
+  sanitizeResources: false,
+  fn: async () => {
+    const topic = uniqueName("nosubject");
+    const run = await startSimulatedProducer(topic, 1, ["--schema-strategy", "latest"]);
+    const line = await run.proc.waitForLine(/cannot deliver readings yet/, 60_000);
+    assert.match(
+      line,
+      new RegExp(
+        `subject ${topic}-value is not registered: use --schema-strategy register or auto`,
+      ),
+    );
+    await waitFor("the stats to name the schema", () => {
+      const stats = run.proc.lines.filter((l) => / INFO +stats /.test(l)).pop();
+      return stats && logFields(stats).failing === "schema" ? logFields(stats) : undefined;
+    }, 30_000);
+    assert.equal(await run.proc.stop(), 0);
+    assert.ok(
+      spooledCount(run.spool) >= 1,
+      "the readings wait: registering the subject lets them go",
+    );
   },
 });

@@ -38,6 +38,13 @@ Deno.test("every reading of simulated tags arrives in Kafka and decodes through 
     assert.equal(Math.floor(Number(v.time_ms) / 1000), Number(v.time));
   });
   assert.equal(devices.size, 3, "three simulated tags");
+  // Per device, seq counts 1, 2, 3, ... in the value and in the `seq` header.
+  const seqs = new Map<string, number[]>();
+  values.forEach((v, i) => {
+    seqs.set(v.bid as string, [...(seqs.get(v.bid as string) ?? []), Number(v.seq)]);
+    assert.equal(records[i].headers.seq, String(v.seq), "the seq header matches the value");
+  });
+  for (const [bid, s] of seqs) assert.deepEqual(s, s.map((_, i) => i + 1), `${bid}: seq 1..n`);
   // Per device, records are in the order they were taken.
   const lastByDevice = new Map<string, number>();
   for (const v of values) {

@@ -6,6 +6,7 @@
 import type { Logger } from "../util/log.ts";
 import type { Noble, Peripheral } from "./noble.ts";
 import { waitForAdapter } from "./noble.ts";
+import { delay } from "../util/retry.ts";
 import { type SessionOptions, type TagReading, TagSession } from "./tag_session.ts";
 
 export type ManagerSessionOptions =
@@ -89,20 +90,19 @@ export class TagManager {
     set.add(resolveFound);
     this.#waiting.set(address, set);
     await this.#setScanning(true);
-    let timer: ReturnType<typeof setTimeout> | undefined;
+    // The wait ends when the tag is heard, after the timeout, or at once when stopped.
+    const waited = new AbortController();
     try {
       return await Promise.race([
         found,
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(
-            () => reject(new Error(`not heard advertising within ${timeoutMs} ms`)),
-            timeoutMs,
-          );
-          signal.addEventListener("abort", () => reject(new Error("stopped")), { once: true });
+        delay(timeoutMs, AbortSignal.any([signal, waited.signal])).then(() => {
+          throw new Error(`not heard advertising within ${timeoutMs} ms`);
+        }, () => {
+          throw new Error("stopped");
         }),
       ]);
     } finally {
-      clearTimeout(timer);
+      waited.abort();
       set.delete(resolveFound);
       if (set.size === 0) this.#waiting.delete(address);
       if (this.#waiting.size === 0) await this.#setScanning(false);

@@ -3,10 +3,11 @@
  * the selected sensors (period, accelerometer range, CC2541 barometer
  * calibration), then every interval emit one merged reading — reading each
  * sensor (poll) or keeping the latest notified values (notify). After a drop
- * it reconnects with exponential backoff and enables the sensors again (the
+ * it reconnects with the cancellable backoff of src/util/retry.ts (stop ends a
+ * backoff at once, however long) and enables the sensors again (the
  * CC2541 switches them off on disconnect). A failing tag never disturbs the others.
  */
-import { backOff } from "exponential-backoff";
+import { retry } from "../util/retry.ts";
 import { type DecodeOptions, decodePart } from "../sensortag/decode.ts";
 import { parseT5400Calibration, type T5400Calibration } from "../sensortag/decode/t5400.ts";
 import { kxtj9RangeForFirmware } from "../sensortag/decode/kxtj9.ts";
@@ -121,18 +122,18 @@ export class TagSession {
     const delays = this.#o.backoff ?? { startingDelayMs: 1000, maxDelayMs: 60_000 };
     while (!signal.aborted) {
       try {
-        await backOff(() => this.#connectAndStream(), {
-          numOfAttempts: Number.MAX_SAFE_INTEGER,
-          startingDelay: delays.startingDelayMs,
-          maxDelay: delays.maxDelayMs,
-          jitter: "full",
-          retry: (error: unknown, attempt: number) => {
-            if (signal.aborted || error instanceof TagConfigError || error instanceof LinkLost) {
-              return false;
-            }
-            this.#setState("backoff", `attempt ${attempt} failed: ${(error as Error).message}`);
-            return true;
-          },
+        await retry(() => this.#connectAndStream(), {
+          signal,
+          minDelayMs: delays.startingDelayMs,
+          maxDelayMs: delays.maxDelayMs,
+          retryable: (error) =>
+            !signal.aborted && !(error instanceof TagConfigError) && !(error instanceof LinkLost),
+          onRetry: (error, info) =>
+            this.#setState(
+              "backoff",
+              `attempt ${info.attempt} failed: ${(error as Error).message}; ` +
+                `next in ${Math.round(info.delayMs)} ms`,
+            ),
         });
       } catch (error) {
         if (signal.aborted) break;

@@ -1,7 +1,6 @@
 /** Parsers for option values: each error says which option and what was expected. */
 import { InvalidArgumentError } from "commander";
-// @ts-types="@types/bytes"
-import bytes from "bytes";
+import { parseByteSize, SIZE_UNITS_HELP } from "../util/byte_size.ts";
 
 export function positiveInt(what: string, max = Number.MAX_SAFE_INTEGER) {
   return (value: string): number => {
@@ -41,13 +40,19 @@ export function oneOf<T extends string>(what: string, choices: readonly T[]) {
 }
 
 /** `268435456`, `256MB`, `256MiB`, `1gb`: sizes in bytes (1 KB = 1024 bytes). */
+/** A size option, parsed strictly (src/util/byte_size.ts: one size grammar for every option). */
 export function byteSize(what: string) {
   return (value: string): number => {
-    const n = bytes.parse(value.replace(/ib$/i, "b"));
-    if (n === null || !Number.isFinite(n) || n <= 0) {
-      throw new InvalidArgumentError(`${what} must be a size such as 256MB or 1GB, got "${value}"`);
+    let n: number;
+    try {
+      n = parseByteSize(value);
+    } catch (error) {
+      throw new InvalidArgumentError(`${what}: ${(error as Error).message}`);
     }
-    return Math.floor(n);
+    if (n <= 0) {
+      throw new InvalidArgumentError(`${what} must be more than 0 bytes (${SIZE_UNITS_HELP})`);
+    }
+    return n;
   };
 }
 

@@ -25,18 +25,60 @@ import {
   registryAuthOptions,
   registryOption,
 } from "./common_options.ts";
-import { byteSize, oneOf, positiveInt, positiveSeconds } from "./option_values.ts";
+import { oneOf, positiveInt, positiveSeconds } from "./option_values.ts";
 import { HTTP_DEFAULTS, type HttpAddress, httpOption } from "../http/http_address.ts";
 import { startProduceOps } from "../status/produce_ops.ts";
 import { loadWriterSchema } from "../avro/writer_schema.ts";
 import { createKafka } from "../kafka/client.ts";
 import { VERSION } from "./version.ts";
 import { INTERVAL_HELP, intervalSeconds } from "./interval_option.ts";
+import { formatByteSize, parseByteSize, SIZE_UNITS_HELP } from "../util/byte_size.ts";
+import { InvalidArgumentError } from "commander";
+import { existsSync } from "node:fs";
 
-export function defaultSpoolPath(): string {
+/** A bad option value that exits 2, as usage errors do. */
+function usageError(message: string): InvalidArgumentError {
+  const error = new InvalidArgumentError(message);
+  error.exitCode = 2;
+  return error;
+}
+
+/** The smallest spool accepted: below it a few bursts of readings would already be dropped. */
+export const MIN_SPOOL_BYTES = 256 * 1024;
+
+/** Parses a spool size strictly; a bad size or one below {@linkcode MIN_SPOOL_BYTES} is a usage error. */
+export function spoolSize(what: string) {
+  return (value: string): number => {
+    let n: number;
+    try {
+      n = parseByteSize(value);
+    } catch (error) {
+      throw usageError(`${what}: ${(error as Error).message}`);
+    }
+    if (n < MIN_SPOOL_BYTES) {
+      throw usageError(
+        `${what} must be at least ${formatByteSize(MIN_SPOOL_BYTES)}, got "${value}" (${n} bytes)`,
+      );
+    }
+    return n;
+  };
+}
+
+/** Where spools live by default: `$XDG_STATE_HOME/sensortag-gateway` (or ~/.local/state/...). */
+export function spoolDirectory(): string {
   const state = Deno.env.get("XDG_STATE_HOME") ??
     join(Deno.env.get("HOME") ?? ".", ".local", "state");
-  return join(state, "sensortag-gateway", "spool.sqlite");
+  return join(state, "sensortag-gateway");
+}
+
+/** The default spool of a topic, so two instances with different topics never meet. */
+export function defaultSpoolPath(topic: string): string {
+  return join(spoolDirectory(), `spool-${topic}.sqlite`);
+}
+
+/** The single default spool of earlier versions, shared by every topic. */
+export function legacySpoolPath(): string {
+  return join(spoolDirectory(), "spool.sqlite");
 }
 
 interface ProduceOptions {
@@ -53,7 +95,7 @@ interface ProduceOptions {
   period?: number;
   accelRange: "2" | "4" | "8" | "16";
   compression: (typeof COMPRESSIONS)[number];
-  spool: string;
+  spool?: string;
   spoolMaxBytes: number;
   spoolFull: (typeof OVERFLOW_POLICIES)[number];
   batchSize: number;
@@ -96,8 +138,9 @@ export function produceCommand(): Command {
     .addOption(
       new Option(
         "--schema-strategy <strategy>",
-        "latest: write with the subject's latest registered version; register: register the gateway's schema",
-      ).env("GATEWAY_SCHEMA_STRATEGY").default("latest").argParser(
+        "auto: the subject's latest version if the subject exists, else register the gateway's schema; " +
+          "latest: only the latest registered version; register: always register the gateway's schema",
+      ).env("GATEWAY_SCHEMA_STRATEGY").default("auto").argParser(
         oneOf("--schema-strategy", SCHEMA_STRATEGIES),
       ),
     )
@@ -151,15 +194,20 @@ export function produceCommand(): Command {
         .default("none").argParser(oneOf("--compression", COMPRESSIONS)),
     )
     .addOption(
-      new Option("--spool <file>", "spool database (SQLite)").env("GATEWAY_SPOOL").default(
-        defaultSpoolPath(),
-      ),
+      new Option(
+        "--spool <file>",
+        `spool database (SQLite); one process owns a spool (default: ${
+          defaultSpoolPath("<topic>")
+        })`,
+      ).env("GATEWAY_SPOOL"),
     )
     .addOption(
-      new Option("--spool-max-bytes <size>", "spool size limit, e.g. 256MB").env(
-        "GATEWAY_SPOOL_MAX_BYTES",
-      )
-        .default(256 * 1024 * 1024, "256MB").argParser(byteSize("--spool-max-bytes")),
+      new Option(
+        "--spool-max-bytes <size>",
+        `spool size limit, at least ${formatByteSize(MIN_SPOOL_BYTES)}, e.g. 512k, 256MB, 1GiB ` +
+          `(${SIZE_UNITS_HELP})`,
+      ).env("GATEWAY_SPOOL_MAX_BYTES")
+        .default(parseByteSize("256MB"), "256MB").argParser(spoolSize("--spool-max-bytes")),
     )
     .addOption(
       new Option(
@@ -248,6 +296,13 @@ export function produceCommand(): Command {
         throw new UsageError(error.message);
       });
     }
+    const spoolPath = options.spool ?? defaultSpoolPath(options.topic);
+    if (options.spool === undefined && existsSync(legacySpoolPath())) {
+      log.warn("a spool of an earlier version exists (it was shared by every topic)", {
+        spool: legacySpoolPath(),
+        hint: `gateway spool --spool ${legacySpoolPath()} lists its readings`,
+      });
+    }
     const signal = onStopSignal(log);
     const ops = startProduceOps({
       http: options.http,
@@ -274,7 +329,7 @@ export function produceCommand(): Command {
       schemaStrategy: options.schemaStrategy,
       schemaPath: options.schema,
       compression: options.compression,
-      spoolPath: options.spool,
+      spoolPath,
       spoolMaxBytes: options.spoolMaxBytes,
       spoolFull: options.spoolFull,
       batchSize: options.batchSize,

@@ -20,6 +20,7 @@ export const COMMANDS: readonly { name: string; load: () => Promise<Command> }[]
   { name: "produce", load: async () => (await import("./produce_command.ts")).produceCommand() },
   { name: "scan", load: async () => (await import("./scan_command.ts")).scanCommand() },
   { name: "sink", load: async () => (await import("./sink_command.ts")).sinkCommand() },
+  { name: "spool", load: async () => (await import("./spool_command.ts")).spoolCommand() },
   { name: "decode", load: async () => (await import("./decode_command.ts")).decodeCommand() },
   { name: "kcql", load: async () => (await import("./kcql_command.ts")).kcqlCommand() },
   { name: "status", load: async () => (await import("./status_command.ts")).statusCommand() },

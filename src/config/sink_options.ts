@@ -143,7 +143,7 @@ export const SINK_OPTIONS = {
     env: "GATEWAY_MAX_VALUE_BYTES",
     help: "larger values are dead-lettered",
     default: 1024 * 1024,
-    defaultHelp: "1MB",
+    defaultHelp: "1MiB",
     parse: byteSize("--max-value-bytes"),
   } as SinkOptionSpec<number>,
   maxRecordBytes: {
@@ -151,7 +151,7 @@ export const SINK_OPTIONS = {
     env: "GATEWAY_MAX_RECORD_BYTES",
     help: "larger records (key + value + headers) are dead-lettered before any decoding",
     default: DEFAULT_MAX_RECORD_BYTES,
-    defaultHelp: "8MB",
+    defaultHelp: "8MiB",
     parse: byteSize("--max-record-bytes"),
   } as SinkOptionSpec<number>,
   partitionsConcurrently: {

@@ -1,21 +1,31 @@
 /**
- * Moves readings from the spool to Kafka, oldest first. A batch leaves the
- * spool only after Kafka acknowledged all of it (acks=all, idempotent
- * producer, one request in flight: per-device order is kept). Anything that
- * fails — broker down, registry down, schema rejected — is logged and retried
- * with exponential backoff; the readings wait on disk meanwhile.
+ * Moves this run's readings from the spool to Kafka, oldest first, and only those of its own
+ * destination. A batch leaves the spool only after Kafka acknowledged it (acks=all, idempotent
+ * producer, one request in flight: per-device order is kept). Transient failures — broker or
+ * registry away — are retried with the cancellable backoff of src/util/retry.ts while the
+ * readings wait on disk; permanent ones — the registry rejects the schema, the broker refuses a
+ * record as too large — move just the readings concerned to the spool's quarantine, and the rest
+ * keeps flowing. Each record carries its device's `seq` as a Kafka header too.
  */
-import { backOff } from "exponential-backoff";
 import { Buffer } from "node:buffer";
 import type { CompressionTypes, Message, Producer } from "kafkajs";
 import type { Spool, SpoolEntry } from "../spool/spool.ts";
 import type { Framer } from "./framer.ts";
 import type { Logger } from "../util/log.ts";
-import { classifyKafkaError } from "../kafka/failure.ts";
-import { RegistryError } from "../avro/registry_client.ts";
+import { delay, retry } from "../util/retry.ts";
+import {
+  classifyDeliveryError,
+  type DeliveryFailure,
+  type FailingSide,
+} from "./delivery_failure.ts";
+
+/** The Kafka header that carries a reading's per-device sequence number (decimal text). */
+export const SEQ_HEADER = "seq";
 
 export interface ForwarderOptions {
   spool: Spool;
+  /** This run's destination id in the spool: only its readings are sent. */
+  dest: number;
   producer: Producer;
   framer: Framer;
   topic: string;
@@ -32,22 +42,29 @@ export interface ForwarderOptions {
   onDelivered?: (devices: string[]) => void;
 }
 
+/** This run's counters and the current state. */
 export interface ForwarderStats {
   sent: number;
   batches: number;
   failures: number;
+  quarantined: number;
   connected: boolean;
+  /** The side failing now; undefined while delivery works. */
+  failing?: FailingSide;
   lastError?: string;
 }
 
 export class Forwarder {
   #o: Required<ForwarderOptions>;
   #running = false;
+  #closed = false;
   #loop?: Promise<void>;
   #wake?: () => void;
   #connected = false;
-  #stats: ForwarderStats = { sent: 0, batches: 0, failures: 0, connected: false };
-  #lastLogged = "";
+  #everConnected = false;
+  #stats: ForwarderStats = { sent: 0, batches: 0, failures: 0, quarantined: 0, connected: false };
+  #lastCause = "";
+  #quarantineCauses = new Set<string>();
   #stopAbort = new AbortController();
 
   constructor(options: ForwarderOptions) {
@@ -56,8 +73,8 @@ export class Forwarder {
       lingerMs: 5,
       minBackoffMs: 200,
       maxBackoffMs: 30_000,
-      onDelivered: () => {},
       ...options,
+      onDelivered: options.onDelivered ?? (() => {}),
     };
   }
 
@@ -77,133 +94,194 @@ export class Forwarder {
   }
 
   /**
-   * Stops after sending what it can within `flushTimeoutMs`; whatever is
-   * left stays in the spool for the next start.
+   * Stops after sending what it can within `flushTimeoutMs` (while delivery works); whatever is
+   * left stays in the spool for the next start. Returns at once when delivery is failing.
    */
   async stop(flushTimeoutMs = 10_000): Promise<void> {
     if (!this.#running) return;
     const deadline = Date.now() + flushTimeoutMs;
-    while (this.#o.spool.stats().entries > 0 && Date.now() < deadline && this.#connected) {
+    while (
+      this.#o.spool.stats(this.#o.dest).entries > 0 && Date.now() < deadline &&
+      this.#stats.failing === undefined
+    ) {
       this.notify();
       await delay(50);
     }
     this.#running = false;
-    this.#stopAbort.abort();
+    this.#stopAbort.abort(new Error("forwarder stopped"));
     this.notify();
-    // A send in backoff may sleep past the deadline; it exits by itself once it wakes.
-    const left = Math.max(0, deadline - Date.now());
+    // A send in flight cannot be cancelled: wait for it while the flush time lasts (at least
+    // a moment), then leave; its acknowledgement is then not recorded, and the reading is sent
+    // again by the next run with the same seq.
+    const left = Math.max(200, Math.min(deadline - Date.now(), 1000));
     let timer: ReturnType<typeof setTimeout> | undefined;
     await Promise.race([
-      this.#loop,
+      this.#loop?.catch(() => {}),
       new Promise<void>((resolve) => (timer = setTimeout(resolve, left))),
     ]);
     clearTimeout(timer);
+    this.#closed = true;
   }
 
   async #run(): Promise<void> {
+    const signal = this.#stopAbort.signal;
     while (this.#running) {
-      const batch = this.#o.spool.peek(this.#o.batchSize);
-      if (batch.length === 0) {
+      if (this.#o.spool.stats(this.#o.dest).entries === 0) {
         await this.#sleepUntilNotified();
-        if (this.#o.lingerMs > 0 && this.#running) await delay(this.#o.lingerMs);
+        if (this.#o.lingerMs > 0) await delay(this.#o.lingerMs, signal).catch(() => {});
         continue;
       }
       try {
-        await backOff(() => this.#send(batch), {
-          numOfAttempts: Number.MAX_SAFE_INTEGER,
-          startingDelay: this.#o.minBackoffMs,
-          maxDelay: this.#o.maxBackoffMs,
-          timeMultiple: 2,
-          jitter: "full",
-          delayFirstAttempt: false,
-          retry: (error: unknown, attempt: number) => {
-            this.#stats.failures++;
-            // A registry failure (down, 401/403) says nothing about Kafka's connection.
-            if (!(error instanceof RegistryError)) this.#connected = false;
-            this.#report(error, attempt);
-            return this.#running;
-          },
+        await retry(() => this.#deliverOnce(), {
+          signal,
+          minDelayMs: this.#o.minBackoffMs,
+          maxDelayMs: this.#o.maxBackoffMs,
+          onRetry: (error) => this.#failed(error),
         });
       } catch (error) {
-        if (this.#running) throw error;
+        if (!this.#running) break;
+        // retry() only gives up when stopped; anything else is a bug worth seeing.
+        this.#o.log.error("delivery loop failed", { error: (error as Error).message });
+        await delay(this.#o.maxBackoffMs, signal).catch(() => {});
       }
     }
   }
 
-  async #send(batch: SpoolEntry[]): Promise<void> {
-    if (!this.#running) throw new Error("forwarder stopped");
+  /** One attempt: the oldest batch of this destination, framed, sent, acknowledged. */
+  async #deliverOnce(): Promise<void> {
+    if (!this.#running || this.#closed) return;
+    const batch = this.#o.spool.peek(this.#o.dest, this.#o.batchSize);
+    if (batch.length === 0) return;
     if (!this.#connected) {
       await this.#o.producer.connect();
       this.#connected = true;
-      this.#o.log.info("kafka producer connected", { topic: this.#o.topic });
+      if (!this.#everConnected) {
+        this.#o.log.info("kafka producer connected", { topic: this.#o.topic });
+      }
+      this.#everConnected = true;
     }
-    const messages: Message[] = [];
+    const framed: { entry: SpoolEntry; message: Message }[] = [];
+    const refused = new Map<string, { failure: DeliveryFailure; entries: SpoolEntry[] }>();
     for (const e of batch) {
-      const value = await this.#o.framer.frame(e.schemaFp, e.body);
-      messages.push({
-        key: e.device,
-        value: Buffer.from(value.buffer, value.byteOffset, value.byteLength),
-        timestamp: String(e.takenMs),
-      });
+      const bad = refused.get(e.schemaFp);
+      if (bad) {
+        bad.entries.push(e);
+        continue;
+      }
+      try {
+        framed.push({
+          entry: e,
+          message: this.#message(e, await this.#o.framer.frame(e.schemaFp, e.body)),
+        });
+      } catch (error) {
+        const failure = classifyDeliveryError(error);
+        if (!failure.permanent) throw error;
+        refused.set(e.schemaFp, { failure, entries: [e] });
+      }
     }
-    await this.#o.producer.send({
-      topic: this.#o.topic,
-      messages,
-      acks: -1,
-      compression: this.#o.compression,
-    });
-    this.#o.spool.acknowledge(batch[batch.length - 1].seq);
-    this.#o.onDelivered(batch.map((e) => e.device));
-    this.#stats.sent += batch.length;
-    this.#stats.batches++;
-    if (this.#lastLogged) {
-      this.#o.log.info("delivery resumed", {
-        sent: batch.length,
-        spooled: this.#o.spool.stats().entries,
+    for (const { failure, entries } of refused.values()) this.#quarantine(entries, failure);
+    if (framed.length > 0) await this.#send(framed);
+    else if (refused.size > 0) this.#recovered(0);
+  }
+
+  #message(e: SpoolEntry, value: Uint8Array): Message {
+    return {
+      key: e.device,
+      value: Buffer.from(value.buffer, value.byteOffset, value.byteLength),
+      timestamp: String(e.takenMs),
+      headers: e.seq === null ? undefined : { [SEQ_HEADER]: String(e.seq) },
+    };
+  }
+
+  /**
+   * Sends records in order. A batch the broker refuses for good is split in halves until the
+   * record it refuses is alone; that one goes to quarantine, the others are delivered.
+   */
+  async #send(records: { entry: SpoolEntry; message: Message }[]): Promise<void> {
+    try {
+      await this.#o.producer.send({
+        topic: this.#o.topic,
+        messages: records.map((r) => r.message),
+        acks: -1,
+        compression: this.#o.compression,
       });
-      this.#lastLogged = "";
+    } catch (error) {
+      const failure = classifyDeliveryError(error);
+      if (!failure.permanent) throw error;
+      if (records.length === 1) {
+        this.#quarantine([records[0].entry], failure);
+        return;
+      }
+      const half = Math.ceil(records.length / 2);
+      await this.#send(records.slice(0, half));
+      await this.#send(records.slice(half));
+      return;
+    }
+    if (this.#closed) return;
+    this.#o.spool.acknowledge(this.#o.dest, records[records.length - 1].entry.id);
+    this.#o.onDelivered(records.map((r) => r.entry.device));
+    this.#stats.sent += records.length;
+    this.#stats.batches++;
+    this.#recovered(records.length);
+  }
+
+  #quarantine(entries: SpoolEntry[], failure: DeliveryFailure): void {
+    if (this.#closed) return;
+    this.#o.spool.quarantine(entries, failure.message);
+    this.#stats.quarantined += entries.length;
+    if (!this.#quarantineCauses.has(failure.cause)) {
+      this.#quarantineCauses.add(failure.cause);
+      this.#o.log.warn("readings refused for good: moved to the spool's quarantine", {
+        side: failure.side,
+        reason: failure.message,
+        readings: entries.length,
+        spool: this.#o.spool.path,
+        hint: "gateway spool lists them",
+      });
     }
   }
 
-  #report(error: unknown, attempt: number): void {
-    // Kafka failures in the words of classifyKafkaError (auth, TLS, handshake), never a bare
-    // "Closed connection"; anything else (registry, framing) as it is.
-    const kafka = error instanceof RegistryError ? undefined : classifyKafkaError(error);
-    const message = kafka && kafka.kind !== "other"
-      ? kafka.message
-      : error instanceof Error
-      ? error.message
-      : String(error);
-    this.#stats.lastError = message;
-    // Log each distinct failure once, then every 10th attempt, so an outage is visible but not noisy.
-    if (message !== this.#lastLogged || attempt % 10 === 0) {
+  #recovered(sent: number): void {
+    if (this.#stats.failing === undefined) return;
+    this.#o.log.info("delivery resumed", {
+      was: this.#stats.failing,
+      sent,
+      spooled: this.#o.spool.stats(this.#o.dest).entries,
+    });
+    this.#stats.failing = undefined;
+    this.#lastCause = "";
+  }
+
+  #failed(error: unknown): void {
+    const failure = classifyDeliveryError(error);
+    this.#stats.failures++;
+    this.#stats.failing = failure.side;
+    this.#stats.lastError = failure.message;
+    if (failure.side === "kafka") this.#connected = false;
+    // Each distinct cause is logged once; the stats line shows the outage meanwhile.
+    if (failure.cause !== this.#lastCause) {
+      this.#lastCause = failure.cause;
       this.#o.log.warn("cannot deliver readings yet; they stay spooled", {
-        error: message,
-        attempt,
-        spooled: this.#o.spool.stats().entries,
+        failing: failure.side,
+        error: failure.message,
+        spooled: this.#o.spool.stats(this.#o.dest).entries,
       });
-      this.#lastLogged = message;
     }
   }
 
   #sleepUntilNotified(): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(done, 1000);
       const signal = this.#stopAbort.signal;
-      function done() {
+      const done = () => {
         clearTimeout(timer);
         signal.removeEventListener("abort", done);
-        resolve();
-      }
-      this.#wake = () => {
         this.#wake = undefined;
-        done();
+        resolve();
       };
+      const timer = setTimeout(done, 1000);
+      this.#wake = done;
       signal.addEventListener("abort", done);
+      if (signal.aborted) done();
     });
   }
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -10,15 +10,19 @@ import avsc from "avsc";
 import { Buffer } from "node:buffer";
 import { frameConfluent } from "../avro/confluent_frame.ts";
 import { frameSingleObject } from "../avro/single_object.ts";
-import type { RegistryClient } from "../avro/registry_client.ts";
+import { type RegistryClient, RegistryError } from "../avro/registry_client.ts";
 import type { WriterSchema } from "../avro/writer_schema.ts";
 
 export type RecordFormat = "confluent" | "avro-single-object";
 export const RECORD_FORMATS: readonly RecordFormat[] = ["confluent", "avro-single-object"];
 
-/** `latest`: use the subject's latest registered version (as the original did); `register`: register the gateway's schema. */
-export type SchemaStrategy = "latest" | "register";
-export const SCHEMA_STRATEGIES: readonly SchemaStrategy[] = ["latest", "register"];
+/**
+ * `auto` (default): the subject's latest version when the subject exists (as the original script
+ * did), else register the gateway's schema (as Confluent's serializers do); `latest`: only the
+ * latest registered version; `register`: always register the gateway's schema.
+ */
+export type SchemaStrategy = "auto" | "latest" | "register";
+export const SCHEMA_STRATEGIES: readonly SchemaStrategy[] = ["auto", "latest", "register"];
 
 /** Finds the writer schema of a spooled body by its fingerprint (hex). */
 export type WriterLookup = (fingerprintHex: string) => WriterSchema;
@@ -35,9 +39,26 @@ export class SingleObjectFramer implements Framer {
   }
 }
 
+/** The subject's latest schema cannot carry the gateway's readings: permanent for them. */
 export class SchemaMismatchError extends Error {
   override name = "SchemaMismatchError";
 }
+
+/** A spooled body names a writer schema the spool does not hold: it cannot be decoded, ever. */
+export class UnknownWriterSchemaError extends Error {
+  override name = "UnknownWriterSchemaError";
+}
+
+/** `--schema-strategy latest` and the subject has no version yet. */
+export class SubjectMissingError extends Error {
+  override name = "SubjectMissingError";
+  constructor(readonly subject: string) {
+    super(`subject ${subject} is not registered: use --schema-strategy register or auto`);
+  }
+}
+
+/** Called once per writer schema when the subject's latest version lacks a field ours has. */
+export type DroppedFieldsHook = (subject: string, id: number, fields: string[]) => void;
 
 interface Target {
   id: number;
@@ -53,6 +74,7 @@ export class ConfluentFramer implements Framer {
     private readonly registry: RegistryClient,
     private readonly subject: string,
     private readonly strategy: SchemaStrategy,
+    private readonly onDroppedFields?: DroppedFieldsHook,
   ) {}
 
   /** The schema id used for bodies of this fingerprint, once resolved. */
@@ -79,7 +101,14 @@ export class ConfluentFramer implements Framer {
     if (this.strategy === "register") {
       return { id: await this.registry.register(this.subject, writer.text) };
     }
-    const latest = await this.registry.latest(this.subject);
+    let latest;
+    try {
+      latest = await this.registry.latest(this.subject);
+    } catch (error) {
+      if (!(error instanceof RegistryError) || error.status !== 404) throw error;
+      if (this.strategy === "latest") throw new SubjectMissingError(this.subject);
+      return { id: await this.registry.register(this.subject, writer.text) };
+    }
     const latestType = avsc.Type.forSchema(JSON.parse(latest.schema));
     if (latestType.equals(writer.type)) return { id: latest.id };
     // The subject's latest version differs from the writer schema: records
@@ -95,6 +124,8 @@ export class ConfluentFramer implements Framer {
           `or run with --schema-strategy register`,
       );
     }
+    const dropped = missingFields(writer.type, latestType, true);
+    if (dropped.length > 0) this.onDroppedFields?.(this.subject, latest.id, dropped);
     const ours = writer.type;
     return {
       id: latest.id,
@@ -107,10 +138,10 @@ export class ConfluentFramer implements Framer {
   }
 }
 
-/** Fields of `target` with no default that `source` does not have. */
-function missingFields(target: avsc.Type, source: avsc.Type): string[] {
+/** Fields of `target` (with no default, unless `all`) that `source` does not have. */
+function missingFields(target: avsc.Type, source: avsc.Type, all = false): string[] {
   const have = new Set((source as avsc.types.RecordType).fields.map((f) => f.name));
   return (target as avsc.types.RecordType).fields
-    .filter((f) => f.defaultValue() === undefined && !have.has(f.name))
+    .filter((f) => (all || f.defaultValue() === undefined) && !have.has(f.name))
     .map((f) => f.name);
 }

@@ -4,27 +4,17 @@
  * spooled from the first interval; delivery catches up when they answer.
  */
 import { dirname } from "node:path";
-import { RegistryClient } from "../avro/registry_client.ts";
 import type { Reading } from "../avro/reading_record.ts";
-import {
-  loadWriterSchema,
-  type WriterSchema,
-  writerSchemaFromText,
-} from "../avro/writer_schema.ts";
-import { type Compression, compressionType, createKafka, createProducer } from "../kafka/client.ts";
-import type { KafkaSecurity } from "../config/kafka_security.ts";
-import type { RegistryAuth } from "../config/registry_auth.ts";
+import { loadWriterSchema, type WriterSchema } from "../avro/writer_schema.ts";
+import type { Compression } from "../kafka/client.ts";
+import { describeDestination, destinationOf } from "../spool/destination.ts";
 import { type OverflowPolicy, Spool } from "../spool/spool.ts";
 import type { Logger } from "../util/log.ts";
+import type { RecordFormat, SchemaStrategy } from "./framer.ts";
+import { createDelivery } from "./delivery.ts";
+import type { KafkaSecurity } from "../config/kafka_security.ts";
+import type { RegistryAuth } from "../config/registry_auth.ts";
 import type { ProduceObserver } from "../metrics/produce_observer.ts";
-import {
-  ConfluentFramer,
-  type Framer,
-  type RecordFormat,
-  type SchemaStrategy,
-  SingleObjectFramer,
-} from "./framer.ts";
-import { Forwarder } from "./forwarder.ts";
 import { Spooler } from "./spooler.ts";
 
 /** Where readings come from: radios, or virtual tags with --simulate. */
@@ -55,13 +45,25 @@ export interface ProduceSettings {
   statsIntervalMs: number;
 }
 
+/** This run's counters, and the lifetime ones of its destination (`...Total`). */
 export interface ProduceSummary {
   taken: number;
   spooled: number;
   sent: number;
   dropped: number;
   rejected: number;
+  quarantined: number;
   leftInSpool: number;
+  /** Readings waiting in the spool for other destinations (left alone by this run). */
+  waitingOther: number;
+  /** Readings ever spooled for this destination (the sum of its devices' last seq). */
+  takenTotal: number;
+  /** Readings of this destination Kafka ever acknowledged. */
+  sentTotal: number;
+  /** Readings the spool ever dropped when full (any destination: eviction is spool-wide). */
+  droppedTotal: number;
+  /** Readings of this destination ever quarantined. */
+  quarantinedTotal: number;
 }
 
 export interface ProduceDeps {
@@ -96,76 +98,105 @@ export async function runProduce(
         limitBytes: settings.spoolMaxBytes,
       }),
   });
-  const backlog = spool.stats().entries;
-  if (backlog > 0) {
+  const destination = destinationOf(settings);
+  const dest = spool.destinationId(destination);
+  if (spool.migrated > 0) {
+    log.warn(
+      "spool of the earlier layout migrated: its readings recorded no destination, so they are " +
+        "kept apart and never sent by a run on its own",
+      {
+        readings: spool.migrated,
+        spool: spool.path,
+        hint: `gateway spool --spool ${spool.path} lists, exports or deletes them`,
+      },
+    );
+  }
+  const atStart = spool.stats(dest);
+  if (atStart.entries > 0) {
     log.info("readings from an earlier run wait in the spool", {
-      spooled: backlog,
+      spooled: atStart.entries,
       spool: spool.path,
     });
   }
+  if (atStart.otherEntries > 0) {
+    log.info("readings for other destinations wait in the spool; this run leaves them", {
+      waiting: atStart.otherEntries,
+      spool: spool.path,
+      hint:
+        `gateway spool --spool ${spool.path} lists them and can send them where they were meant to go`,
+    });
+  }
+  if (atStart.quarantined > 0) {
+    log.warn("quarantined readings in the spool", {
+      quarantined: atStart.quarantined,
+      hint: `gateway spool --spool ${spool.path} lists them`,
+    });
+  }
 
-  const writers = new Map([[schema.fingerprintHex, schema]]);
-  const writerFor = (fp: string): WriterSchema => {
-    let w = writers.get(fp);
-    if (!w) {
-      const text = spool.schema(fp);
-      if (text === undefined) {
-        throw new Error(`spooled readings name schema ${fp}, which the spool does not hold`);
-      }
-      w = writerSchemaFromText(text, `spooled schema ${fp}`);
-      writers.set(fp, w);
-    }
-    return w;
-  };
-  const framer: Framer = settings.format === "confluent"
-    ? new ConfluentFramer(
-      writerFor,
-      new RegistryClient({ url: settings.registryUrl, auth: settings.registryAuth }),
-      settings.subject,
-      settings.schemaStrategy,
-    )
-    : new SingleObjectFramer(writerFor);
-
-  const kafka = createKafka({
-    brokers: settings.brokers,
+  const { forwarder, producer } = createDelivery({
+    spool,
+    dest,
+    destination,
+    registryUrl: settings.registryUrl,
+    registryAuth: settings.registryAuth,
+    security: settings.security,
+    onDelivered: (devices) => deps.observer?.readingsDelivered(devices),
+    compression: settings.compression,
+    batchSize: settings.batchSize,
     clientId: settings.clientId,
     log,
-    security: settings.security,
+    known: [schema],
   });
-  const producer = createProducer(kafka);
-  const forwarder = new Forwarder({
-    spool,
-    producer,
-    framer,
-    topic: settings.topic,
-    compression: compressionType(settings.compression),
-    batchSize: settings.batchSize,
-    log: log.child({ component: "forwarder" }),
-    onDelivered: (devices) => deps.observer?.readingsDelivered(devices),
-  });
-  const spooler = new Spooler(spool, schema, log, () => forwarder.notify());
+  const spooler = new Spooler(spool, dest, schema, log, () => forwarder.notify());
   deps.observer?.spoolSource(() => {
-    const st = spool.stats();
+    const st = spool.stats(dest);
     return {
       readings: st.entries,
       bytes: st.bytes,
       maxBytes: st.maxBytes,
-      oldestTakenMs: st.entries > 0 ? spool.peek(1)[0]?.takenMs : undefined,
+      oldestTakenMs: st.entries > 0 ? spool.peek(dest, 1)[0]?.takenMs : undefined,
       droppedFull: st.dropped,
       rejected: spooler.stats.rejected,
+      quarantined: st.quarantined,
     };
   });
+  const counters = (): ProduceSummary => {
+    const s = spool.stats(dest);
+    const f = forwarder.stats;
+    return {
+      taken: spooler.stats.taken,
+      spooled: spooler.stats.spooled,
+      sent: f.sent,
+      dropped: s.dropped - atStart.dropped,
+      rejected: spooler.stats.rejected,
+      quarantined: f.quarantined,
+      leftInSpool: s.entries,
+      waitingOther: s.otherEntries,
+      takenTotal: spool.takenFor(dest),
+      sentTotal: spool.counterFor("acknowledged", dest),
+      droppedTotal: s.dropped,
+      quarantinedTotal: spool.counterFor("quarantined", dest),
+    };
+  };
 
   forwarder.start();
   const statsTimer = setInterval(() => {
-    const s = spool.stats();
+    const c = counters();
+    const f = forwarder.stats;
     log.info("stats", {
-      taken: spooler.stats.taken,
-      sent: forwarder.stats.sent,
-      spooled: s.entries,
-      spoolBytes: s.bytes,
-      dropped: s.dropped,
-      kafka: forwarder.stats.connected ? "connected" : "down",
+      taken: c.taken,
+      sent: c.sent,
+      quarantined: c.quarantined,
+      dropped: c.dropped,
+      spooled: c.leftInSpool,
+      spoolBytes: spool.stats(dest).bytes,
+      waitingOther: c.waitingOther,
+      takenTotal: c.takenTotal,
+      sentTotal: c.sentTotal,
+      quarantinedTotal: c.quarantinedTotal,
+      droppedTotal: c.droppedTotal,
+      kafka: f.connected ? "connected" : "down",
+      failing: f.failing ?? "none",
     });
   }, settings.statsIntervalMs);
 
@@ -179,13 +210,16 @@ export async function runProduce(
       spooler.accept(reading);
     });
     log.info("producing", {
+      destination: describeDestination(destination),
       topic: settings.topic,
       format: settings.format,
       brokers: settings.brokers.join(","),
       spool: spool.path,
     });
     await stopped;
-    log.info("stopping: no new readings; flushing the spool", { spooled: spool.stats().entries });
+    log.info("stopping: no new readings; flushing the spool", {
+      spooled: spool.stats(dest).entries,
+    });
   } finally {
     clearInterval(statsTimer);
     await source.stop().catch((e) =>
@@ -196,15 +230,7 @@ export async function runProduce(
     await forwarder.stop(settings.flushTimeoutMs);
     await producer.disconnect().catch(() => {});
   }
-  const s = spool.stats();
-  const summary: ProduceSummary = {
-    taken: spooler.stats.taken,
-    spooled: spooler.stats.spooled,
-    sent: forwarder.stats.sent,
-    dropped: s.dropped,
-    rejected: spooler.stats.rejected,
-    leftInSpool: s.entries,
-  };
+  const summary = counters();
   spool.close();
   log.info("stopped", { ...summary });
   return summary;

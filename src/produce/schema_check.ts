@@ -3,7 +3,7 @@ import type { WriterSchema } from "../avro/writer_schema.ts";
 import { FIELDS_OF } from "../sensortag/fields.ts";
 import type { SensorName } from "../sensortag/model.ts";
 
-const FROM_THE_GATEWAY = new Set(["bid", "time", "time_ms", "model"]);
+const FROM_THE_GATEWAY = new Set(["bid", "time", "time_ms", "model", "seq"]);
 
 export function requireSchemaFields(schema: WriterSchema, sensors: readonly SensorName[]): void {
   const produced = new Set(sensors.flatMap((s) => FIELDS_OF[s]));

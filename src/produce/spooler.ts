@@ -1,17 +1,21 @@
 /**
- * Encodes readings with the writer schema and writes them to the spool.
- * Readings that arrive in the same turn of the event loop share one durable
- * transaction (group commit), so 100 tags cost one fsync, not 100.
+ * Encodes readings with the writer schema and writes them to the spool, for this run's
+ * destination. Readings that arrive in the same turn of the event loop share one durable
+ * transaction (group commit), so 100 tags cost one fsync, not 100. Each reading is encoded with
+ * the sequence number the spool gives its device, in that same transaction.
  */
-import type { Spool } from "../spool/spool.ts";
+import type { NewEntry, Spool } from "../spool/spool.ts";
 import { type Reading, readingToRecord } from "../avro/reading_record.ts";
 import { encodeRecord, type WriterSchema } from "../avro/writer_schema.ts";
-import type { NewEntry } from "../spool/spool.ts";
 import type { Logger } from "../util/log.ts";
 
+/** This run's counters. */
 export interface SpoolerStats {
+  /** Readings the tags delivered. */
   taken: number;
+  /** Readings written to the spool. */
   spooled: number;
+  /** Readings the Avro schema refused. */
   rejected: number;
 }
 
@@ -22,6 +26,7 @@ export class Spooler {
 
   constructor(
     private readonly spool: Spool,
+    private readonly dest: number,
     private readonly schema: WriterSchema,
     private readonly log: Logger,
     private readonly onSpooled: () => void,
@@ -35,9 +40,8 @@ export class Spooler {
 
   accept(reading: Reading): void {
     this.#stats.taken++;
-    let body: Uint8Array;
     try {
-      body = encodeRecord(this.schema, readingToRecord(reading));
+      encodeRecord(this.schema, readingToRecord(reading, 1));
     } catch (error) {
       this.#stats.rejected++;
       this.log.error("reading rejected by the Avro schema", {
@@ -50,7 +54,7 @@ export class Spooler {
       device: reading.address,
       takenMs: reading.time,
       schemaFp: this.schema.fingerprintHex,
-      body,
+      encode: (seq) => encodeRecord(this.schema, readingToRecord(reading, seq)),
     });
     if (!this.#scheduled) {
       this.#scheduled = true;
@@ -65,7 +69,7 @@ export class Spooler {
     const batch = this.#pending;
     this.#pending = [];
     try {
-      this.#stats.spooled += this.spool.append(batch);
+      this.#stats.spooled += this.spool.append(this.dest, batch);
     } catch (error) {
       // Disk full or unwritable: keep the readings in memory and try again soon.
       this.#pending = batch.concat(this.#pending);

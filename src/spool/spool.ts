@@ -1,26 +1,43 @@
 /**
- * The durable spool: every reading is written here (SQLite, synchronous=FULL)
- * before it is sent, and leaves only once Kafka has acknowledged it.
- * Order is the insertion order (seq), which keeps per-device order.
+ * The durable spool, a ledger of readings: every reading is written here (SQLite,
+ * synchronous=FULL) before it is sent, with its destination and its per-device sequence number,
+ * and leaves only once Kafka has acknowledged it there. Readings Kafka or the registry refuse
+ * for good move to the quarantine table with the reason. One process owns a spool: it is opened
+ * in EXCLUSIVE locking mode, so a second process fails at start, naming the owner.
  */
 import { DatabaseSync, type StatementSync } from "node:sqlite";
+import { type Destination, destinationFromKey, destinationKey } from "./destination.ts";
+import { clearOwner, readOwnerPid, SpoolInUseError, writeOwner } from "./owner.ts";
 
 export type OverflowPolicy = "drop-oldest" | "drop-newest";
 export const OVERFLOW_POLICIES: readonly OverflowPolicy[] = ["drop-oldest", "drop-newest"];
 
+/** A spooled reading. */
 export interface SpoolEntry {
-  seq: number;
+  /** Row id: the spool's order (insertion order). */
+  id: number;
+  /** Destination id (see {@linkcode Spool.destinationId}). */
+  dest: number;
   device: string;
+  /** Per-device sequence number, 1, 2, 3, ... per destination; null for migrated readings. */
+  seq: number | null;
   takenMs: number;
   schemaFp: string;
   body: Uint8Array;
 }
 
+/** A reading to spool; its body is encoded once its sequence number is known. */
 export interface NewEntry {
   device: string;
   takenMs: number;
   schemaFp: string;
-  body: Uint8Array;
+  encode: (seq: number) => Uint8Array;
+}
+
+/** A quarantined reading: refused for good, kept with the reason. */
+export interface QuarantinedEntry extends SpoolEntry {
+  reason: string;
+  atMs: number;
 }
 
 export interface SpoolOptions {
@@ -31,13 +48,34 @@ export interface SpoolOptions {
   onDrop?: (dropped: number, policy: OverflowPolicy, totalDropped: number) => void;
 }
 
+/** Counters of one destination (`entries`) and of the whole spool (the rest, lifetime). */
 export interface SpoolStats {
+  /** Readings waiting for the destination asked about. */
   entries: number;
+  /** Readings waiting for other destinations. */
+  otherEntries: number;
+  quarantined: number;
   bytes: number;
   maxBytes: number;
+  /** Lifetime counters, kept in the spool across restarts. */
   dropped: number;
   appended: number;
   acknowledged: number;
+  quarantinedTotal: number;
+}
+
+/** One destination's share of the spool, for `gateway spool`. */
+export interface DestinationSummary {
+  id: number;
+  /** Undefined for readings migrated from a spool that did not record destinations. */
+  destination: Destination | undefined;
+  entries: number;
+  bytes: number;
+  oldestMs: number | null;
+  newestMs: number | null;
+  quarantined: number;
+  /** Per device: the last sequence number given (= readings taken for this destination). */
+  devices: { device: string; lastSeq: number }[];
 }
 
 /** Bytes an entry is charged for: its body plus a fixed row overhead. */
@@ -45,25 +83,61 @@ export function entryCost(body: Uint8Array, device: string): number {
   return body.byteLength + device.length + ROW_OVERHEAD;
 }
 const ROW_OVERHEAD = 48;
+const LEGACY_KEY = '"legacy"';
+
+const TABLES = `
+  CREATE TABLE IF NOT EXISTS destinations (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    key TEXT NOT NULL UNIQUE
+  );
+  CREATE TABLE IF NOT EXISTS readings (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    dest INTEGER NOT NULL,
+    device TEXT NOT NULL,
+    seq INTEGER,
+    taken_ms INTEGER NOT NULL,
+    schema_fp TEXT NOT NULL,
+    body BLOB NOT NULL
+  );
+  CREATE INDEX IF NOT EXISTS readings_by_dest ON readings (dest, id);
+  CREATE TABLE IF NOT EXISTS device_seq (
+    dest INTEGER NOT NULL,
+    device TEXT NOT NULL,
+    last INTEGER NOT NULL,
+    PRIMARY KEY (dest, device)
+  );
+  CREATE TABLE IF NOT EXISTS quarantine (
+    id INTEGER PRIMARY KEY,
+    dest INTEGER NOT NULL,
+    device TEXT NOT NULL,
+    seq INTEGER,
+    taken_ms INTEGER NOT NULL,
+    schema_fp TEXT NOT NULL,
+    body BLOB NOT NULL,
+    reason TEXT NOT NULL,
+    at_ms INTEGER NOT NULL
+  );
+  CREATE TABLE IF NOT EXISTS schemas (fp TEXT PRIMARY KEY, schema TEXT NOT NULL);
+  CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+`;
+
+const COLUMNS = "id, dest, device, seq, taken_ms, schema_fp, body";
 
 export class Spool {
   readonly path: string;
+  /** Readings found in a spool of the old layout (no destination) and kept apart, at open. */
+  readonly migrated: number;
   #db: DatabaseSync;
   #maxBytes: number;
   #policy: OverflowPolicy;
   #onDrop?: SpoolOptions["onDrop"];
   #bytes = 0;
-  #entries = 0;
+  #entries = new Map<number, number>();
+  #quarantined = new Map<number, number>();
   #counters = new Map<string, number>();
-  #insert: StatementSync;
-  #peek: StatementSync;
-  #ackUpTo: StatementSync;
-  #oldest: StatementSync;
-  #deleteOne: StatementSync;
-  #setCounter: StatementSync;
+  #lastSeq = new Map<string, number>();
   #schemas = new Set<string>();
-  #insertSchema: StatementSync;
-  #getSchema: StatementSync;
+  #s: Record<string, StatementSync>;
 
   constructor(options: SpoolOptions) {
     if (!(options.maxBytes > 0)) {
@@ -74,67 +148,105 @@ export class Spool {
     this.#policy = options.policy;
     this.#onDrop = options.onDrop;
     this.#db = new DatabaseSync(options.path);
-    this.#db.exec(`
-      PRAGMA journal_mode = WAL;
-      PRAGMA synchronous = FULL;
-      PRAGMA busy_timeout = 5000;
-      CREATE TABLE IF NOT EXISTS readings (
-        seq INTEGER PRIMARY KEY AUTOINCREMENT,
-        device TEXT NOT NULL,
-        taken_ms INTEGER NOT NULL,
-        schema_fp TEXT NOT NULL,
-        body BLOB NOT NULL
-      );
-      CREATE TABLE IF NOT EXISTS schemas (fp TEXT PRIMARY KEY, schema TEXT NOT NULL);
-      CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
-    `);
-    this.#insert = this.#db.prepare(
-      "INSERT INTO readings (device, taken_ms, schema_fp, body) VALUES (?, ?, ?, ?)",
-    );
-    this.#peek = this.#db.prepare(
-      "SELECT seq, device, taken_ms, schema_fp, body FROM readings ORDER BY seq LIMIT ?",
-    );
-    this.#ackUpTo = this.#db.prepare(
-      "DELETE FROM readings WHERE seq <= ? RETURNING length(body) + length(device) AS cost",
-    );
-    this.#oldest = this.#db.prepare(
-      "SELECT seq, length(body) + length(device) AS cost FROM readings ORDER BY seq LIMIT ?",
-    );
-    this.#deleteOne = this.#db.prepare("DELETE FROM readings WHERE seq = ?");
-    this.#setCounter = this.#db.prepare(
-      "INSERT INTO counters (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value",
-    );
-    this.#insertSchema = this.#db.prepare(
-      "INSERT OR IGNORE INTO schemas (fp, schema) VALUES (?, ?)",
-    );
-    this.#getSchema = this.#db.prepare("SELECT schema FROM schemas WHERE fp = ?");
+    try {
+      // EXCLUSIVE: the first transaction takes the file lock and keeps it until close (or
+      // death): a second process on the same file fails here.
+      this.#db.exec(`
+        PRAGMA busy_timeout = 300;
+        PRAGMA locking_mode = EXCLUSIVE;
+        PRAGMA journal_mode = WAL;
+        PRAGMA synchronous = FULL;
+      `);
+      this.#db.exec("BEGIN IMMEDIATE");
+    } catch (error) {
+      this.#db.close();
+      if (/locked|busy/i.test((error as Error).message)) {
+        throw new SpoolInUseError(options.path, readOwnerPid(options.path));
+      }
+      throw error;
+    }
+    try {
+      this.migrated = this.#migrate();
+      this.#db.exec(TABLES);
+      this.#db.exec("COMMIT");
+    } catch (error) {
+      this.#db.exec("ROLLBACK");
+      this.#db.close();
+      throw error;
+    }
+    writeOwner(options.path);
+    const p = (sql: string) => this.#db.prepare(sql);
+    this.#s = {
+      insert: p(
+        "INSERT INTO readings (dest, device, seq, taken_ms, schema_fp, body) VALUES (?, ?, ?, ?, ?, ?)",
+      ),
+      peek: p(`SELECT ${COLUMNS} FROM readings WHERE dest = ? ORDER BY id LIMIT ?`),
+      ackUpTo: p(
+        "DELETE FROM readings WHERE dest = ? AND id <= ? RETURNING length(body) + length(device) AS cost",
+      ),
+      oldest: p(
+        "SELECT id, dest, length(body) + length(device) AS cost FROM readings ORDER BY id LIMIT ?",
+      ),
+      oldestQuarantined: p(
+        "SELECT id, dest, length(body) + length(device) AS cost FROM quarantine ORDER BY id LIMIT ?",
+      ),
+      deleteOne: p("DELETE FROM readings WHERE id = ?"),
+      deleteQuarantinedOne: p("DELETE FROM quarantine WHERE id = ?"),
+      setCounter: p(
+        "INSERT INTO counters (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value",
+      ),
+      insertSchema: p("INSERT OR IGNORE INTO schemas (fp, schema) VALUES (?, ?)"),
+      getSchema: p("SELECT schema FROM schemas WHERE fp = ?"),
+      getSeq: p("SELECT last FROM device_seq WHERE dest = ? AND device = ?"),
+      setSeq: p(
+        "INSERT INTO device_seq (dest, device, last) VALUES (?, ?, ?) ON CONFLICT(dest, device) DO UPDATE SET last = excluded.last",
+      ),
+      getDest: p("SELECT id FROM destinations WHERE key = ?"),
+      addDest: p("INSERT INTO destinations (key) VALUES (?)"),
+      toQuarantine: p(
+        `INSERT INTO quarantine (${COLUMNS}, reason, at_ms) SELECT ${COLUMNS}, ?, ? FROM readings WHERE id = ?`,
+      ),
+    };
     this.#reloadTotals();
+  }
+
+  /** The id of `destination` in this spool (added on first use). */
+  destinationId(destination: Destination): number {
+    const key = destinationKey(destination);
+    const row = this.#s.getDest.get(key) as { id: number } | undefined;
+    if (row) return Number(row.id);
+    return Number(this.#s.addDest.run(key).lastInsertRowid);
   }
 
   /** Remembers a writer schema by fingerprint, so spooled bodies stay readable after restarts. */
   rememberSchema(fp: string, schema: string): void {
     if (this.#schemas.has(fp)) return;
-    this.#insertSchema.run(fp, schema);
+    this.#s.insertSchema.run(fp, schema);
     this.#schemas.add(fp);
   }
 
+  /** The writer schema of fingerprint `fp`, if the spool holds it. */
   schema(fp: string): string | undefined {
-    const row = this.#getSchema.get(fp) as { schema: string } | undefined;
+    const row = this.#s.getSchema.get(fp) as { schema: string } | undefined;
     return row?.schema;
   }
 
   /**
-   * Appends entries in one durable transaction. Returns how many were kept
-   * (with drop-newest, entries that do not fit are refused and counted).
+   * Appends entries for destination `dest` in one durable transaction, giving each the next
+   * sequence number of its device. Returns how many were kept (with drop-newest, entries that do
+   * not fit are refused and counted, and use no sequence number).
    */
-  append(entries: readonly NewEntry[]): number {
+  append(dest: number, entries: readonly NewEntry[]): number {
     if (entries.length === 0) return 0;
     let kept = 0;
     let dropped = 0;
+    const seqs = new Map<string, number>();
     this.#db.exec("BEGIN IMMEDIATE");
     try {
       for (const e of entries) {
-        const cost = entryCost(e.body, e.device);
+        const seq = (seqs.get(e.device) ?? this.lastSeq(dest, e.device)) + 1;
+        const body = e.encode(seq);
+        const cost = entryCost(body, e.device);
         if (this.#bytes + cost > this.#maxBytes) {
           if (this.#policy === "drop-newest" || cost > this.#maxBytes) {
             dropped++;
@@ -142,11 +254,13 @@ export class Spool {
           }
           dropped += this.#evictFor(cost);
         }
-        this.#insert.run(e.device, e.takenMs, e.schemaFp, e.body);
+        this.#s.insert.run(dest, e.device, seq, e.takenMs, e.schemaFp, body);
+        seqs.set(e.device, seq);
         this.#bytes += cost;
-        this.#entries++;
+        this.#entries.set(dest, (this.#entries.get(dest) ?? 0) + 1);
         kept++;
       }
+      for (const [device, seq] of seqs) this.#s.setSeq.run(dest, device, seq);
       this.#bump("appended", kept);
       if (dropped > 0) this.#bump("dropped", dropped);
       this.#db.exec("COMMIT");
@@ -155,31 +269,224 @@ export class Spool {
       this.#reloadTotals();
       throw error;
     }
+    for (const [device, seq] of seqs) this.#lastSeq.set(`${dest}\0${device}`, seq);
     if (dropped > 0) this.#onDrop?.(dropped, this.#policy, this.counter("dropped"));
     return kept;
   }
 
-  /** The oldest `limit` entries, in order. */
-  peek(limit: number): SpoolEntry[] {
-    return (this.#peek.all(limit) as Record<string, unknown>[]).map((r) => ({
-      seq: Number(r.seq),
-      device: r.device as string,
-      takenMs: Number(r.taken_ms),
-      schemaFp: r.schema_fp as string,
-      body: r.body as Uint8Array,
+  /** The last sequence number given to `device` for `dest` (0 before its first reading). */
+  lastSeq(dest: number, device: string): number {
+    const k = `${dest}\0${device}`;
+    let v = this.#lastSeq.get(k);
+    if (v === undefined) {
+      const row = this.#s.getSeq.get(dest, device) as { last: number } | undefined;
+      v = row ? Number(row.last) : 0;
+      this.#lastSeq.set(k, v);
+    }
+    return v;
+  }
+
+  /** Readings ever spooled for `dest`: the sum of its devices' last sequence numbers. */
+  takenFor(dest: number): number {
+    const row = this.#db.prepare(
+      "SELECT coalesce(sum(last), 0) AS n FROM device_seq WHERE dest = ?",
+    )
+      .get(dest) as { n: number };
+    return Number(row.n);
+  }
+
+  /** The oldest `limit` entries of destination `dest`, in order. */
+  peek(dest: number, limit: number): SpoolEntry[] {
+    return (this.#s.peek.all(dest, limit) as Record<string, unknown>[]).map(toEntry);
+  }
+
+  /** Removes every entry of `dest` up to and including row `id`: Kafka has acknowledged them. */
+  acknowledge(dest: number, id: number): number {
+    return this.#inTransaction(() => {
+      const rows = this.#s.ackUpTo.all(dest, id) as { cost: number }[];
+      for (const r of rows) this.#bytes -= Number(r.cost) + ROW_OVERHEAD;
+      this.#entries.set(dest, (this.#entries.get(dest) ?? 0) - rows.length);
+      this.#bump("acknowledged", rows.length, dest);
+      return rows.length;
+    });
+  }
+
+  /** Moves entries to the quarantine table with `reason`: they were refused for good. */
+  quarantine(entries: readonly SpoolEntry[], reason: string): number {
+    if (entries.length === 0) return 0;
+    return this.#inTransaction(() => {
+      const now = Date.now();
+      for (const e of entries) {
+        this.#s.toQuarantine.run(reason, now, e.id);
+        this.#s.deleteOne.run(e.id);
+        this.#entries.set(e.dest, (this.#entries.get(e.dest) ?? 0) - 1);
+        this.#quarantined.set(e.dest, (this.#quarantined.get(e.dest) ?? 0) + 1);
+      }
+      this.#bump("quarantined", entries.length, entries[0].dest);
+      return entries.length;
+    });
+  }
+
+  /** Every destination the spool holds readings, quarantined readings or sequence numbers for. */
+  destinations(): DestinationSummary[] {
+    const rows = this.#db.prepare(`
+      SELECT d.id, d.key,
+        (SELECT count(*) FROM readings r WHERE r.dest = d.id) AS entries,
+        (SELECT coalesce(sum(length(body) + length(device)), 0) FROM readings r WHERE r.dest = d.id) AS bytes,
+        (SELECT min(taken_ms) FROM readings r WHERE r.dest = d.id) AS oldest,
+        (SELECT max(taken_ms) FROM readings r WHERE r.dest = d.id) AS newest,
+        (SELECT count(*) FROM quarantine q WHERE q.dest = d.id) AS quarantined
+      FROM destinations d ORDER BY d.id`).all() as Record<string, unknown>[];
+    const devices = this.#db.prepare(
+      "SELECT device, last FROM device_seq WHERE dest = ? ORDER BY device",
+    );
+    return rows.map((r) => ({
+      id: Number(r.id),
+      destination: r.key === LEGACY_KEY ? undefined : destinationFromKey(String(r.key)),
+      entries: Number(r.entries),
+      bytes: Number(r.bytes) + Number(r.entries) * ROW_OVERHEAD,
+      oldestMs: r.oldest === null ? null : Number(r.oldest),
+      newestMs: r.newest === null ? null : Number(r.newest),
+      quarantined: Number(r.quarantined),
+      devices: (devices.all(Number(r.id)) as { device: string; last: number }[]).map((d) => ({
+        device: d.device,
+        lastSeq: Number(d.last),
+      })),
     }));
   }
 
-  /** Removes every entry up to and including `seq`: Kafka has acknowledged them. */
-  acknowledge(seq: number): number {
+  /** Quarantined readings per destination and reason. */
+  quarantineReasons(): { dest: number; reason: string; count: number }[] {
+    return (this.#db.prepare(
+      "SELECT dest, reason, count(*) AS n FROM quarantine GROUP BY dest, reason ORDER BY dest, min(id)",
+    ).all() as { dest: number; reason: string; n: number }[]).map((r) => ({
+      dest: Number(r.dest),
+      reason: r.reason,
+      count: Number(r.n),
+    }));
+  }
+
+  /** Iterates the readings of `dest` (all when undefined), oldest first, in pages. */
+  *readings(dest?: number): Generator<SpoolEntry> {
+    const page = this.#db.prepare(
+      `SELECT ${COLUMNS} FROM readings WHERE id > ? AND (? IS NULL OR dest = ?) ORDER BY id LIMIT 500`,
+    );
+    let after = 0;
+    for (;;) {
+      const rows = (page.all(after, dest ?? null, dest ?? null) as Record<string, unknown>[]).map(
+        toEntry,
+      );
+      if (rows.length === 0) return;
+      yield* rows;
+      after = rows[rows.length - 1].id;
+    }
+  }
+
+  /** Iterates quarantined readings of `dest` (all when undefined), oldest first. */
+  *quarantined(dest?: number): Generator<QuarantinedEntry> {
+    const page = this.#db.prepare(
+      `SELECT ${COLUMNS}, reason, at_ms FROM quarantine WHERE id > ? AND (? IS NULL OR dest = ?) ORDER BY id LIMIT 500`,
+    );
+    let after = 0;
+    for (;;) {
+      const rows = page.all(after, dest ?? null, dest ?? null) as Record<string, unknown>[];
+      if (rows.length === 0) return;
+      for (const r of rows) {
+        yield { ...toEntry(r), reason: String(r.reason), atMs: Number(r.at_ms) };
+      }
+      after = Number(rows[rows.length - 1].id);
+    }
+  }
+
+  /** Deletes the waiting readings of `dest` (all when undefined); returns how many. */
+  deleteReadings(dest?: number): number {
+    const n = this.#inTransaction(() =>
+      Number(
+        this.#db.prepare("DELETE FROM readings WHERE (? IS NULL OR dest = ?)")
+          .run(dest ?? null, dest ?? null).changes,
+      )
+    );
+    this.#reloadTotals();
+    return n;
+  }
+
+  /** Deletes the quarantined readings of `dest` (all when undefined); returns how many. */
+  deleteQuarantined(dest?: number): number {
+    const n = this.#inTransaction(() =>
+      Number(
+        this.#db.prepare("DELETE FROM quarantine WHERE (? IS NULL OR dest = ?)")
+          .run(dest ?? null, dest ?? null).changes,
+      )
+    );
+    this.#reloadTotals();
+    return n;
+  }
+
+  /** A lifetime counter of the whole spool (appended, acknowledged, dropped, quarantined). */
+  counter(name: string): number {
+    return this.#counters.get(name) ?? 0;
+  }
+
+  /** A lifetime counter of one destination (acknowledged, quarantined). */
+  counterFor(name: "acknowledged" | "quarantined", dest: number): number {
+    return this.#counters.get(`${name}@${dest}`) ?? 0;
+  }
+
+  /** Counters, with `entries` for destination `dest` and `otherEntries` for all others. */
+  stats(dest?: number): SpoolStats {
+    let all = 0;
+    let quarantined = 0;
+    for (const n of this.#entries.values()) all += n;
+    for (const n of this.#quarantined.values()) quarantined += n;
+    const mine = dest === undefined ? all : this.#entries.get(dest) ?? 0;
+    return {
+      entries: mine,
+      otherEntries: all - mine,
+      quarantined,
+      bytes: this.#bytes,
+      maxBytes: this.#maxBytes,
+      dropped: this.counter("dropped"),
+      appended: this.counter("appended"),
+      acknowledged: this.counter("acknowledged"),
+      quarantinedTotal: this.counter("quarantined"),
+    };
+  }
+
+  close(): void {
+    if (!this.#db.isOpen) return;
+    this.#db.close();
+    clearOwner(this.path);
+  }
+
+  /**
+   * A spool of the first layout (readings without a destination or sequence number): its
+   * readings are kept, under one "unknown destination" that no run ever sends to on its own;
+   * `gateway spool` lists, exports or deletes them. Returns how many there were.
+   */
+  #migrate(): number {
+    const cols = (this.#db.prepare("PRAGMA table_info(readings)").all() as { name: string }[])
+      .map((c) => c.name);
+    if (cols.length === 0 || cols.includes("dest")) return 0;
+    this.#db.exec("ALTER TABLE readings RENAME TO readings_v1");
+    this.#db.exec(TABLES);
+    const dest = Number(
+      this.#db.prepare("INSERT INTO destinations (key) VALUES (?)").run(LEGACY_KEY)
+        .lastInsertRowid,
+    );
+    const moved = this.#db.prepare(
+      `INSERT INTO readings (id, dest, device, seq, taken_ms, schema_fp, body)
+       SELECT seq, ?, device, NULL, taken_ms, schema_fp, body FROM readings_v1`,
+    ).run(dest).changes;
+    this.#db.exec("DROP TABLE readings_v1");
+    return Number(moved);
+  }
+
+  #inTransaction<T>(fn: () => T): T {
     this.#db.exec("BEGIN IMMEDIATE");
     try {
-      const rows = this.#ackUpTo.all(seq) as { cost: number }[];
-      for (const r of rows) this.#bytes -= Number(r.cost) + ROW_OVERHEAD;
-      this.#entries -= rows.length;
-      this.#bump("acknowledged", rows.length);
+      const out = fn();
       this.#db.exec("COMMIT");
-      return rows.length;
+      return out;
     } catch (error) {
       this.#db.exec("ROLLBACK");
       this.#reloadTotals();
@@ -187,56 +494,73 @@ export class Spool {
     }
   }
 
-  counter(name: string): number {
-    return this.#counters.get(name) ?? 0;
-  }
-
-  stats(): SpoolStats {
-    return {
-      entries: this.#entries,
-      bytes: this.#bytes,
-      maxBytes: this.#maxBytes,
-      dropped: this.counter("dropped"),
-      appended: this.counter("appended"),
-      acknowledged: this.counter("acknowledged"),
-    };
-  }
-
-  close(): void {
-    if (this.#db.isOpen) this.#db.close();
-  }
-
   #evictFor(cost: number): number {
     let evicted = 0;
-    while (this.#bytes + cost > this.#maxBytes && this.#entries > 0) {
-      const batch = this.#oldest.all(64) as { seq: number; cost: number }[];
-      for (const r of batch) {
-        if (this.#bytes + cost <= this.#maxBytes) break;
-        this.#deleteOne.run(r.seq);
-        this.#bytes -= Number(r.cost) + ROW_OVERHEAD;
-        this.#entries--;
-        evicted++;
+    for (
+      const [select, remove, counts] of [
+        [this.#s.oldest, this.#s.deleteOne, this.#entries],
+        [this.#s.oldestQuarantined, this.#s.deleteQuarantinedOne, this.#quarantined],
+      ] as const
+    ) {
+      while (this.#bytes + cost > this.#maxBytes) {
+        const batch = select.all(64) as { id: number; dest: number; cost: number }[];
+        if (batch.length === 0) break;
+        for (const r of batch) {
+          if (this.#bytes + cost <= this.#maxBytes) break;
+          remove.run(r.id);
+          this.#bytes -= Number(r.cost) + ROW_OVERHEAD;
+          counts.set(Number(r.dest), (counts.get(Number(r.dest)) ?? 0) - 1);
+          evicted++;
+        }
       }
     }
     return evicted;
   }
 
-  #bump(name: string, by: number): void {
+  /** Bumps a lifetime counter of the spool and, given `dest`, that destination's own. */
+  #bump(name: string, by: number, dest?: number): void {
     if (by === 0) return;
-    const value = this.counter(name) + by;
-    this.#setCounter.run(name, value);
-    this.#counters.set(name, value);
+    for (const key of dest === undefined ? [name] : [name, `${name}@${dest}`]) {
+      const value = this.counter(key) + by;
+      this.#s.setCounter.run(key, value);
+      this.#counters.set(key, value);
+    }
   }
 
   #reloadTotals(): void {
-    const totals = this.#db.prepare(
-      "SELECT count(*) AS n, coalesce(sum(length(body) + length(device)), 0) AS b FROM readings",
-    ).get() as { n: number; b: number };
-    this.#entries = Number(totals.n);
-    this.#bytes = Number(totals.b) + this.#entries * ROW_OVERHEAD;
+    this.#bytes = 0;
+    this.#entries.clear();
+    this.#quarantined.clear();
+    this.#lastSeq.clear();
+    for (
+      const [table, counts] of [["readings", this.#entries], [
+        "quarantine",
+        this.#quarantined,
+      ]] as const
+    ) {
+      const rows = this.#db.prepare(
+        `SELECT dest, count(*) AS n, coalesce(sum(length(body) + length(device)), 0) AS b FROM ${table} GROUP BY dest`,
+      ).all() as { dest: number; n: number; b: number }[];
+      for (const r of rows) {
+        counts.set(Number(r.dest), Number(r.n));
+        this.#bytes += Number(r.b) + Number(r.n) * ROW_OVERHEAD;
+      }
+    }
     for (const row of this.#db.prepare("SELECT name, value FROM counters").all()) {
       const r = row as { name: string; value: number };
       this.#counters.set(r.name, Number(r.value));
     }
   }
+}
+
+function toEntry(r: Record<string, unknown>): SpoolEntry {
+  return {
+    id: Number(r.id),
+    dest: Number(r.dest),
+    device: r.device as string,
+    seq: r.seq === null || r.seq === undefined ? null : Number(r.seq),
+    takenMs: Number(r.taken_ms),
+    schemaFp: r.schema_fp as string,
+    body: r.body as Uint8Array,
+  };
 }

@@ -1,0 +1,332 @@
+/**
+ * `gateway spool`: what a spool holds, per destination, and what to do with it — list, send
+ * readings to where they were meant to go, export them as JSON lines, delete them on request.
+ */
+import { Command, Option } from "commander";
+import { Buffer } from "node:buffer";
+import { existsSync } from "node:fs";
+import { hostname } from "node:os";
+import { type WriterSchema, writerSchemaFromText } from "../avro/writer_schema.ts";
+import { COMPRESSIONS } from "../kafka/client.ts";
+import { createDelivery } from "../produce/delivery.ts";
+import { describeDestination } from "../spool/destination.ts";
+import {
+  type DestinationSummary,
+  type QuarantinedEntry,
+  Spool,
+  type SpoolEntry,
+} from "../spool/spool.ts";
+import { createLogger, type LogFormat, type LogLevel } from "../util/log.ts";
+import { delay } from "../util/retry.ts";
+import { formatByteSize } from "../util/byte_size.ts";
+import { onStopSignal } from "../util/signals.ts";
+import {
+  commandKafkaSecurity,
+  commandRegistryAuth,
+  DEFAULTS,
+  kafkaSecurityOptions,
+  logOptions,
+  registryAuthOptions,
+  registryOption,
+} from "./common_options.ts";
+import { oneOf, positiveInt, positiveSeconds } from "./option_values.ts";
+import { defaultSpoolPath } from "./produce_command.ts";
+import { UsageError } from "./usage_error.ts";
+
+interface SpoolOptions {
+  spool?: string;
+  topic: string;
+}
+
+function spoolOptions(cmd: Command): Command {
+  return cmd
+    .addOption(
+      new Option("--spool <file>", `spool database (default: ${defaultSpoolPath("<topic>")})`)
+        .env("GATEWAY_SPOOL"),
+    )
+    .addOption(
+      new Option("--topic <name>", "picks the default spool of this topic").env("GATEWAY_TOPIC")
+        .default(DEFAULTS.topic),
+    );
+}
+
+function destinationOption(): Option {
+  return new Option("--destination <id>", "only this destination (its id, from gateway spool)")
+    .argParser(positiveInt("--destination"));
+}
+
+/** Opens an existing spool (owning it while the command runs). */
+function openSpool(o: SpoolOptions): Spool {
+  const path = o.spool ?? defaultSpoolPath(o.topic);
+  if (!existsSync(path)) throw new UsageError(`no spool at ${path}`);
+  return new Spool({ path, maxBytes: Number.MAX_SAFE_INTEGER, policy: "drop-newest" });
+}
+
+function pick(spool: Spool, id: number | undefined): DestinationSummary[] {
+  const all = spool.destinations();
+  if (id === undefined) return all;
+  const one = all.filter((d) => d.id === id);
+  if (one.length === 0) {
+    throw new UsageError(
+      `spool ${spool.path} has no destination ${id} (it has ${
+        all.map((d) => d.id).join(", ") || "none"
+      })`,
+    );
+  }
+  return one;
+}
+
+const iso = (ms: number | null) => (ms === null ? "-" : new Date(ms).toISOString());
+
+function listCommand(): Command {
+  return spoolOptions(new Command("list"))
+    .description("list the readings waiting and quarantined, per destination (the default)")
+    .option("--json", "one JSON document instead of text")
+    .action((o: SpoolOptions & { json?: boolean }) => {
+      const spool = openSpool(o);
+      try {
+        const destinations = spool.destinations();
+        const reasons = spool.quarantineReasons();
+        if (o.json) {
+          console.log(JSON.stringify({
+            spool: spool.path,
+            destinations: destinations.map((d) => ({
+              ...d,
+              quarantineReasons: reasons.filter((r) => r.dest === d.id).map((r) => ({
+                reason: r.reason,
+                count: r.count,
+              })),
+            })),
+            counters: spool.stats(),
+          }));
+          return;
+        }
+        const s = spool.stats();
+        console.log(
+          `spool ${spool.path}: ${s.entries} readings waiting, ${s.quarantined} quarantined ` +
+            `(lifetime: ${s.appended} spooled, ${s.acknowledged} acknowledged, ` +
+            `${s.dropped} dropped, ${s.quarantinedTotal} quarantined)`,
+        );
+        for (const d of destinations) {
+          console.log(`\ndestination ${d.id}: ${describeDestination(d.destination)}`);
+          console.log(
+            `  waiting: ${d.entries} readings (${formatByteSize(d.bytes)}), taken ` +
+              `${iso(d.oldestMs)} .. ${iso(d.newestMs)}`,
+          );
+          if (d.devices.length > 0) {
+            console.log(
+              `  devices (last seq): ${
+                d.devices.map((v) => `${v.device} ${v.lastSeq}`).join(", ")
+              }`,
+            );
+          }
+          console.log(`  quarantined: ${d.quarantined}`);
+          for (const r of reasons.filter((r) => r.dest === d.id)) {
+            console.log(`    ${r.count} × ${r.reason}`);
+          }
+        }
+      } finally {
+        spool.close();
+      }
+    });
+}
+
+function exportCommand(): Command {
+  return spoolOptions(new Command("export"))
+    .description("write readings as JSON lines to stdout (decoded with their spooled schema)")
+    .addOption(destinationOption())
+    .option("--quarantine", "export the quarantined readings instead of the waiting ones")
+    .action((o: SpoolOptions & { destination?: number; quarantine?: boolean }) => {
+      const spool = openSpool(o);
+      try {
+        const byId = new Map(pick(spool, o.destination).map((d) => [d.id, d.destination]));
+        const writers = new Map<string, WriterSchema | undefined>();
+        const decode = (e: SpoolEntry) => {
+          if (!writers.has(e.schemaFp)) {
+            const text = spool.schema(e.schemaFp);
+            writers.set(e.schemaFp, text === undefined ? undefined : writerSchemaFromText(text));
+          }
+          const w = writers.get(e.schemaFp);
+          return w ? w.type.fromBuffer(Buffer.from(e.body)) : null;
+        };
+        const encoder = new TextEncoder();
+        const out = (line: unknown) =>
+          Deno.stdout.writeSync(encoder.encode(JSON.stringify(line, jsonSafe) + "\n"));
+        const rows = o.quarantine
+          ? spool.quarantined(o.destination)
+          : spool.readings(o.destination);
+        for (const e of rows) {
+          if (!byId.has(e.dest)) continue;
+          out({
+            destinationId: e.dest,
+            destination: byId.get(e.dest) ?? null,
+            device: e.device,
+            seq: e.seq,
+            takenMs: e.takenMs,
+            schemaFingerprint: e.schemaFp,
+            record: decode(e),
+            ...("reason" in e
+              ? { reason: e.reason, quarantinedAt: iso((e as QuarantinedEntry).atMs) }
+              : {}),
+          });
+        }
+      } finally {
+        spool.close();
+      }
+    });
+}
+
+function deleteCommand(): Command {
+  return spoolOptions(new Command("delete"))
+    .description(
+      "delete waiting (or, with --quarantine, quarantined) readings: --destination or --all, and --yes",
+    )
+    .addOption(destinationOption())
+    .option("--all", "every destination")
+    .option("--quarantine", "delete quarantined readings instead of waiting ones")
+    .option("--yes", "really delete (without it, only says what would go)")
+    .action((
+      o: SpoolOptions & {
+        destination?: number;
+        all?: boolean;
+        quarantine?: boolean;
+        yes?: boolean;
+      },
+    ) => {
+      if ((o.destination === undefined) === !o.all) {
+        throw new UsageError("gateway spool delete needs --destination <id> or --all");
+      }
+      const spool = openSpool(o);
+      try {
+        const chosen = pick(spool, o.destination);
+        const n = chosen.reduce((a, d) => a + (o.quarantine ? d.quarantined : d.entries), 0);
+        const what = o.quarantine ? "quarantined readings" : "waiting readings";
+        if (!o.yes) {
+          console.log(`would delete ${n} ${what} of ${spool.path}; run again with --yes to delete`);
+          Deno.exitCode = 2;
+          return;
+        }
+        const deleted = o.quarantine
+          ? spool.deleteQuarantined(o.destination)
+          : spool.deleteReadings(o.destination);
+        console.log(`deleted ${deleted} ${what} of ${spool.path}`);
+      } finally {
+        spool.close();
+      }
+    });
+}
+
+function sendCommand(): Command {
+  const cmd = spoolOptions(new Command("send"))
+    .description("send waiting readings to the destination each was spooled for")
+    .addOption(destinationOption())
+    .addOption(registryOption())
+    .addOption(
+      new Option("--compression <codec>", "Kafka compression").default("none").argParser(
+        oneOf("--compression", COMPRESSIONS),
+      ),
+    )
+    .addOption(
+      new Option("--timeout <seconds>", "give up on a destination after this long")
+        .default(60).argParser(positiveSeconds("--timeout")),
+    );
+  // The readings' destination names the brokers and topic; how to reach them securely is this
+  // run's to say, with the same options and variables as `gateway produce`.
+  for (const o of [...kafkaSecurityOptions(), ...registryAuthOptions()]) cmd.addOption(o);
+  for (const o of logOptions()) cmd.addOption(o);
+  return cmd.action(async (
+    o: SpoolOptions & {
+      destination?: number;
+      registry: string;
+      compression: (typeof COMPRESSIONS)[number];
+      timeout: number;
+      logLevel: LogLevel;
+      logFormat: LogFormat;
+    },
+  ) => {
+    const log = createLogger({ level: o.logLevel, format: o.logFormat });
+    const values = o as unknown as Record<string, unknown>;
+    const { security } = await commandKafkaSecurity(values, log);
+    const registryAuth = commandRegistryAuth(values);
+    const signal = onStopSignal(log);
+    const spool = openSpool(o);
+    let left = 0;
+    try {
+      for (const d of pick(spool, o.destination)) {
+        if (d.entries === 0) continue;
+        if (!d.destination) {
+          log.warn("readings without a recorded destination are not sent: export or delete them", {
+            destinationId: d.id,
+            readings: d.entries,
+          });
+          left += d.entries;
+          continue;
+        }
+        const { forwarder, producer } = createDelivery({
+          spool,
+          dest: d.id,
+          destination: d.destination,
+          registryUrl: o.registry,
+          registryAuth,
+          security,
+          compression: o.compression,
+          batchSize: 500,
+          clientId: `sensortag-gateway-${hostname()}`,
+          log: log.child({ destinationId: d.id }),
+        });
+        log.info("sending", {
+          destinationId: d.id,
+          destination: describeDestination(d.destination),
+          readings: d.entries,
+        });
+        forwarder.start();
+        const until = Date.now() + o.timeout * 1000;
+        while (spool.stats(d.id).entries > 0 && Date.now() < until && !signal.aborted) {
+          await delay(100, signal).catch(() => {});
+        }
+        await forwarder.stop(0);
+        await producer.disconnect().catch(() => {});
+        const f = forwarder.stats;
+        const rest = spool.stats(d.id).entries;
+        left += rest;
+        log.info("sent", {
+          destinationId: d.id,
+          sent: f.sent,
+          quarantined: f.quarantined,
+          left: rest,
+          ...(f.lastError && rest > 0 ? { lastError: f.lastError } : {}),
+        });
+        if (signal.aborted) break;
+      }
+    } finally {
+      spool.close();
+    }
+    if (left > 0) {
+      log.error("readings are still waiting in the spool", { left, spool: spool.path });
+      Deno.exitCode = 1;
+    }
+  });
+}
+
+/** `gateway spool [list|send|export|delete]` */
+export function spoolCommand(): Command {
+  const cmd = new Command("spool")
+    .description(
+      "Inspect and act on a produce spool: every reading records its destination and is only " +
+        "ever sent there.",
+    )
+    .addCommand(listCommand(), { isDefault: true })
+    .addCommand(sendCommand())
+    .addCommand(exportCommand())
+    .addCommand(deleteCommand());
+  for (const c of cmd.commands) {
+    c.exitOverride().showHelpAfterError("(run with --help for the options)");
+  }
+  return cmd;
+}
+
+function jsonSafe(_key: string, value: unknown): unknown {
+  if (typeof value === "bigint") return value.toString();
+  if (value instanceof Uint8Array) return Array.from(value);
+  return value;
+}
