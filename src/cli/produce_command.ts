@@ -213,7 +213,7 @@ export function produceCommand(): Command {
       accelRange: Number(options.accelRange) as AccelRange,
       connectTimeoutMs: Math.round(options.connectTimeout * 1000),
     };
-    const signal = onStopSignal(log);
+    const signal = onStopSignal(log, { onSecondSignal: "unsent readings stay in the spool" });
     await runProduce({
       brokers: parseBrokers(options.brokers),
       topic: options.topic,

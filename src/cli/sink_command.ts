@@ -1,5 +1,5 @@
 /** `gateway sink --kcql "INSERT INTO sensortag SELECT * FROM sensortag-avro"` */
-import { Command, Option } from "commander";
+import { Command, InvalidArgumentError, Option } from "commander";
 import { UsageError } from "./usage_error.ts";
 import { hostname } from "node:os";
 import { createKafka, parseBrokers } from "../kafka/client.ts";
@@ -43,6 +43,7 @@ interface SinkOptions {
   partitionsConcurrently: number;
   statsInterval: number;
   sessionTimeout: number;
+  giveUpAfter: number;
   logLevel: LogLevel;
   logFormat: LogFormat;
 }
@@ -170,6 +171,21 @@ export function sinkCommand(): Command {
     )
       .env("GATEWAY_SESSION_TIMEOUT").default(30).argParser(positiveInt("--session-timeout", 3600)),
   );
+  cmd.addOption(
+    new Option(
+      "--give-up-after <seconds>",
+      "how long Kafka unreachable at start, or refused credentials / an untrusted certificate " +
+        "(Kafka, registry, MongoDB), are retried before the sink exits non-zero (0: never)",
+    )
+      .env("GATEWAY_GIVE_UP_AFTER").default(300).argParser((v: string) => {
+        if (!/^\d+$/.test(v.trim())) {
+          throw new InvalidArgumentError(
+            `--give-up-after must be a whole number of seconds (0: never), got "${v}"`,
+          );
+        }
+        return Number(v);
+      }),
+  );
   for (const o of logOptions()) cmd.addOption(o);
   return cmd.action(async (options: SinkOptions, command: Command) => {
     const log = createLogger({ level: options.logLevel, format: options.logFormat });
@@ -257,7 +273,9 @@ export function sinkCommand(): Command {
       maxValueBytes: options.maxValueBytes,
       tombstones: options.tombstones,
     });
-    const signal = onStopSignal(log);
+    const signal = onStopSignal(log, {
+      onSecondSignal: "records not committed yet are read again on the next start",
+    });
     const dlqTemplate = pick("dlqTopic", file?.settings.deadLetterTopic);
     const summary = await runSink({
       topics,
@@ -284,6 +302,7 @@ export function sinkCommand(): Command {
       partitionsConsumedConcurrently: options.partitionsConcurrently,
       statsIntervalMs: options.statsInterval * 1000,
       sessionTimeoutMs: options.sessionTimeout * 1000,
+      giveUpAfterMs: options.giveUpAfter * 1000,
     }, {
       kafka: createKafka({
         brokers: parseBrokers(options.brokers),

@@ -11,6 +11,7 @@ import { shapeDocument } from "../shape/document.ts";
 import { ShapeError } from "../shape/errors.ts";
 import { writeModelFor } from "../shape/write_models.ts";
 import type { Logger } from "../../util/log.ts";
+import { coordinatesId, idStrategyOf } from "./id_strategy.ts";
 import type { Disposition, IncomingRecord } from "./partition_batch.ts";
 import type { CollectionTarget, RecordPipeline } from "./record_pipeline.ts";
 
@@ -32,7 +33,16 @@ export class KcqlPipeline implements RecordPipeline {
     private readonly plans: readonly KcqlPlan[],
     private readonly decoder: ValueDecoder,
     private readonly tombstones: TombstonePolicy,
-  ) {}
+  ) {
+    for (const plan of plans) {
+      if (idStrategyOf(plan) === "kafka-coordinates" && plan.writeMode !== "insert") {
+        throw new Error(
+          `'id.strategy'='kafka-coordinates' is for INSERT: the ${plan.writeMode.toUpperCase()} ` +
+            `into '${plan.target}' takes its _id from its PK`,
+        );
+      }
+    }
+  }
 
   targetOf(topic: string): CollectionTarget {
     const plan = this.#plan(topic);
@@ -91,7 +101,15 @@ export class KcqlPipeline implements RecordPipeline {
       };
     }
     try {
-      return { kind: "write", op: writeModelFor(plan, shapeDocument(plan, input)) };
+      const op = writeModelFor(plan, shapeDocument(plan, input));
+      if ("insertOne" in op && idStrategyOf(plan) === "kafka-coordinates") {
+        const { _id: _ignored, ...rest } = op.insertOne.document;
+        op.insertOne.document = {
+          _id: coordinatesId(record.topic, record.partition, record.offset),
+          ...rest,
+        } as Document;
+      }
+      return { kind: "write", op };
     } catch (error) {
       if (error instanceof ShapeError) {
         return dead(error, error.name === "MissingFieldError" ? "missing-field" : "unshapeable");
