@@ -150,9 +150,7 @@ export async function writeOrdered(
       if (hooks.signal.aborted) throw new WriteAbortedError(start, rejected);
       if (error instanceof Paused) {
         throw new SinkWriteError(
-          `${
-            describeMongoFailure(error.kind, error.cause)
-          }; still failing after --give-up-after ${
+          `${describeMongoFailure(error.kind, error.cause)}; still failing after --give-up-after ${
             Math.round((policy.giveUpAfterMs ?? 0) / 1000)
           } s: stopping`,
           start,

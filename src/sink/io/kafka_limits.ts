@@ -47,7 +47,9 @@ export function sessionTimeoutProblem(
   const s = (ms: number) => `${ms / 1000} s`;
   return `--session-timeout ${s(sessionTimeoutMs)} is ${
     sessionTimeoutMs > range.max ? "above" : "below"
-  } what the broker allows (group.${sessionTimeoutMs > range.max ? "max" : "min"}.session.timeout.ms = ${
+  } what the broker allows (group.${
+    sessionTimeoutMs > range.max ? "max" : "min"
+  }.session.timeout.ms = ${
     s(sessionTimeoutMs > range.max ? range.max : range.min)
   }): give a value from ${s(range.min)} to ${s(range.max)}`;
 }
@@ -60,7 +62,11 @@ export async function topicMessageLimit(admin: Admin, topic: string): Promise<nu
   try {
     const { resources } = await admin.describeConfigs({
       includeSynonyms: false,
-      resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ["max.message.bytes"] }],
+      resources: [{
+        type: ConfigResourceTypes.TOPIC,
+        name: topic,
+        configNames: ["max.message.bytes"],
+      }],
     });
     const v = resources[0]?.configEntries.find((e) => e.configName === "max.message.bytes")
       ?.configValue;

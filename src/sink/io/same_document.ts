@@ -24,5 +24,7 @@ function equalValues(a: unknown, b: unknown): boolean {
   const kb = Object.keys(b as object);
   if (ka.length !== kb.length) return false;
   const ob = b as Record<string, unknown>;
-  return ka.every((k) => Object.hasOwn(ob, k) && equalValues((a as Record<string, unknown>)[k], ob[k]));
+  return ka.every((k) =>
+    Object.hasOwn(ob, k) && equalValues((a as Record<string, unknown>)[k], ob[k])
+  );
 }

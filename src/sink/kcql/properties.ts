@@ -75,7 +75,9 @@ export function interpretProperties(
       // Read by the sink (src/sink/io/id_strategy.ts): `_id` from the Kafka coordinates.
       if (!(ID_STRATEGIES as readonly string[]).includes(entry.value.value.toLowerCase())) {
         fail(
-          `'${entry.key.value}' must be one of ${ID_STRATEGIES.join(", ")}, found '${entry.value.value}'`,
+          `'${entry.key.value}' must be one of ${
+            ID_STRATEGIES.join(", ")
+          }, found '${entry.value.value}'`,
           entry.value,
         );
       }
