@@ -42,14 +42,14 @@ Deno.test({
     // Poison whatever the size limits: neither Avro nor JSON, and over the default value limit.
     const big = new TextEncoder().encode("not a record ".repeat(256 * 1024));
     await produce(topic, [
-      { key: "a", value: json({ id: "a", n: 1 }) },
+      { key: "a", value: json({ _id: "a", n: 1 }) },
       { key: "big", value: big, headers: { origin: "test" } },
-      { key: "b", value: json({ id: "b", n: 2 }) },
+      { key: "b", value: json({ _id: "b", n: 2 }) },
     ]);
     const group = uniqueName("g");
     const sink = startSink([
       "--kcql",
-      `INSERT INTO ${coll} SELECT * FROM ${topic} PK id`,
+      `INSERT INTO ${coll} SELECT * FROM ${topic}`,
       "--group",
       group,
       "--error-policy",

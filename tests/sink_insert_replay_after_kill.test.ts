@@ -1,7 +1,8 @@
 /**
- * Replays after kill -9 are idempotent where the store allows it: `INSERT ... PK` meets its own
- * documents again (duplicate key on the same document counts as written, the default THROW policy
- * does not stop), and a plain INSERT with `PROPERTIES('id.strategy'='kafka-coordinates')` writes
+ * Replays after kill -9 are idempotent where the store allows it: `INSERT ... PK` of records that
+ * carry their own `_id` (the PK itself is ignored by INSERT, as in the connector) meets its own
+ * documents again (a duplicate key on the same document counts as written: the default THROW
+ * policy does not stop), and a plain INSERT with `PROPERTIES('id.strategy'='kafka-coordinates')` writes
  * each record once, its `_id` being `topic#partition#offset`.
  */
 import assert from "node:assert/strict";
@@ -26,7 +27,7 @@ Deno.test({
     const N = 6000;
     const records: OutRecord[] = Array.from({ length: N }, (_, i) => ({
       key: `k${i}`,
-      value: json({ id: `k${i}`, seq: i, payload: `reading ${i}` }),
+      value: json({ _id: `k${i}`, id: `k${i}`, seq: i, payload: `reading ${i}` }),
     }));
     await produce(pkTopic, records);
     await produce(coTopic, records);

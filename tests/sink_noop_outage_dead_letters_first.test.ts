@@ -26,14 +26,14 @@ Deno.test({
     // store rejects (not a replay of the same document).
     const records: OutRecord[] = Array.from({ length: 4000 }, (_, i) => {
       const id = i % 50 === 25 ? `k${i - 1}` : `k${i}`;
-      return { key: id, value: json({ id, seq: i }) };
+      return { key: id, value: json({ _id: id, seq: i }) };
     });
     const rejected = records.map((_, i) => i).filter((i) => i % 50 === 25);
     await produce(topic, records);
     const group = uniqueName("g");
     const args = [
       "--kcql",
-      `INSERT INTO ${coll} SELECT * FROM ${topic} PK id BATCH = 500`,
+      `INSERT INTO ${coll} SELECT * FROM ${topic} BATCH = 500`,
       "--group",
       group,
       "--error-policy",

@@ -129,6 +129,8 @@ export async function runSink(settings: SinkRuntimeSettings, deps: SinkDeps): Pr
     // A topic that does not exist yet is created on subscription (with auto.create.topics.enable),
     // as the Java consumer under Kafka Connect does, instead of failing the sink.
     allowAutoTopicCreation: true,
+    // Stopping waits for the fetch in flight: keep it short.
+    maxWaitTimeInMs: 1000,
     // Memory bounded by BATCH, not by the backlog.
     ...fetchSizes(Math.max(...batchSizes, 1), settings.partitionsConsumedConcurrently),
   });
