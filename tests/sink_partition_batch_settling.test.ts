@@ -51,7 +51,7 @@ function store(journal: Journal, failures: ((ops: WriteModel[], call: number) =>
       for (const op of ops) docs.set(docOf(op)._id, docOf(op));
       return Promise.resolve({});
     },
-    findOne(filter) {
+    findOne(filter, _options) {
       return Promise.resolve(docs.get(filter._id) ?? null);
     },
   };

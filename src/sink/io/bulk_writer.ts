@@ -11,7 +11,7 @@
  * - A duplicate key on an insert whose stored document equals the one written (a replay after
  *   a crash, or a retry after an outage) counts as written.
  */
-import type { AnyBulkWriteOperation, Document } from "mongodb";
+import type { AnyBulkWriteOperation, Document, FindOptions } from "mongodb";
 import { delay, giveUp, retry } from "../../util/retry.ts";
 import {
   appliedBeforeFailure,
@@ -30,7 +30,8 @@ export type WriteModel = AnyBulkWriteOperation<Document>;
 /** The part of a MongoDB collection the writer needs (a `Collection` is one). */
 export interface WriteTarget {
   bulkWrite(ops: WriteModel[], options: { ordered: true }): Promise<unknown>;
-  findOne(filter: Document): Promise<Document | null>;
+  /** `options`: the stored values as BSON types (Int32, Long, Double, Binary), not promoted. */
+  findOne(filter: Document, options: FindOptions): Promise<Document | null>;
 }
 
 export interface WritePolicy {
@@ -208,7 +209,11 @@ async function isStoredCopy(collection: WriteTarget, op: WriteModel | undefined)
   const document = op.insertOne.document as Document;
   if (document._id === undefined) return false;
   try {
-    const stored = await collection.findOne({ _id: document._id });
+    const stored = await collection.findOne({ _id: document._id }, {
+      promoteValues: false,
+      promoteLongs: false,
+      promoteBuffers: false,
+    });
     return stored !== null && sameDocument(stored, document);
   } catch {
     return false;

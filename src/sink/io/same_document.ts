@@ -6,10 +6,17 @@
 import { BSON, type Document } from "mongodb";
 
 export function sameDocument(a: Document, b: Document): boolean {
-  return equalValues(
-    BSON.EJSON.serialize(a, { relaxed: false }),
-    BSON.EJSON.serialize(b, { relaxed: false }),
-  );
+  return equalValues(canonical(a), canonical(b));
+}
+
+/** As the store holds it: through BSON (a JS number past int32 is a double there), unpromoted. */
+function canonical(d: Document): unknown {
+  const stored = BSON.deserialize(BSON.serialize(d), {
+    promoteValues: false,
+    promoteLongs: false,
+    promoteBuffers: false,
+  });
+  return BSON.EJSON.serialize(stored, { relaxed: false });
 }
 
 function equalValues(a: unknown, b: unknown): boolean {
