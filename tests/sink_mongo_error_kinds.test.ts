@@ -65,3 +65,23 @@ Deno.test("an error of no known kind is 'unknown' (the error policy decides), no
   assert.equal(classifyMongoError(new TypeError("Cannot read properties of undefined")), "unknown");
   assert.equal(classifyMongoError("a string"), "unknown");
 });
+
+Deno.test("a connection lost in the middle of a bulk write (a MongoBulkWriteError without a server code) is 'unavailable'", async () => {
+  const { MongoBulkWriteError } = await import("mongodb");
+  const e = new MongoBulkWriteError(
+    {
+      message: "connect ECONNREFUSED 127.0.0.1:27017",
+    } as never,
+    {} as never,
+  );
+  assert.equal(classifyMongoError(e), "unavailable");
+  const rejected = new MongoBulkWriteError(
+    {
+      message: "E11000",
+      code: 11000,
+      writeErrors: [{ index: 0, code: 11000, errmsg: "E11000" }],
+    } as never,
+    {} as never,
+  );
+  assert.equal(classifyMongoError(rejected), "rejected");
+});

@@ -24,7 +24,7 @@ Deno.test({
     await createTopic(topic, 1);
     // Every 50th record repeats the previous one's id with other content: a duplicate key the
     // store rejects (not a replay of the same document).
-    const records: OutRecord[] = Array.from({ length: 4000 }, (_, i) => {
+    const records: OutRecord[] = Array.from({ length: 20_000 }, (_, i) => {
       const id = i % 50 === 25 ? `k${i - 1}` : `k${i}`;
       return { key: id, value: json({ _id: id, seq: i }) };
     });

@@ -44,15 +44,24 @@ const TLS_TEXT =
   /self[- ]signed certificate|unable to verify|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|DEPTH_ZERO_SELF_SIGNED|CERT_HAS_EXPIRED|ERR_TLS|certificate (?:verify|has expired|is not trusted)|Hostname\/IP does not match|ERR_SSL|wrong version number/i;
 /** A connection dropped under a request: the store went away. */
 const GONE_TEXT =
-  /connection .*(?:closed|reset)|ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|socket hang up|timed out/i;
+  /connection .*(?:closed|reset)|ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|EHOSTUNREACH|socket hang up|timed out|pool .*cleared|server selection|not connected|topology .*closed|network/i;
 
 /** Classifies one error thrown by the MongoDB driver (or by a write through it). */
 export function classifyMongoError(error: unknown): FailureKind {
   const text = errorText(error);
   if (isAuthError(error, text)) return "auth";
   if (TLS_TEXT.test(text)) return "tls";
-  // A write the server looked at and refused: per-document write errors.
-  if (error instanceof MongoBulkWriteError && writeErrorList(error).length > 0) return "rejected";
+  // A write the server looked at and refused: per-document write errors with the server's code.
+  // (The driver also reports a connection lost mid-bulk as a MongoBulkWriteError, e.g. "connect
+  // ECONNREFUSED" when the store died between two batches: no server code, the store is away.)
+  if (error instanceof MongoBulkWriteError) {
+    const first = (writeErrorList(error) as { index: number; code?: unknown }[])
+      .sort((a, b) => a.index - b.index)[0];
+    if (first && typeof first.code === "number" && first.code !== 0) {
+      return TRANSIENT_CODES.has(first.code) ? "unavailable" : "rejected";
+    }
+    if (GONE_TEXT.test(text) || hasNetworkCause(error)) return "unavailable";
+  }
   if (error instanceof MongoNetworkError || error instanceof MongoServerSelectionError) {
     return "unavailable";
   }
@@ -63,8 +72,11 @@ export function classifyMongoError(error: unknown): FailureKind {
     ) {
       return "unavailable";
     }
-    if (typeof error.code === "number" && TRANSIENT_CODES.has(error.code)) return "unavailable";
-    return "rejected";
+    if (typeof error.code === "number") {
+      return TRANSIENT_CODES.has(error.code) ? "unavailable" : "rejected";
+    }
+    // No server code: the driver's own error carried in a server error's clothes.
+    return GONE_TEXT.test(text) ? "unavailable" : "unknown";
   }
   // A document the driver cannot even encode will never be accepted.
   if (
@@ -89,6 +101,10 @@ export function describeMongoFailure(kind: FailureKind, error: unknown): string 
       `(tlsCAFile / ssl.truststore.location?): ${message}`;
   }
   return message;
+}
+
+function hasNetworkCause(error: unknown): boolean {
+  return chain(error).some((e) => e instanceof MongoNetworkError || UNAVAILABLE_NAMES.has(e.name));
 }
 
 function isAuthError(error: unknown, text: string): boolean {
