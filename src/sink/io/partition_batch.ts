@@ -48,6 +48,9 @@ export interface PreparedRecord {
   disposition: Disposition;
 }
 
+/** How long the dead letters of a write abandoned mid-way may still take. */
+const LAST_LETTERS_MS = 5000;
+
 /** What {@linkcode processRecords} needs from the sink around it. */
 export interface BatchContext {
   /** Records per bulk write (the statement's BATCH). */
@@ -168,6 +171,9 @@ export async function settleSlice(
     // Poison letters after the failure were sent already: they come again on the replay.
   }
   if (rejected.length > 0) {
+    // Abandoned (stopping, partition lost): the letters still get a short chance, so that what
+    // was settled before the abandoned part can be committed.
+    const signal = ctx.signal.aborted ? AbortSignal.timeout(LAST_LETTERS_MS) : ctx.signal;
     try {
       await ctx.deadLetters.send(
         rejected.map((r) =>
@@ -178,11 +184,11 @@ export async function settleSlice(
             r.errorClass,
           )
         ),
-        ctx.signal,
+        signal,
       );
       result.deadLettered += rejected.length;
     } catch (error) {
-      if (!ctx.signal.aborted) throw error;
+      if (!signal.aborted) throw error;
       // Not dead-lettered: nothing from the first rejected record on is settled.
       result.settledCount = Math.min(result.settledCount, positions[rejected[0].index]);
       result.end = result.end === "stopped" ? "stopped" : "abandoned";
