@@ -140,8 +140,22 @@ export async function runSink(settings: SinkRuntimeSettings, deps: SinkDeps): Pr
     log.child({ component: "dlq" }),
     (topic) => topicMessageLimit(admin, topic),
   );
+  // kafkajs's consumer.commitOffsets does nothing once the consumer is stopping, which is when
+  // the batch in hand settles; a batch's own commitOffsetsIfNecessary(offsets) commits anyway.
+  let groupCommit: EachBatchPayload["commitOffsetsIfNecessary"] | undefined;
   const committer = new OffsetCommitter(
-    (offsets) => consumer.commitOffsets(offsets),
+    (offsets) =>
+      groupCommit
+        ? groupCommit({
+          topics: [...new Set(offsets.map((o) => o.topic))].map((topic) => ({
+            topic,
+            partitions: offsets.filter((o) => o.topic === topic).map((o) => ({
+              partition: o.partition,
+              offset: o.offset,
+            })),
+          })),
+        })
+        : consumer.commitOffsets(offsets),
     log.child({ component: "commit" }),
   );
 
@@ -196,6 +210,7 @@ export async function runSink(settings: SinkRuntimeSettings, deps: SinkDeps): Pr
   const prepare = preparer(pipeline, log, giveUpAfterMs);
   const handleBatch = async (payload: EachBatchPayload) => {
     const { batch } = payload;
+    groupCommit = payload.commitOffsetsIfNecessary;
     const guard = partitionGuard(payload, stopping, log);
     const target = pipeline.targetOf(batch.topic);
     try {
