@@ -143,6 +143,9 @@ Deno.test({
       uniqueName("g"),
       "--session-timeout",
       "6",
+      "--stall-timeout",
+      "20",
+      ...(Deno.env.get("GATEWAY_TEST_DEBUG") ? ["--log-level", "debug"] : []),
     ]);
     try {
       await waitFor("first documents", async () => (await c.countDocuments()) >= 100 || undefined);

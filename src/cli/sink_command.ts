@@ -44,6 +44,7 @@ interface SinkOptions {
   statsInterval: number;
   sessionTimeout: number;
   giveUpAfter: number;
+  stallTimeout?: number;
   logLevel: LogLevel;
   logFormat: LogFormat;
 }
@@ -186,6 +187,13 @@ export function sinkCommand(): Command {
         return Number(v);
       }),
   );
+  cmd.addOption(
+    new Option(
+      "--stall-timeout <seconds>",
+      "records waiting and no batch handled for this long: the consumer is stuck, the sink " +
+        "exits non-zero (default: 120, or 4 session timeouts if longer)",
+    ).env("GATEWAY_STALL_TIMEOUT").argParser(positiveInt("--stall-timeout")),
+  );
   for (const o of logOptions()) cmd.addOption(o);
   return cmd.action(async (options: SinkOptions, command: Command) => {
     const log = createLogger({ level: options.logLevel, format: options.logFormat });
@@ -303,6 +311,7 @@ export function sinkCommand(): Command {
       statsIntervalMs: options.statsInterval * 1000,
       sessionTimeoutMs: options.sessionTimeout * 1000,
       giveUpAfterMs: options.giveUpAfter * 1000,
+      stallMs: options.stallTimeout === undefined ? undefined : options.stallTimeout * 1000,
     }, {
       kafka: createKafka({
         brokers: parseBrokers(options.brokers),

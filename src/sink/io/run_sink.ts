@@ -33,6 +33,7 @@ import { classifyMongoError, describeMongoFailure } from "./mongo_errors.ts";
 import { OffsetCommitter } from "./offset_committer.ts";
 import { type Disposition, type IncomingRecord, processRecords } from "./partition_batch.ts";
 import type { RecordPipeline } from "./record_pipeline.ts";
+import { isStalled, type PartitionProgress, waitingRecords } from "./stall_watch.ts";
 
 export interface SinkRuntimeSettings {
   topics: string[];
@@ -51,6 +52,12 @@ export interface SinkRuntimeSettings {
    * (Kafka, registry, MongoDB) at any time, are retried before the sink stops (0: forever).
    */
   giveUpAfterMs?: number;
+  /**
+   * Records waiting on an owned partition and no batch handled for this long: the consumer is
+   * stuck and the sink stops (`--stall-timeout`; default: the larger of 2 minutes and 4 session
+   * timeouts).
+   */
+  stallMs?: number;
 }
 
 export interface SinkSummary {
@@ -159,7 +166,12 @@ export async function runSink(settings: SinkRuntimeSettings, deps: SinkDeps): Pr
     log.child({ component: "commit" }),
   );
 
+  let owned: Record<string, number[]> = {};
+  let batchesInHand = 0;
+  let lastBatchAt = Date.now();
   consumer.on(consumer.events.GROUP_JOIN, (e) => {
+    owned = e.payload.memberAssignment;
+    lastBatchAt = Date.now();
     const assigned = Object.values(e.payload.memberAssignment).reduce((n, p) => n + p.length, 0);
     log.info("joined consumer group", {
       group: settings.groupId,
@@ -181,6 +193,7 @@ export async function runSink(settings: SinkRuntimeSettings, deps: SinkDeps): Pr
   });
 
   let statsTimer: ReturnType<typeof setInterval> | undefined;
+  let stallTimer: ReturnType<typeof setInterval> | undefined;
   try {
     await startMongo(mongo, db, pipeline, log, stopping, giveUpAfterMs);
     await startKafka(
@@ -211,6 +224,8 @@ export async function runSink(settings: SinkRuntimeSettings, deps: SinkDeps): Pr
   const handleBatch = async (payload: EachBatchPayload) => {
     const { batch } = payload;
     groupCommit = payload.commitOffsetsIfNecessary;
+    batchesInHand++;
+    lastBatchAt = Date.now();
     const guard = partitionGuard(payload, stopping, log);
     const target = pipeline.targetOf(batch.topic);
     try {
@@ -265,6 +280,8 @@ export async function runSink(settings: SinkRuntimeSettings, deps: SinkDeps): Pr
       if (!guard.signal.aborted) fail(error);
     } finally {
       guard.dispose();
+      batchesInHand--;
+      lastBatchAt = Date.now();
     }
     summary.batches++;
     // Before a rebalance or a stop takes the partition away, its settled offsets are committed.
@@ -285,6 +302,45 @@ export async function runSink(settings: SinkRuntimeSettings, deps: SinkDeps): Pr
         deadLettered: dlq.counts,
       });
     }, settings.statsIntervalMs);
+    const stallMs = settings.stallMs ?? Math.max(120_000, 4 * sessionTimeout);
+    stallTimer = setInterval(async () => {
+      if (stopping.aborted || batchesInHand > 0 || Date.now() - lastBatchAt < stallMs) return;
+      try {
+        const parts: PartitionProgress[] = [];
+        for (const [topic, partitions] of Object.entries(owned)) {
+          const [offsets] = await admin.fetchOffsets({
+            groupId: settings.groupId,
+            topics: [topic],
+          });
+          const marks = await admin.fetchTopicOffsets(topic);
+          for (const partition of partitions) {
+            const c = offsets.partitions.find((p) => p.partition === partition);
+            const m = marks.find((p) => p.partition === partition);
+            if (!m) continue;
+            parts.push({
+              topic,
+              partition,
+              committed: Number(c?.offset ?? -1),
+              low: Number(m.low),
+              high: Number(m.high),
+            });
+          }
+        }
+        const waiting = waitingRecords(parts);
+        if (isStalled(waiting, batchesInHand, Date.now() - lastBatchAt, stallMs)) {
+          fail(
+            new SinkStop(
+              `Kafka consumer stuck: no batch for ${
+                Math.round((Date.now() - lastBatchAt) / 1000)
+              } s ` +
+                `although records wait (${waiting.map(([p, n]) => `${p}: ${n}`).join(", ")})`,
+            ),
+          );
+        }
+      } catch (error) {
+        log.debug("progress check failed", { error: (error as Error).message });
+      }
+    }, Math.min(10_000, stallMs / 4));
     try {
       running = true;
       await consumer.run({
@@ -304,6 +360,7 @@ export async function runSink(settings: SinkRuntimeSettings, deps: SinkDeps): Pr
 
   log.info("stopping: finishing the batch in hand, committing, leaving the group");
   clearInterval(statsTimer);
+  clearInterval(stallTimer);
   running = false;
   await consumer.stop().catch(() => {});
   await committer.flush();
