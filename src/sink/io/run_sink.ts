@@ -333,7 +333,7 @@ export async function runSink(settings: SinkRuntimeSettings, deps: SinkDeps): Pr
               `Kafka consumer stuck: no batch for ${
                 Math.round((Date.now() - lastBatchAt) / 1000)
               } s ` +
-                `although records wait (${waiting.map(([p, n]) => `${p}: ${n}`).join(", ")})`,
+                `although records wait (${waiting.map(([p, what]) => `${p}: ${what}`).join(", ")})`,
             ),
           );
         }

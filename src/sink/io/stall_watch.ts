@@ -16,19 +16,27 @@ export interface PartitionProgress {
   high: number;
 }
 
-/** Partitions with records waiting: `[topic/partition, records waiting]`. */
-export function waitingRecords(parts: readonly PartitionProgress[]): [string, number][] {
-  const out: [string, number][] = [];
+/**
+ * Partitions with records waiting: `[topic/partition, what waits]`. A committed offset past the
+ * log end (the topic was deleted and re-created, or truncated) counts: the records there now are
+ * never read by a consumer that waits for its old position.
+ */
+export function waitingRecords(parts: readonly PartitionProgress[]): [string, string][] {
+  const out: [string, string][] = [];
   for (const p of parts) {
     const from = p.committed >= 0 ? p.committed : p.low;
-    if (p.high > from) out.push([`${p.topic}/${p.partition}`, p.high - from]);
+    const at = `${p.topic}/${p.partition}`;
+    if (p.high > from) out.push([at, `${p.high - from} records`]);
+    else if (from > p.high) {
+      out.push([at, `committed offset ${from} past the log end ${p.high} (topic re-created?)`]);
+    }
   }
   return out;
 }
 
 /** Whether the consumer is stuck: records wait, nothing in hand, nothing handled for `stallMs`. */
 export function isStalled(
-  waiting: readonly [string, number][],
+  waiting: readonly [string, string][],
   batchesInHand: number,
   msSinceLastBatch: number,
   stallMs: number,
