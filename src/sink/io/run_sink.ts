@@ -136,6 +136,9 @@ export async function runSink(settings: SinkRuntimeSettings, deps: SinkDeps): Pr
     // A topic that does not exist yet is created on subscription (with auto.create.topics.enable),
     // as the Java consumer under Kafka Connect does, instead of failing the sink.
     allowAutoTopicCreation: true,
+    // New partitions (a topic re-created or grown) are noticed at the next metadata refresh,
+    // which then rebalances the group: every 30 s rather than kafkajs's 5 minutes.
+    metadataMaxAge: 30_000,
     // Stopping waits for the fetch in flight: keep it short.
     maxWaitTimeInMs: 1000,
     // Memory bounded by BATCH, not by the backlog.
