@@ -190,10 +190,8 @@ export async function runSink(settings: SinkRuntimeSettings, deps: SinkDeps): Pr
       fail(new SinkStop(`Kafka consumer crashed and will not restart: ${cause}`));
     }
   });
-  let running = false;
-  consumer.on(consumer.events.STOP, () => {
-    if (running && !stopping.aborted) fail(new SinkStop("Kafka consumer stopped by itself"));
-  });
+  // A crash kafkajs restarts from (restart=true) stops the consumer first; a consumer that
+  // then never consumes again is caught by the stall watch below.
 
   let statsTimer: ReturnType<typeof setInterval> | undefined;
   let stallTimer: ReturnType<typeof setInterval> | undefined;
@@ -345,7 +343,6 @@ export async function runSink(settings: SinkRuntimeSettings, deps: SinkDeps): Pr
       }
     }, Math.min(10_000, stallMs / 4));
     try {
-      running = true;
       await consumer.run({
         autoCommit: false,
         eachBatchAutoResolve: false,
@@ -364,7 +361,6 @@ export async function runSink(settings: SinkRuntimeSettings, deps: SinkDeps): Pr
   log.info("stopping: finishing the batch in hand, committing, leaving the group");
   clearInterval(statsTimer);
   clearInterval(stallTimer);
-  running = false;
   await consumer.stop().catch(() => {});
   await committer.flush();
   await consumer.disconnect().catch((e) =>
