@@ -24,10 +24,8 @@ export interface KafkaFailure {
   configuration: boolean;
 }
 
-const UNREACHABLE =
-  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN|Connection timeout|connect ETIMEDOUT|Request timed out/i;
-const TLS =
-  /certificate|self[- ]signed|SSL|TLS|UNABLE_TO_VERIFY|ERR_TLS|unknown ca|wrong version number/i;
+const UNREACHABLE = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN|Connection timeout|connect ETIMEDOUT|Request timed out/i;
+const TLS = /certificate|self[- ]signed|SSL|TLS|UNABLE_TO_VERIFY|ERR_TLS|unknown ca|wrong version number/i;
 
 /** Classifies any error thrown by the Kafka client layer. */
 export function classifyKafkaError(error: unknown): KafkaFailure {
