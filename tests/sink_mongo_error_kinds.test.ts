@@ -31,3 +31,57 @@ Deno.test("a write the server refuses is 'rejected': the error policy decides", 
     "rejected",
   );
 });
+
+Deno.test("refused credentials are 'auth', at the handshake or on FerretDB's first write; never a rejection", async () => {
+  const { MongoBulkWriteError } = await import("mongodb");
+  assert.equal(
+    classifyMongoError(new MongoServerError({ code: 18, errmsg: "Authentication failed." })),
+    "auth",
+  );
+  assert.equal(
+    classifyMongoError(
+      new MongoBulkWriteError(
+        {
+          message:
+            '[msg_insert.go:168 handler.(*Handler).MsgInsert] failed to connect to `user=gw database=ferretdb`:\n\t127.0.0.1:5433 (127.0.0.1): failed SASL auth: FATAL: password authentication failed for user "gw" (SQLSTATE 28P01)',
+          code: 1,
+        } as never,
+        {} as never,
+      ),
+    ),
+    "auth",
+  );
+});
+
+Deno.test("an untrusted certificate is 'tls', not the store being away", () => {
+  const e = new MongoServerSelectionError(
+    "self-signed certificate in certificate chain",
+    {} as never,
+  );
+  assert.equal(classifyMongoError(e), "tls");
+});
+
+Deno.test("an error of no known kind is 'unknown' (the error policy decides), not an outage", () => {
+  assert.equal(classifyMongoError(new TypeError("Cannot read properties of undefined")), "unknown");
+  assert.equal(classifyMongoError("a string"), "unknown");
+});
+
+Deno.test("a connection lost in the middle of a bulk write (a MongoBulkWriteError without a server code) is 'unavailable'", async () => {
+  const { MongoBulkWriteError } = await import("mongodb");
+  const e = new MongoBulkWriteError(
+    {
+      message: "connect ECONNREFUSED 127.0.0.1:27017",
+    } as never,
+    {} as never,
+  );
+  assert.equal(classifyMongoError(e), "unavailable");
+  const rejected = new MongoBulkWriteError(
+    {
+      message: "E11000",
+      code: 11000,
+      writeErrors: [{ index: 0, code: 11000, errmsg: "E11000" }],
+    } as never,
+    {} as never,
+  );
+  assert.equal(classifyMongoError(rejected), "rejected");
+});

@@ -303,7 +303,7 @@ export function produceCommand(): Command {
         hint: `gateway spool --spool ${legacySpoolPath()} lists its readings`,
       });
     }
-    const signal = onStopSignal(log);
+    const signal = onStopSignal(log, { onSecondSignal: "unsent readings stay in the spool" });
     const ops = startProduceOps({
       http: options.http,
       httpOptional: command.getOptionValueSource("http") === "default",

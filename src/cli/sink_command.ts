@@ -133,7 +133,9 @@ export function sinkCommand(): Command {
       maxValueBytes: options.maxValueBytes,
       tombstones: options.tombstones,
     });
-    const signal = onStopSignal(log);
+    const signal = onStopSignal(log, {
+      onSecondSignal: "records not committed yet are read again on the next start",
+    });
     const dlqTemplate = options.dlqTopic;
     const kafka = createKafka({
       brokers: parseBrokers(brokers),
@@ -180,6 +182,8 @@ export function sinkCommand(): Command {
       partitionsConsumedConcurrently: options.partitionsConcurrently,
       statsIntervalMs: options.statsInterval * 1000,
       sessionTimeoutMs: options.sessionTimeout * 1000,
+      giveUpAfterMs: options.giveUpAfter * 1000,
+      stallMs: options.stallTimeout === undefined ? undefined : options.stallTimeout * 1000,
     }, {
       kafka,
       pipeline: new KcqlPipeline(plans, decoder, options.tombstones, options.maxRecordBytes),

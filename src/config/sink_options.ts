@@ -4,6 +4,7 @@
  * one rule — flags (command line or environment) over the file over the defaults — so there is a
  * single merge path. Kafka security and registry credentials come from their shared modules.
  */
+import { InvalidArgumentError } from "commander";
 import { DEFAULT_MAX_RECORD_BYTES } from "../sink/values/record_size.ts";
 import type { OptionSpec } from "./option_spec.ts";
 import type { SinkSettings } from "../sink/config/sink_settings.ts";
@@ -175,7 +176,35 @@ export const SINK_OPTIONS = {
     default: 30,
     parse: positiveInt("--session-timeout", 3600),
   } as SinkOptionSpec<number>,
+  giveUpAfter: {
+    flag: "--give-up-after <seconds>",
+    env: "GATEWAY_GIVE_UP_AFTER",
+    help:
+      "how long Kafka unreachable at start, or refused credentials / an untrusted certificate " +
+      "(Kafka, registry, MongoDB), are retried before the sink exits non-zero (0: never)",
+    default: 300,
+    parse: wholeSeconds("--give-up-after"),
+  } as SinkOptionSpec<number>,
+  stallTimeout: {
+    flag: "--stall-timeout <seconds>",
+    env: "GATEWAY_STALL_TIMEOUT",
+    help: "records waiting and no batch handled for this long: the consumer is stuck, the sink " +
+      "exits non-zero (default: 120, or 4 session timeouts if longer)",
+    parse: positiveInt("--stall-timeout"),
+  } as SinkOptionSpec<number>,
 };
+
+/** A whole number of seconds, 0 included (0: never give up). */
+function wholeSeconds(what: string) {
+  return (v: string): number => {
+    if (!/^\d+$/.test(v.trim())) {
+      throw new InvalidArgumentError(
+        `${what} must be a whole number of seconds (0: never), got "${v}"`,
+      );
+    }
+    return Number(v);
+  };
+}
 
 /** The option keys of the table. */
 export type SinkOptionName = keyof typeof SINK_OPTIONS;

@@ -1,18 +1,38 @@
 /**
  * Ordered bulk writes with the connector's error policy.
- * - The store unreachable: retried with exponential backoff until it is back
- *   (or the sink is stopping); nothing is committed meanwhile.
- * - A write the store rejects: NOOP skips that record (it is reported and
- *   dead-lettered by the caller), THROW stops the sink, RETRY retries it
- *   `maxRetries` times `retryIntervalMs` apart and then stops the sink.
+ * - The store away (`unavailable`): retried with backoff until it is back or the batch is
+ *   abandoned (stop, partition lost); nothing is committed meanwhile.
+ * - Credentials refused or the certificate not trusted (`auth`, `tls`): retried the same way, but
+ *   only for `giveUpAfterMs`; then {@linkcode SinkWriteError} with `configuration` set stops the
+ *   sink. Never a per-record rejection: nothing is dead-lettered.
+ * - A write the store rejects, or an error of no known kind: NOOP skips that record (the caller
+ *   dead-letters it), THROW stops the sink, RETRY retries it `maxRetries` times
+ *   `retryIntervalMs` apart and then stops the sink.
+ * - A duplicate key on an insert whose stored document equals the one written (a replay after
+ *   a crash, or a retry after an outage) counts as written.
  */
-import { backOff } from "exponential-backoff";
-import type { AnyBulkWriteOperation, Collection, Document } from "mongodb";
-import { MongoBulkWriteError } from "mongodb";
-import { appliedBeforeFailure, classifyMongoError } from "./mongo_errors.ts";
+import type { AnyBulkWriteOperation, Document, FindOptions } from "mongodb";
+import { delay, giveUp, retry } from "../../util/retry.ts";
+import {
+  appliedBeforeFailure,
+  classifyMongoError,
+  describeMongoFailure,
+  type FailureKind,
+  writeErrorCode,
+} from "./mongo_errors.ts";
+import { sameDocument } from "./same_document.ts";
 
 export type ErrorPolicy = "NOOP" | "THROW" | "RETRY";
 export const ERROR_POLICIES: readonly ErrorPolicy[] = ["NOOP", "THROW", "RETRY"];
+
+export type WriteModel = AnyBulkWriteOperation<Document>;
+
+/** The part of a MongoDB collection the writer needs (a `Collection` is one). */
+export interface WriteTarget {
+  bulkWrite(ops: WriteModel[], options: { ordered: true }): Promise<unknown>;
+  /** `options`: the stored values as BSON types (Int32, Long, Double, Binary), not promoted. */
+  findOne(filter: Document, options: FindOptions): Promise<Document | null>;
+}
 
 export interface WritePolicy {
   errorPolicy: ErrorPolicy;
@@ -21,15 +41,15 @@ export interface WritePolicy {
   /** Backoff bounds while the store is unreachable. */
   minBackoffMs?: number;
   maxBackoffMs?: number;
+  /** How long refused credentials or an untrusted certificate are retried (0 or absent: forever). */
+  giveUpAfterMs?: number;
 }
 
 export interface WriteHooks {
-  /** Keeps the consumer's group membership alive while waiting. */
-  heartbeat(): Promise<void>;
-  /** False once the sink is stopping or lost the partition: give up without committing. */
-  keepGoing(): boolean;
-  onUnavailable(error: unknown, attempt: number): void;
-  onRejected(index: number, error: unknown, retrying: boolean): void;
+  /** Aborts once the sink is stopping or lost the partition: give up without committing. */
+  signal: AbortSignal;
+  onUnavailable(error: unknown, attempt: number, kind: FailureKind): void;
+  onRejected(index: number, error: unknown, retrying: boolean, kind: FailureKind): void;
 }
 
 export interface RejectedWrite {
@@ -37,6 +57,8 @@ export interface RejectedWrite {
   index: number;
   code?: number;
   message: string;
+  /** The error's class, for the dead letter. */
+  errorClass: string;
 }
 
 export interface WriteOutcome {
@@ -44,104 +66,156 @@ export interface WriteOutcome {
   rejected: RejectedWrite[];
 }
 
-/** The write of a batch could not complete; `applied` operations (a prefix) are in the store. */
+/**
+ * The write of a batch could not complete and the sink must stop; operations before `applied`
+ * are settled (in the store, or rejected under NOOP and listed in `rejected`).
+ */
 export class SinkWriteError extends Error {
   override name = "SinkWriteError";
-  constructor(message: string, readonly applied: number, override readonly cause?: unknown) {
+  constructor(
+    message: string,
+    readonly applied: number,
+    readonly rejected: RejectedWrite[],
+    override readonly cause?: unknown,
+    /** True for refused credentials / untrusted certificates: a configuration error. */
+    readonly configuration = false,
+  ) {
     super(message);
   }
 }
 
+/**
+ * The write was abandoned (stopping, partition lost); operations before `applied` are settled
+ * (in the store, or rejected under NOOP and listed in `rejected`: they must be dead-lettered
+ * before anything past them is committed).
+ */
 export class WriteAbortedError extends Error {
   override name = "WriteAbortedError";
-  constructor(readonly applied: number) {
-    super("the sink is stopping: write abandoned, nothing committed past what was written");
+  constructor(readonly applied: number, readonly rejected: RejectedWrite[]) {
+    super("the write was abandoned: nothing committed past what was settled");
   }
 }
 
 const DUPLICATE_KEY = 11000;
+const PAUSING: ReadonlySet<FailureKind> = new Set(["unavailable", "auth", "tls"]);
+
+class Paused extends Error {
+  constructor(readonly kind: FailureKind, override readonly cause: unknown) {
+    super("paused");
+  }
+}
 
 export async function writeOrdered(
-  collection: Collection<Document>,
-  ops: AnyBulkWriteOperation<Document>[],
+  collection: WriteTarget,
+  ops: WriteModel[],
   policy: WritePolicy,
   hooks: WriteHooks,
 ): Promise<WriteOutcome> {
   const rejected: RejectedWrite[] = [];
   let start = 0;
   let retriesOfRejected = 0;
-  let wasUnavailable = false;
   while (start < ops.length) {
     const slice = start === 0 ? ops : ops.slice(start);
     let failure: unknown;
+    let configurationSince: number | undefined;
     try {
-      await backOff(() => collection.bulkWrite(slice, { ordered: true }), {
-        numOfAttempts: Number.MAX_SAFE_INTEGER,
-        startingDelay: policy.minBackoffMs ?? 250,
-        maxDelay: policy.maxBackoffMs ?? 10_000,
-        jitter: "full",
-        retry: async (error: unknown, attempt: number) => {
-          if (classifyMongoError(error) !== "unavailable") return false;
-          wasUnavailable = true;
-          hooks.onUnavailable(error, attempt);
-          if (!hooks.keepGoing()) return false;
-          await hooks.heartbeat();
-          return hooks.keepGoing();
+      await retry(async () => {
+        try {
+          await collection.bulkWrite(slice, { ordered: true });
+        } catch (error) {
+          const kind = classifyMongoError(error);
+          if (!PAUSING.has(kind)) giveUp(error instanceof Error ? error : new Error(String(error)));
+          if (kind === "auth" || kind === "tls") {
+            configurationSince ??= Date.now();
+            const limit = policy.giveUpAfterMs ?? 0;
+            if (limit > 0 && Date.now() - configurationSince >= limit) {
+              giveUp(new Paused(kind, error));
+            }
+          } else {
+            configurationSince = undefined;
+          }
+          // Anything applied before an outage is in the store: go on after it.
+          throw new Paused(kind, error);
+        }
+      }, {
+        signal: hooks.signal,
+        minDelayMs: policy.minBackoffMs ?? 250,
+        maxDelayMs: policy.maxBackoffMs ?? 10_000,
+        onRetry: (error, info) => {
+          const p = error as Paused;
+          hooks.onUnavailable(p.cause, info.attempt, p.kind);
         },
       });
       return { applied: ops.length - rejected.length, rejected };
     } catch (error) {
+      if (hooks.signal.aborted) throw new WriteAbortedError(start, rejected);
+      if (error instanceof Paused) {
+        throw new SinkWriteError(
+          `${describeMongoFailure(error.kind, error.cause)}; still failing after --give-up-after ${
+            Math.round((policy.giveUpAfterMs ?? 0) / 1000)
+          } s: stopping`,
+          start,
+          rejected,
+          error.cause,
+          true,
+        );
+      }
       failure = error;
     }
-    if (classifyMongoError(failure) === "unavailable") throw new WriteAbortedError(start);
+    const kind = classifyMongoError(failure);
     const failedAt = start + appliedBeforeFailure(failure);
     const code = writeErrorCode(failure);
-    // An insert retried after an outage may already be in the store (the driver
-    // fixed its _id before the first attempt): that duplicate is a success.
-    if (wasUnavailable && code === DUPLICATE_KEY && "insertOne" in ops[failedAt]) {
+    // An insert whose document is already stored exactly (a replay, or a retry after an
+    // outage): that duplicate is a success.
+    if (code === DUPLICATE_KEY && await isStoredCopy(collection, ops[failedAt])) {
       start = failedAt + 1;
       continue;
     }
     const message = failure instanceof Error ? failure.message : String(failure);
+    const errorClass = failure instanceof Error ? failure.name : typeof failure;
     if (policy.errorPolicy === "NOOP") {
-      hooks.onRejected(failedAt, failure, false);
-      rejected.push({ index: failedAt, code, message });
+      hooks.onRejected(failedAt, failure, false, kind);
+      rejected.push({ index: failedAt, code, message, errorClass });
       start = failedAt + 1;
       continue;
     }
     if (policy.errorPolicy === "RETRY" && retriesOfRejected < policy.maxRetries) {
       retriesOfRejected++;
-      hooks.onRejected(failedAt, failure, true);
-      await waitWithHeartbeats(policy.retryIntervalMs, hooks);
-      if (!hooks.keepGoing()) throw new WriteAbortedError(failedAt);
+      hooks.onRejected(failedAt, failure, true, kind);
+      try {
+        await delay(policy.retryIntervalMs, hooks.signal);
+      } catch {
+        throw new WriteAbortedError(failedAt, rejected);
+      }
       start = failedAt;
       continue;
     }
     throw new SinkWriteError(
-      `MongoDB rejected a write (${message})` +
+      `MongoDB ${kind === "unknown" ? `failed a write with ${errorClass}` : "rejected a write"} ` +
+        `(${message})` +
         (policy.errorPolicy === "RETRY" ? ` after ${policy.maxRetries} retries` : "") +
         `; error policy ${policy.errorPolicy} stops the sink`,
       failedAt,
+      rejected,
       failure,
     );
   }
   return { applied: ops.length - rejected.length, rejected };
 }
 
-function writeErrorCode(error: unknown): number | undefined {
-  if (error instanceof MongoBulkWriteError) {
-    const list = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
-    const first = list.filter(Boolean).sort((a, b) => a.index - b.index)[0];
-    if (first) return first.code;
-  }
-  const code = (error as { code?: unknown })?.code;
-  return typeof code === "number" ? code : undefined;
-}
-
-async function waitWithHeartbeats(ms: number, hooks: WriteHooks): Promise<void> {
-  const until = Date.now() + ms;
-  while (Date.now() < until && hooks.keepGoing()) {
-    await new Promise((r) => setTimeout(r, Math.min(1000, until - Date.now())));
-    await hooks.heartbeat();
+/** Whether `op` is an insert whose document is in the store as it is. */
+async function isStoredCopy(collection: WriteTarget, op: WriteModel | undefined): Promise<boolean> {
+  if (!op || !("insertOne" in op)) return false;
+  const document = op.insertOne.document as Document;
+  if (document._id === undefined) return false;
+  try {
+    const stored = await collection.findOne({ _id: document._id }, {
+      promoteValues: false,
+      promoteLongs: false,
+      promoteBuffers: false,
+    });
+    return stored !== null && sameDocument(stored, document);
+  } catch {
+    return false;
   }
 }

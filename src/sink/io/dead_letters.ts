@@ -3,11 +3,19 @@
  * value, original headers), with the reason in headers named as Kafka
  * Connect names them (`__connect.errors.*`) plus a machine-readable
  * `gateway.error.reason`. They are counted and logged; never dropped silently.
+ *
+ * A letter larger than the dead-letter topic accepts (`max.message.bytes`, asked of the broker,
+ * or learnt from its MESSAGE_TOO_LARGE answer) is cut to its first bytes, with headers saying so
+ * (see dead_letter_fit.ts). A dead-letter topic that cannot be written is retried with backoff
+ * until it can, or until the caller's signal aborts (stopping, partition lost): the caller then
+ * commits nothing past the letter.
  */
 import { Buffer } from "node:buffer";
 import type { IHeaders, Producer } from "kafkajs";
-import { backOff } from "exponential-backoff";
+import { classifyKafkaError } from "../../kafka/failure.ts";
 import type { Logger } from "../../util/log.ts";
+import { retry } from "../../util/retry.ts";
+import { fitLetter, groupBySize, type OutgoingLetter } from "./dead_letter_fit.ts";
 
 export interface DeadLetter {
   topic: string;
@@ -23,6 +31,18 @@ export interface DeadLetter {
   errorClass?: string;
 }
 
+/** What the sink sends dead letters through (the partition-batch logic sees only this). */
+export interface DeadLetterSink {
+  /** Resolves once Kafka acknowledged every letter; rejects when `signal` aborts first. */
+  send(letters: DeadLetter[], signal: AbortSignal): Promise<void>;
+}
+
+/** The largest message a topic accepts, in bytes. */
+export type MessageLimit = (topic: string) => Promise<number>;
+
+/** The broker's default `message.max.bytes`. */
+export const DEFAULT_MESSAGE_LIMIT = 1_048_588;
+
 export function deadLetterHeaders(letter: DeadLetter): IHeaders {
   return {
     ...(letter.headers ?? {}),
@@ -35,13 +55,15 @@ export function deadLetterHeaders(letter: DeadLetter): IHeaders {
   };
 }
 
-export class DeadLetterQueue {
+export class DeadLetterQueue implements DeadLetterSink {
   #counts = new Map<string, number>();
+  #limits = new Map<string, number>();
 
   constructor(
     private readonly producer: Producer,
     private readonly topicFor: (sourceTopic: string) => string,
     private readonly log: Logger,
+    private readonly limitOf: MessageLimit = () => Promise.resolve(DEFAULT_MESSAGE_LIMIT),
   ) {}
 
   /** Per-reason counts since start. */
@@ -50,39 +72,14 @@ export class DeadLetterQueue {
   }
 
   /** Sends the letters in order and waits for Kafka's acknowledgement (acks=all), retrying with backoff. */
-  async send(letters: DeadLetter[], keepGoing: () => boolean = () => true): Promise<void> {
+  async send(letters: DeadLetter[], signal: AbortSignal): Promise<void> {
     if (letters.length === 0) return;
     const byTopic = new Map<string, DeadLetter[]>();
     for (const l of letters) {
       const t = this.topicFor(l.topic);
       byTopic.set(t, [...(byTopic.get(t) ?? []), l]);
     }
-    await backOff(
-      () =>
-        this.producer.sendBatch({
-          acks: -1,
-          topicMessages: [...byTopic].map(([topic, list]) => ({
-            topic,
-            messages: list.map((l) => ({
-              key: l.key,
-              value: l.value,
-              headers: deadLetterHeaders(l),
-              timestamp: l.timestamp,
-            })),
-          })),
-        }),
-      {
-        numOfAttempts: Number.MAX_SAFE_INTEGER,
-        startingDelay: 250,
-        maxDelay: 10_000,
-        retry: (error: unknown) => {
-          this.log.warn("cannot write to the dead-letter topic yet; retrying", {
-            error: (error as Error).message,
-          });
-          return keepGoing();
-        },
-      },
-    );
+    for (const [topic, list] of byTopic) await this.#sendTo(topic, list, signal);
     for (const l of letters) {
       this.#counts.set(l.reason, (this.#counts.get(l.reason) ?? 0) + 1);
       this.log.warn("record dead-lettered", {
@@ -95,6 +92,91 @@ export class DeadLetterQueue {
       });
     }
   }
+
+  async #sendTo(topic: string, letters: DeadLetter[], signal: AbortSignal): Promise<void> {
+    const messages: OutgoingLetter[] = letters.map((l) => ({
+      key: l.key,
+      value: l.value,
+      headers: deadLetterHeaders(l),
+      timestamp: l.timestamp,
+    }));
+    let sent = 0;
+    let lastCause = "";
+    await retry(async () => {
+      const limit = await this.#limit(topic);
+      const fitted = messages.slice(sent).map((m) => fitLetter(m, limit));
+      for (const group of groupBySize(fitted, limit)) {
+        try {
+          await this.producer.send({ topic, acks: -1, messages: group });
+        } catch (error) {
+          if (isTooLarge(error)) {
+            // The broker knows better than the estimate: aim lower next time.
+            const lower = Math.max(1024, Math.floor(limit * 0.75));
+            this.#limits.set(topic, lower);
+            this.log.warn("dead-letter topic refused a letter as too large; cutting it shorter", {
+              to: topic,
+              limit,
+              next: lower,
+            });
+          }
+          throw error;
+        }
+        sent += group.length;
+        for (const m of group) {
+          if (m.headers["gateway.error.truncated"]) {
+            this.log.warn("dead letter larger than the dead-letter topic accepts: truncated", {
+              to: topic,
+              limit,
+              "original.bytes": String(m.headers["gateway.error.original.value.bytes"]),
+            });
+          }
+        }
+      }
+    }, {
+      signal,
+      minDelayMs: 250,
+      maxDelayMs: 10_000,
+      onRetry: (error, info) => {
+        const cause = classifyKafkaError(error).message;
+        if (cause !== lastCause || info.attempt % 10 === 0) {
+          lastCause = cause;
+          this.log.warn(
+            "cannot write to the dead-letter topic: partition paused, retrying with backoff",
+            { to: topic, error: cause, attempt: info.attempt },
+          );
+        }
+      },
+    });
+  }
+
+  async #limit(topic: string): Promise<number> {
+    const known = this.#limits.get(topic);
+    if (known !== undefined) return known;
+    let limit = DEFAULT_MESSAGE_LIMIT;
+    try {
+      limit = await this.limitOf(topic);
+    } catch (error) {
+      this.log.debug("dead-letter topic limit unknown; assuming the broker default", {
+        to: topic,
+        error: (error as Error).message,
+      });
+    }
+    this.#limits.set(topic, limit);
+    return limit;
+  }
+}
+
+function isTooLarge(error: unknown): boolean {
+  let at: unknown = error;
+  for (let i = 0; i < 8 && at instanceof Error; i++) {
+    const type = (at as { type?: unknown }).type;
+    if (type === "MESSAGE_TOO_LARGE" || type === "RECORD_LIST_TOO_LARGE") return true;
+    if (/MESSAGE_TOO_LARGE|larger than the max message size/i.test(at.message)) return true;
+    const e = at as { originalError?: unknown; errors?: unknown[]; cause?: unknown };
+    if (Array.isArray(e.errors) && e.errors.some(isTooLarge)) return true;
+    at = e.originalError ?? e.cause;
+  }
+  return false;
 }
 
 /** A header value as text (kafkajs hands them over as Buffers). */

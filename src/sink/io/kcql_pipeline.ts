@@ -13,6 +13,7 @@ import { writeModelFor } from "../shape/write_models.ts";
 import type { Logger } from "../../util/log.ts";
 import { planReadsKey } from "../values/key_use.ts";
 import { checkRecordSize, DEFAULT_MAX_RECORD_BYTES } from "../values/record_size.ts";
+import { coordinatesId, idStrategyOf } from "./id_strategy.ts";
 import type { Disposition, IncomingRecord } from "./partition_batch.ts";
 import type { CollectionTarget, RecordPipeline } from "./record_pipeline.ts";
 
@@ -36,7 +37,16 @@ export class KcqlPipeline implements RecordPipeline {
     private readonly tombstones: TombstonePolicy,
     /** Larger records (key + value + headers) are poison before any decoding. */
     private readonly maxRecordBytes = DEFAULT_MAX_RECORD_BYTES,
-  ) {}
+  ) {
+    for (const plan of plans) {
+      if (idStrategyOf(plan) === "kafka-coordinates" && plan.writeMode !== "insert") {
+        throw new Error(
+          `'id.strategy'='kafka-coordinates' is for INSERT: the ${plan.writeMode.toUpperCase()} ` +
+            `into '${plan.target}' takes its _id from its PK`,
+        );
+      }
+    }
+  }
 
   targetOf(topic: string): CollectionTarget {
     const plan = this.#plan(topic);
@@ -97,7 +107,15 @@ export class KcqlPipeline implements RecordPipeline {
       };
     }
     try {
-      return { kind: "write", op: writeModelFor(plan, shapeDocument(plan, input)) };
+      const op = writeModelFor(plan, shapeDocument(plan, input));
+      if ("insertOne" in op && idStrategyOf(plan) === "kafka-coordinates") {
+        const { _id: _ignored, ...rest } = op.insertOne.document;
+        op.insertOne.document = {
+          _id: coordinatesId(record.topic, record.partition, record.offset),
+          ...rest,
+        } as Document;
+      }
+      return { kind: "write", op };
     } catch (error) {
       if (error instanceof ShapeError) {
         return dead(error, error.name === "MissingFieldError" ? "missing-field" : "unshapeable");

@@ -2,31 +2,40 @@
  * `gateway sink` runtime: Kafka → MongoDB, at least once.
  * Offsets are committed only after MongoDB acknowledged the write of every
  * record up to them (or the record went to the dead-letter topic). Order per
- * partition is kept: a partition's batch is written as ordered bulk writes.
- * Several sink processes in one consumer group share the partitions; on
- * SIGTERM the batch in hand is finished and committed, and the group is left.
+ * partition is kept: a partition's batch is written as ordered bulk writes,
+ * BATCH records at a time (partition_batch.ts); offsets are committed in the
+ * background (offset_committer.ts). Several sink processes in one consumer
+ * group share the partitions; on SIGTERM the batch in hand is finished and
+ * committed, and the group is left.
+ *
+ * Supervised: a consumer crash kafkajs will not restart, an unhandled
+ * rejection, or any fatal error stops the sink with the cause in its last log
+ * line (the command then exits non-zero); Kafka unreachable at start, refused
+ * credentials (Kafka, registry, MongoDB) or an untrusted certificate are
+ * retried with backoff for `giveUpAfterMs`, then stop the sink the same way.
  */
 import type { Buffer } from "node:buffer";
-import type { EachBatchPayload, Kafka } from "kafkajs";
+import type { Admin, EachBatchPayload, Kafka, KafkaMessage } from "kafkajs";
 import { type Db, MongoClient, type MongoClientOptions } from "mongodb";
-import { backOff } from "exponential-backoff";
+import { RegistryError } from "../../avro/registry_client.ts";
+import { classifyKafkaError } from "../../kafka/failure.ts";
 import type { Logger } from "../../util/log.ts";
-import { classifyMongoError } from "./mongo_errors.ts";
+import { giveUp, retry } from "../../util/retry.ts";
+import type { WritePolicy } from "./bulk_writer.ts";
 import { DeadLetterQueue, headerText } from "./dead_letters.ts";
 import {
-  SinkWriteError,
-  WriteAbortedError,
-  writeOrdered,
-  type WritePolicy,
-} from "./bulk_writer.ts";
-import {
-  chunkWrites,
-  type IncomingRecord,
-  type PreparedRecord,
-  toDeadLetter,
-} from "./partition_batch.ts";
+  fetchSizes,
+  sessionTimeoutProblem,
+  sessionTimeoutRange,
+  topicMessageLimit,
+} from "./kafka_limits.ts";
+import { classifyMongoError, describeMongoFailure } from "./mongo_errors.ts";
+import { OffsetCommitter } from "./offset_committer.ts";
+import { type Disposition, type IncomingRecord, processRecords } from "./partition_batch.ts";
 import type { RecordPipeline } from "./record_pipeline.ts";
+import type { WriteTarget } from "./bulk_writer.ts";
 import type { SinkObserver } from "../../metrics/sink_observer.ts";
+import { isStalled, type PartitionProgress, waitingRecords } from "./stall_watch.ts";
 
 export interface SinkRuntimeSettings {
   topics: string[];
@@ -40,6 +49,17 @@ export interface SinkRuntimeSettings {
   partitionsConsumedConcurrently: number;
   statsIntervalMs: number;
   sessionTimeoutMs?: number;
+  /**
+   * How long Kafka unreachable at start, or refused credentials / an untrusted certificate
+   * (Kafka, registry, MongoDB) at any time, are retried before the sink stops (0: forever).
+   */
+  giveUpAfterMs?: number;
+  /**
+   * Records waiting on an owned partition and no batch handled for this long: the consumer is
+   * stuck and the sink stops (`--stall-timeout`; default: the larger of 2 minutes and 4 session
+   * timeouts).
+   */
+  stallMs?: number;
 }
 
 export interface SinkSummary {
@@ -60,8 +80,37 @@ export interface SinkDeps {
   observer?: SinkObserver;
 }
 
+/** A failure that stops the sink; its message is the sink's last log line. */
+class SinkStop extends Error {
+  override name = "SinkStop";
+}
+
 export async function runSink(settings: SinkRuntimeSettings, deps: SinkDeps): Promise<SinkSummary> {
-  const { kafka, pipeline, log, signal } = deps;
+  const { kafka, pipeline, log } = deps;
+  const giveUpAfterMs = settings.giveUpAfterMs ?? 300_000;
+  const summary: SinkSummary = { written: 0, deadLettered: {}, batches: 0 };
+  const stopController = new AbortController();
+  const stopping = stopController.signal;
+  let fatal: Error | undefined;
+  const fail = (error: unknown) => {
+    if (!fatal) fatal = error instanceof Error ? error : new Error(String(error));
+    stopController.abort();
+  };
+  deps.signal.addEventListener("abort", () => stopController.abort(), { once: true });
+  if (deps.signal.aborted) stopController.abort();
+
+  // Nothing may fail unseen: an unhandled rejection or exception stops the sink loudly.
+  const onRejection = (e: PromiseRejectionEvent) => {
+    e.preventDefault();
+    fail(new SinkStop(`unhandled rejection: ${describe(e.reason)}`));
+  };
+  const onError = (e: ErrorEvent) => {
+    e.preventDefault();
+    fail(new SinkStop(`uncaught exception: ${describe(e.error ?? e.message)}`));
+  };
+  globalThis.addEventListener("unhandledrejection", onRejection);
+  globalThis.addEventListener("error", onError);
+
   const mongo = new MongoClient(settings.mongoUri, {
     serverSelectionTimeoutMS: 5000,
     connectTimeoutMS: 5000,
@@ -79,28 +128,59 @@ export async function runSink(settings: SinkRuntimeSettings, deps: SinkDeps): Pr
     maxInFlightRequests: 1,
     allowAutoTopicCreation: true,
   });
+  const admin = kafka.admin();
+  const batchSizes = settings.topics.map((t) => pipeline.targetOf(t).batchSize);
+  const sessionTimeout = settings.sessionTimeoutMs ?? 30_000;
+  const heartbeatInterval = Math.max(500, Math.floor(sessionTimeout / 10));
   const consumer = kafka.consumer({
     groupId: settings.groupId,
-    sessionTimeout: settings.sessionTimeoutMs ?? 30_000,
+    sessionTimeout,
     rebalanceTimeout: 60_000,
-    heartbeatInterval: Math.max(500, Math.floor((settings.sessionTimeoutMs ?? 30_000) / 10)),
+    heartbeatInterval,
     // A topic that does not exist yet is created on subscription (with auto.create.topics.enable),
     // as the Java consumer under Kafka Connect does, instead of failing the sink.
     allowAutoTopicCreation: true,
+    // New partitions (a topic re-created or grown) are noticed at the next metadata refresh,
+    // which then rebalances the group: every 30 s rather than kafkajs's 5 minutes.
+    metadataMaxAge: 30_000,
+    // Stopping waits for the fetch in flight: keep it short.
+    maxWaitTimeInMs: 1000,
+    // Memory bounded by BATCH, not by the backlog.
+    ...fetchSizes(Math.max(...batchSizes, 1), settings.partitionsConsumedConcurrently),
   });
-  deps.observer?.consumerCreated(consumer);
+  const ob = deps.observer;
+  ob?.consumerCreated(consumer);
   const dlq = new DeadLetterQueue(
     producer,
     settings.deadLetterTopic,
     log.child({ component: "dlq" }),
+    (topic) => topicMessageLimit(admin, topic),
   );
-  const summary: SinkSummary = { written: 0, deadLettered: {}, batches: 0 };
-  let fatal: Error | undefined;
-  const stopController = new AbortController();
-  const stop = () => stopController.abort();
-  signal.addEventListener("abort", stop, { once: true });
+  // kafkajs's consumer.commitOffsets does nothing once the consumer is stopping, which is when
+  // the batch in hand settles; a batch's own commitOffsetsIfNecessary(offsets) commits anyway.
+  let groupCommit: EachBatchPayload["commitOffsetsIfNecessary"] | undefined;
+  const committer = new OffsetCommitter(
+    (offsets) =>
+      groupCommit
+        ? groupCommit({
+          topics: [...new Set(offsets.map((o) => o.topic))].map((topic) => ({
+            topic,
+            partitions: offsets.filter((o) => o.topic === topic).map((o) => ({
+              partition: o.partition,
+              offset: o.offset,
+            })),
+          })),
+        })
+        : consumer.commitOffsets(offsets),
+    log.child({ component: "commit" }),
+  );
 
+  let owned: Record<string, number[]> = {};
+  let batchesInHand = 0;
+  let lastBatchAt = Date.now();
   consumer.on(consumer.events.GROUP_JOIN, (e) => {
+    owned = e.payload.memberAssignment;
+    lastBatchAt = Date.now();
     const assigned = Object.values(e.payload.memberAssignment).reduce((n, p) => n + p.length, 0);
     log.info("joined consumer group", {
       group: settings.groupId,
@@ -109,225 +189,483 @@ export async function runSink(settings: SinkRuntimeSettings, deps: SinkDeps): Pr
     deps.onAssigned?.(assigned);
   });
   consumer.on(consumer.events.CRASH, (e) => {
-    log.error("consumer crashed", { error: e.payload.error.message, restart: e.payload.restart });
-  });
-
-  await ensureCollections(db, pipeline, log, stopController.signal);
-  await producer.connect();
-  await waitForTopics(kafka, settings.topics, log, stopController.signal);
-  await consumer.connect();
-  for (const topic of settings.topics) {
-    await consumer.subscribe({ topic, fromBeginning: settings.fromBeginning });
-  }
-  log.info("sink running", {
-    topics: settings.topics.join(","),
-    group: settings.groupId,
-    database: settings.database,
-  });
-
-  const statsTimer = setInterval(() => {
-    log.info("stats", {
-      written: summary.written,
-      batches: summary.batches,
-      deadLettered: dlq.counts,
-    });
-  }, settings.statsIntervalMs);
-
-  const handleBatch = async (payload: EachBatchPayload) => {
-    const { batch, heartbeat, isRunning, isStale } = payload;
-    const keepGoing = () => isRunning() && !isStale() && !fatal;
-    const target = pipeline.targetOf(batch.topic);
-    const prepared: PreparedRecord[] = [];
-    for (const m of batch.messages) {
-      if (!keepGoing()) break;
-      const record: IncomingRecord = {
-        topic: batch.topic,
-        partition: batch.partition,
-        offset: m.offset,
-        key: m.key ? new Uint8Array(m.key) : null,
-        value: m.value ? new Uint8Array(m.value) : null,
-        headers: Object.fromEntries(
-          Object.entries(m.headers ?? {}).map(([k, v]) => [k, headerText(v as Buffer) ?? ""]),
-        ),
-        timestamp: m.timestamp,
-      };
-      prepared.push({ record, disposition: await pipeline.prepare(record) });
+    const cause = classifyKafkaError(e.payload.error).message;
+    if (e.payload.restart) {
+      log.warn("consumer crashed; kafkajs restarts it", { error: cause });
+    } else {
+      fail(new SinkStop(`Kafka consumer crashed and will not restart: ${cause}`));
     }
-    if (prepared.length === 0) return;
+  });
+  // A crash kafkajs restarts from (restart=true) stops the consumer first; a consumer that
+  // then never consumes again is caught by the stall watch below.
 
-    await dlq.send(
-      prepared.filter((p) => p.disposition.kind === "dead").map((p) => {
-        const d = p.disposition as { reason: string; message: string; errorClass?: string };
-        return toDeadLetter(p.record, d.reason, d.message, d.errorClass);
-      }),
-      keepGoing,
+  let statsTimer: ReturnType<typeof setInterval> | undefined;
+  let stallTimer: ReturnType<typeof setInterval> | undefined;
+  try {
+    await startMongo(mongo, db, pipeline, log, stopping, giveUpAfterMs);
+    await startKafka(
+      {
+        connect: async () => {
+          await producer.connect();
+          await admin.connect();
+        },
+        admin,
+        topics: settings.topics,
+        sessionTimeoutMs: sessionTimeout,
+        subscribe: async () => {
+          await consumer.connect();
+          for (const topic of settings.topics) {
+            await consumer.subscribe({ topic, fromBeginning: settings.fromBeginning });
+          }
+        },
+      },
+      log,
+      stopping,
+      giveUpAfterMs,
     );
-    const ob = deps.observer;
-    const countOf = (kind: string) => prepared.filter((p) => p.disposition.kind === kind).length;
-    ob?.recordsSettled(batch.topic, batch.partition, "dead_lettered", countOf("dead"));
-    ob?.recordsSettled(batch.topic, batch.partition, "skipped", countOf("skip"));
+  } catch (error) {
+    if (!stopping.aborted || fatal) fail(error);
+  }
 
-    // Everything before `settled` is written or dead-lettered: its offset may be committed.
-    let settled = prepared.length;
-    const collection = db.collection(target.collection);
-    for (const chunk of chunkWrites(prepared, target.batchSize)) {
-      const ops = chunk.map((p) => (p.disposition as { kind: "write"; op: never }).op);
-      const writeStarted = performance.now();
-      try {
-        const outcome = await writeOrdered(collection, ops, settings.policy, {
-          heartbeat,
-          keepGoing,
-          onUnavailable: (error, attempt) => {
+  const prepare = preparer(pipeline, log, giveUpAfterMs);
+  const handleBatch = async (payload: EachBatchPayload) => {
+    const { batch } = payload;
+    groupCommit = payload.commitOffsetsIfNecessary;
+    batchesInHand++;
+    lastBatchAt = Date.now();
+    const guard = partitionGuard(payload, stopping, log);
+    const target = pipeline.targetOf(batch.topic);
+    try {
+      const outcome = await processRecords(
+        batch.messages.map((m) => incoming(batch.topic, batch.partition, m)),
+        {
+          batchSize: target.batchSize,
+          prepare: (record) => prepare(record, guard.signal),
+          collection: timedWrites(db.collection(target.collection), ob),
+          deadLetters: dlq,
+          policy: { ...settings.policy, giveUpAfterMs },
+          signal: guard.signal,
+          settled: (offset) => {
+            payload.resolveOffset(offset);
+            committer.mark(batch.topic, batch.partition, (BigInt(offset) + 1n).toString());
+          },
+          onUnavailable: (error, attempt, kind) => {
             ob?.partitionError(batch.topic, batch.partition, (error as Error).message);
             if (attempt === 1 || attempt % 10 === 0) {
-              log.warn("MongoDB unavailable: consumption paused, retrying with backoff", {
-                error: (error as Error).message,
-                attempt,
-              });
+              log.warn(
+                kind === "unavailable"
+                  ? "MongoDB unavailable: consumption paused, retrying with backoff"
+                  : `${describeMongoFailure(kind, error)}: consumption paused, retrying`,
+                { error: (error as Error).message, attempt },
+              );
             }
           },
-          onRejected: (index, error, retrying) => {
-            ob?.partitionError(batch.topic, batch.partition, (error as Error).message);
+          onRejected: (record, error, retrying) => {
+            ob?.partitionError(
+              batch.topic,
+              batch.partition,
+              error instanceof Error ? error.message : String(error),
+            );
             log.warn(
               retrying
                 ? "MongoDB rejected a write: retrying (RETRY policy)"
                 : "MongoDB rejected a write",
               {
-                offset: chunk[index].record.offset,
-                error: (error as Error).message,
+                topic: record.topic,
+                partition: record.partition,
+                offset: record.offset,
+                class: error instanceof Error ? error.name : typeof error,
+                error: error instanceof Error ? error.message : String(error),
               },
             );
           },
-        });
-        ob?.batchWritten((performance.now() - writeStarted) / 1000);
-        summary.written += outcome.applied;
-        ob?.recordsSettled(batch.topic, batch.partition, "written", outcome.applied);
-        ob?.recordsSettled(batch.topic, batch.partition, "dead_lettered", outcome.rejected.length);
-        if (outcome.rejected.length > 0) {
-          await dlq.send(
-            outcome.rejected.map((r) =>
-              toDeadLetter(chunk[r.index].record, "write-rejected", r.message, "MongoWriteError")
+        },
+      );
+      summary.written += outcome.written;
+      ob?.recordsSettled(batch.topic, batch.partition, "written", outcome.written);
+      ob?.recordsSettled(batch.topic, batch.partition, "dead_lettered", outcome.deadLettered);
+      ob?.recordsSettled(batch.topic, batch.partition, "skipped", outcome.skipped);
+      if (outcome.end === "stopped" && outcome.error) {
+        fail(
+          new SinkStop(
+            `${outcome.error.message} (topic ${batch.topic}, partition ${batch.partition}, ` +
+              `offset after ${outcome.lastSettled ?? "none settled"})`,
+          ),
+        );
+      }
+    } catch (error) {
+      if (!guard.signal.aborted) fail(error);
+    } finally {
+      guard.dispose();
+      batchesInHand--;
+      lastBatchAt = Date.now();
+    }
+    summary.batches++;
+    // Before a rebalance or a stop takes the partition away, its settled offsets are committed.
+    if (stopping.aborted || !payload.isRunning() || payload.isStale()) await committer.flush();
+  };
+
+  if (!stopping.aborted) {
+    log.info("sink running", {
+      topics: settings.topics.join(","),
+      group: settings.groupId,
+      database: settings.database,
+    });
+    statsTimer = setInterval(() => {
+      log.info("stats", {
+        written: summary.written,
+        batches: summary.batches,
+        commits: committer.commits,
+        deadLettered: dlq.counts,
+      });
+    }, settings.statsIntervalMs);
+    const stallMs = settings.stallMs ?? Math.max(120_000, 4 * sessionTimeout);
+    stallTimer = setInterval(async () => {
+      if (stopping.aborted || batchesInHand > 0 || Date.now() - lastBatchAt < stallMs) return;
+      try {
+        const parts: PartitionProgress[] = [];
+        for (const [topic, partitions] of Object.entries(owned)) {
+          const [offsets] = await admin.fetchOffsets({
+            groupId: settings.groupId,
+            topics: [topic],
+          });
+          const marks = await admin.fetchTopicOffsets(topic);
+          for (const partition of partitions) {
+            const c = offsets.partitions.find((p) => p.partition === partition);
+            const m = marks.find((p) => p.partition === partition);
+            if (!m) continue;
+            parts.push({
+              topic,
+              partition,
+              committed: Number(c?.offset ?? -1),
+              low: Number(m.low),
+              high: Number(m.high),
+            });
+          }
+        }
+        const waiting = waitingRecords(parts);
+        if (isStalled(waiting, batchesInHand, Date.now() - lastBatchAt, stallMs)) {
+          fail(
+            new SinkStop(
+              `Kafka consumer stuck: no batch for ${
+                Math.round((Date.now() - lastBatchAt) / 1000)
+              } s ` +
+                `although records wait (${waiting.map(([p, what]) => `${p}: ${what}`).join(", ")})`,
             ),
-            keepGoing,
           );
         }
       } catch (error) {
-        const applied = error instanceof SinkWriteError || error instanceof WriteAbortedError
-          ? error.applied
-          : 0;
-        summary.written += applied;
-        ob?.recordsSettled(batch.topic, batch.partition, "written", applied);
-        settled = prepared.indexOf(chunk[applied]);
-        if (error instanceof SinkWriteError) {
-          fatal = error;
-          log.error(error.message, {
-            topic: batch.topic,
-            partition: batch.partition,
-            offset: chunk[applied].record.offset,
-          });
-          stop();
-        } else if (!(error instanceof WriteAbortedError)) {
-          throw error;
-        }
-        break;
+        log.debug("progress check failed", { error: (error as Error).message });
       }
+    }, Math.min(10_000, stallMs / 4));
+    try {
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: settings.partitionsConsumedConcurrently,
+        eachBatch: handleBatch,
+      });
+    } catch (error) {
+      fail(error);
     }
-    if (settled > 0) {
-      const last = prepared[settled - 1].record.offset;
-      payload.resolveOffset(last);
-      await consumer.commitOffsets([{
-        topic: batch.topic,
-        partition: batch.partition,
-        offset: (BigInt(last) + 1n).toString(),
-      }]);
-    }
-    summary.batches++;
-    if (keepGoing()) await heartbeat();
-  };
+    await new Promise<void>((resolve) => {
+      if (stopping.aborted) resolve();
+      else stopping.addEventListener("abort", () => resolve(), { once: true });
+    });
+  }
 
-  await consumer.run({
-    autoCommit: false,
-    eachBatchAutoResolve: false,
-    partitionsConsumedConcurrently: settings.partitionsConsumedConcurrently,
-    eachBatch: handleBatch,
-  });
-
-  await new Promise<void>((resolve) => {
-    if (stopController.signal.aborted) resolve();
-    else stopController.signal.addEventListener("abort", () => resolve(), { once: true });
-  });
   log.info("stopping: finishing the batch in hand, committing, leaving the group");
   clearInterval(statsTimer);
+  clearInterval(stallTimer);
+  await consumer.stop().catch(() => {});
+  await committer.flush();
   await consumer.disconnect().catch((e) =>
     log.warn("leaving the group failed", { error: (e as Error).message })
   );
   await producer.disconnect().catch(() => {});
+  await admin.disconnect().catch(() => {});
   await mongo.close().catch(() => {});
+  globalThis.removeEventListener("unhandledrejection", onRejection);
+  globalThis.removeEventListener("error", onError);
   summary.deadLettered = dlq.counts;
-  if (fatal) summary.fatal = fatal.message;
-  deps.observer?.sinkStopped(fatal ? fatal.message : "stopped on request");
-  log.info("stopped", {
+  const counters = {
     written: summary.written,
     batches: summary.batches,
     deadLettered: summary.deadLettered,
-  });
+  };
+  ob?.sinkStopped(fatal ? describe(fatal) : "stopped on request");
+  if (fatal) {
+    summary.fatal = describe(fatal);
+    log.error(`sink stopped: ${summary.fatal}`, counters);
+  } else {
+    log.info("stopped", counters);
+  }
   return summary;
 }
 
-/**
- * A source topic that does not exist yet is created by the broker (when it
- * auto-creates topics) on the first metadata request; until its partitions
- * have leaders the sink waits, as a Kafka Connect sink does, instead of failing.
- */
-async function waitForTopics(kafka: Kafka, topics: string[], log: Logger, signal: AbortSignal) {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    await backOff(async () => {
-      const { topics: found } = await admin.fetchTopicMetadata({ topics });
-      const leaderless = found.filter((t) =>
-        t.partitions.length === 0 || t.partitions.some((p) => p.leader < 0)
-      );
-      if (leaderless.length > 0) {
-        throw new Error(`topic(s) ${leaderless.map((t) => t.name).join(", ")} not ready`);
+/** The collection, with each bulk write's duration told to the observer. */
+function timedWrites(collection: WriteTarget, ob: SinkObserver | undefined): WriteTarget {
+  if (!ob) return collection;
+  return {
+    bulkWrite: async (ops, options) => {
+      const started = performance.now();
+      try {
+        return await collection.bulkWrite(ops, options);
+      } finally {
+        ob.batchWritten((performance.now() - started) / 1000);
       }
-    }, {
-      numOfAttempts: Number.MAX_SAFE_INTEGER,
-      startingDelay: 250,
-      maxDelay: 5000,
-      retry: (error: unknown, attempt: number) => {
-        if (attempt === 1 || attempt % 10 === 0) {
-          log.warn("waiting for the source topics", {
-            topics: topics.join(","),
-            error: (error as Error).message,
-          });
-        }
-        return !signal.aborted;
-      },
-    });
-  } finally {
-    await admin.disconnect();
-  }
+    },
+    findOne: (filter, options) => collection.findOne(filter, options),
+  };
 }
 
-/** Creates what the statements need (e.g. time series collections), waiting while the store is down. */
-async function ensureCollections(
+function describe(error: unknown): string {
+  if (error instanceof SinkStop) return error.message;
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return String(error);
+}
+
+function incoming(topic: string, partition: number, m: KafkaMessage): IncomingRecord {
+  return {
+    topic,
+    partition,
+    offset: m.offset,
+    key: m.key ? new Uint8Array(m.key.buffer, m.key.byteOffset, m.key.byteLength) : null,
+    value: m.value ? new Uint8Array(m.value.buffer, m.value.byteOffset, m.value.byteLength) : null,
+    headers: Object.fromEntries(
+      Object.entries(m.headers ?? {}).map(([k, v]) => [k, headerText(v as Buffer) ?? ""]),
+    ),
+    timestamp: m.timestamp,
+  };
+}
+
+/**
+ * While a batch is in hand: heartbeats go on every second (kafkajs sends them at its interval),
+ * also while a write or a dead letter waits for the store or Kafka; the returned signal aborts
+ * when the sink stops or the partition is being taken away (stale batch, rebalance).
+ */
+function partitionGuard(payload: EachBatchPayload, stopping: AbortSignal, log: Logger) {
+  const controller = new AbortController();
+  const check = () => {
+    if (stopping.aborted || !payload.isRunning() || payload.isStale()) controller.abort();
+  };
+  const onStop = () => controller.abort();
+  stopping.addEventListener("abort", onStop, { once: true });
+  const timer = setInterval(() => {
+    check();
+    if (controller.signal.aborted) return;
+    payload.heartbeat().catch((error) => {
+      log.debug("heartbeat refused: giving the batch up", { error: (error as Error).message });
+      controller.abort();
+    });
+  }, 1000);
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      clearInterval(timer);
+      stopping.removeEventListener("abort", onStop);
+    },
+  };
+}
+
+/**
+ * `pipeline.prepare` with the registry's failures paused and retried (nothing committed
+ * meanwhile): unreachable until it is back, refused credentials (401/403) for `giveUpAfterMs`.
+ * Any other error thrown by prepare is a fault of the sink: it stops the sink.
+ */
+function preparer(pipeline: RecordPipeline, log: Logger, giveUpAfterMs: number) {
+  let lastCause = "";
+  return (record: IncomingRecord, signal: AbortSignal): Promise<Disposition> => {
+    let authSince: number | undefined;
+    return retry(async () => {
+      try {
+        return await pipeline.prepare(record);
+      } catch (error) {
+        if (!(error instanceof RegistryError)) giveUp(asError(error));
+        const auth = error.status === 401 || error.status === 403;
+        if (auth) {
+          authSince ??= Date.now();
+          if (giveUpAfterMs > 0 && Date.now() - authSince >= giveUpAfterMs) {
+            giveUp(
+              new SinkStop(
+                `schema registry authentication failed (HTTP ${error.status}) for ${
+                  Math.round(giveUpAfterMs / 1000)
+                } s (--give-up-after): ${error.message}`,
+              ),
+            );
+          }
+        }
+        throw error;
+      }
+    }, {
+      signal,
+      minDelayMs: 500,
+      maxDelayMs: 10_000,
+      onRetry: (error, info) => {
+        const cause = (error as Error).message;
+        if (cause !== lastCause || info.attempt % 10 === 0) {
+          lastCause = cause;
+          log.warn("schema registry failing: partition paused, retrying with backoff", {
+            error: cause,
+            attempt: info.attempt,
+          });
+        }
+      },
+    });
+  };
+}
+
+function asError(e: unknown): Error {
+  return e instanceof Error ? e : new Error(String(e));
+}
+
+/**
+ * Connects to MongoDB and creates what the statements need (time series collections): a store
+ * that is away is waited for; refused credentials or an untrusted certificate are retried for
+ * `giveUpAfterMs`, then stop the sink.
+ */
+async function startMongo(
+  mongo: MongoClient,
   db: Db,
   pipeline: RecordPipeline,
   log: Logger,
   signal: AbortSignal,
-) {
-  await backOff(() => pipeline.ensureCollections(db, log), {
-    numOfAttempts: Number.MAX_SAFE_INTEGER,
-    startingDelay: 500,
-    maxDelay: 10_000,
-    retry: (error: unknown, attempt: number) => {
-      if (classifyMongoError(error) !== "unavailable" || signal.aborted) return false;
-      log.warn("MongoDB unavailable: waiting to prepare collections", {
-        error: (error as Error).message,
-        attempt,
-      });
-      return true;
+  giveUpAfterMs: number,
+): Promise<void> {
+  let configurationSince: number | undefined;
+  let lastCause = "";
+  await retry(async () => {
+    try {
+      await mongo.connect();
+      await pipeline.ensureCollections(db, log);
+    } catch (error) {
+      const kind = classifyMongoError(error);
+      if (kind === "auth" || kind === "tls") {
+        configurationSince ??= Date.now();
+        if (giveUpAfterMs > 0 && Date.now() - configurationSince >= giveUpAfterMs) {
+          giveUp(
+            new SinkStop(
+              `${describeMongoFailure(kind, error)}; still failing after --give-up-after ${
+                Math.round(giveUpAfterMs / 1000)
+              } s`,
+            ),
+          );
+        }
+      } else if (kind !== "unavailable") {
+        giveUp(new SinkStop(`MongoDB: ${describe(error)}`));
+      }
+      throw error;
+    }
+  }, {
+    signal,
+    minDelayMs: 500,
+    maxDelayMs: 10_000,
+    onRetry: (error, info) => {
+      const kind = classifyMongoError(error);
+      const cause = describeMongoFailure(kind, error);
+      if (cause !== lastCause || info.attempt % 10 === 0) {
+        lastCause = cause;
+        log.warn(
+          kind === "unavailable" ? "MongoDB unavailable: waiting to start" : `${cause}: retrying`,
+          { error: (error as Error).message, attempt: info.attempt },
+        );
+      }
     },
   });
+}
+
+interface KafkaStart {
+  connect(): Promise<void>;
+  admin: Admin;
+  topics: string[];
+  sessionTimeoutMs: number;
+  subscribe(): Promise<void>;
+}
+
+class TopicsNotReady extends Error {
+  override name = "TopicsNotReady";
+}
+
+/**
+ * Connects to Kafka as produce does: unreachable brokers and refused credentials are retried with
+ * backoff for `giveUpAfterMs` (0: forever), then the sink stops with the cause. Source topics
+ * that do not exist yet are waited for (the broker creates them on the first metadata request
+ * when it auto-creates topics), as a Kafka Connect sink does. A session timeout the broker would
+ * refuse is an error at once.
+ */
+async function startKafka(
+  start: KafkaStart,
+  log: Logger,
+  signal: AbortSignal,
+  giveUpAfterMs: number,
+): Promise<void> {
+  let failingSince: number | undefined;
+  let lastCause = "";
+  const step = (what: string, fn: () => Promise<void>) =>
+    retry(async () => {
+      try {
+        await fn();
+        failingSince = undefined;
+      } catch (error) {
+        if (error instanceof SinkStop) giveUp(error);
+        if (error instanceof TopicsNotReady) {
+          failingSince = undefined;
+          throw error;
+        }
+        failingSince ??= Date.now();
+        if (giveUpAfterMs > 0 && Date.now() - failingSince >= giveUpAfterMs) {
+          const f = classifyKafkaError(error);
+          giveUp(
+            new SinkStop(
+              `Kafka: ${what} failed for ${Math.round(giveUpAfterMs / 1000)} s ` +
+                `(--give-up-after): ${f.message}` +
+                (f.configuration ? " (a configuration error: check the security settings)" : ""),
+            ),
+          );
+        }
+        throw error;
+      }
+    }, {
+      signal,
+      minDelayMs: 500,
+      maxDelayMs: 10_000,
+      onRetry: (error, info) => {
+        const cause = error instanceof TopicsNotReady
+          ? error.message
+          : classifyKafkaError(error).message;
+        if (cause !== lastCause || info.attempt % 10 === 0) {
+          lastCause = cause;
+          log.warn(
+            error instanceof TopicsNotReady
+              ? "waiting for the source topics"
+              : `Kafka: ${what} failed; retrying with backoff`,
+            { error: cause, attempt: info.attempt },
+          );
+        }
+      },
+    });
+
+  await step("connecting", start.connect);
+  await step("checking the broker's session timeout range", async () => {
+    const range = await sessionTimeoutRange(start.admin);
+    const problem = sessionTimeoutProblem(start.sessionTimeoutMs, range);
+    if (problem) throw new SinkStop(problem);
+  });
+  await step("reading the source topics", async () => {
+    const { topics: found } = await start.admin.fetchTopicMetadata({ topics: start.topics })
+      .catch((error) => {
+        // A topic the broker does not know yet is waited for; brokers away count as failures.
+        if (classifyKafkaError(error).kind !== "other") throw error;
+        throw new TopicsNotReady(`source topics not ready: ${(error as Error).message}`);
+      });
+    const leaderless = found.filter((t) =>
+      t.partitions.length === 0 || t.partitions.some((p) => p.leader < 0)
+    );
+    if (leaderless.length > 0) {
+      throw new TopicsNotReady(
+        `topic(s) ${leaderless.map((t) => t.name).join(", ")} not ready`,
+      );
+    }
+  });
+  await step("joining the consumer group", start.subscribe);
 }

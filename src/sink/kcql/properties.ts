@@ -25,7 +25,9 @@ const TIMESERIES_KEYS = {
 
 type TimeSeriesKey = (typeof TIMESERIES_KEYS)[keyof typeof TIMESERIES_KEYS];
 
-const KNOWN = Object.values(TIMESERIES_KEYS).map((k) => `timeseries.${k}`);
+const KNOWN = [...Object.values(TIMESERIES_KEYS).map((k) => `timeseries.${k}`), "id.strategy"];
+/** Values of 'id.strategy': `_id` from the driver (default) or `topic#partition#offset`. */
+export const ID_STRATEGIES = ["bson-objectid", "kafka-coordinates"] as const;
 const GRANULARITIES: readonly TimeSeriesGranularity[] = ["seconds", "minutes", "hours"];
 /** MongoDB's limit for bucketMaxSpanSeconds: one year. */
 const MAX_BUCKET_SPAN = 31_536_000;
@@ -69,6 +71,16 @@ export function interpretProperties(
     properties[entry.key.value] = entry.value.value;
     if (upper in TIMESERIES_KEYS) {
       ts.set(TIMESERIES_KEYS[upper as keyof typeof TIMESERIES_KEYS], entry);
+    } else if (upper === "ID.STRATEGY") {
+      // Read by the sink (src/sink/io/id_strategy.ts): `_id` from the Kafka coordinates.
+      if (!(ID_STRATEGIES as readonly string[]).includes(entry.value.value.toLowerCase())) {
+        fail(
+          `'${entry.key.value}' must be one of ${
+            ID_STRATEGIES.join(", ")
+          }, found '${entry.value.value}'`,
+          entry.value,
+        );
+      }
     } else if (upper.startsWith("TIMESERIES.")) {
       const guess = closestKeyword(upper, Object.keys(TIMESERIES_KEYS));
       const hint = guess

@@ -1,0 +1,45 @@
+/**
+ * The last line of defence against a consumer that stays up doing nothing (kafkajs can end up
+ * fetching nothing, without an error, e.g. after its topic was deleted and re-created): records
+ * waiting on a partition this member owns, no batch in hand and none handled for `stallMs`
+ * means the consumer is stuck, and the sink stops with that cause (a supervisor restarts it).
+ * A store outage or a dead-letter wait is a batch in hand, so it never counts as a stall.
+ */
+
+/** One partition this member owns: its committed offset and its high watermark. */
+export interface PartitionProgress {
+  topic: string;
+  partition: number;
+  /** The group's committed offset (-1: none yet; then `low` counts). */
+  committed: number;
+  low: number;
+  high: number;
+}
+
+/**
+ * Partitions with records waiting: `[topic/partition, what waits]`. A committed offset past the
+ * log end (the topic was deleted and re-created, or truncated) counts: the records there now are
+ * never read by a consumer that waits for its old position.
+ */
+export function waitingRecords(parts: readonly PartitionProgress[]): [string, string][] {
+  const out: [string, string][] = [];
+  for (const p of parts) {
+    const from = p.committed >= 0 ? p.committed : p.low;
+    const at = `${p.topic}/${p.partition}`;
+    if (p.high > from) out.push([at, `${p.high - from} records`]);
+    else if (from > p.high) {
+      out.push([at, `committed offset ${from} past the log end ${p.high} (topic re-created?)`]);
+    }
+  }
+  return out;
+}
+
+/** Whether the consumer is stuck: records wait, nothing in hand, nothing handled for `stallMs`. */
+export function isStalled(
+  waiting: readonly [string, string][],
+  batchesInHand: number,
+  msSinceLastBatch: number,
+  stallMs: number,
+): boolean {
+  return waiting.length > 0 && batchesInHand === 0 && msSinceLastBatch >= stallMs;
+}
