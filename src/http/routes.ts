@@ -5,6 +5,7 @@
  */
 import type { Liveness, ReadinessReport } from "../status/health.ts";
 import { livenessText, readinessText } from "../status/health.ts";
+import { redact } from "../util/redact.ts";
 
 /** What a command offers the endpoints. */
 export interface StatusEndpoints {
@@ -18,8 +19,10 @@ export interface StatusEndpoints {
   snapshot(): unknown;
 }
 
+// Every body leaves through here, redacted: an error a probe or a write met (shown on the page,
+// in /readyz and /status.json) never carries a configured secret or a URL's user:pass@.
 const text = (body: string, status = 200, type = "text/plain; charset=utf-8") =>
-  new Response(body, {
+  new Response(redact(body), {
     status,
     headers: { "content-type": type, "cache-control": "no-store" },
   });
