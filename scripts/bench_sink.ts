@@ -271,20 +271,21 @@ for (let i = 0; i < docs.length; i += 5000) {
 const csecs = (performance.now() - c0) / 1000;
 const ceilingRate = docs.length / csecs;
 
-const seconds = new Map(measured.map(({ s, m }) => [s.label, m.seconds]));
+const rate = (m: Measurement) => m.committed / m.seconds;
+const rates = new Map(measured.map(({ s, m }) => [s.label, rate(m)]));
 const rows: Row[] = measured.map(({ s, m, documents, load, disturbed }) => ({
   step: s.label + (m.complete ? "" : ` (stopped at ${options.rowTimeoutSeconds} s)`) +
     (disturbed ? " (broker restarted meanwhile)" : ""),
   documents,
   seconds: m.seconds,
-  "records/s": m.committed / m.seconds,
-  "% of ceiling": (100 * m.committed / m.seconds) / ceilingRate,
+  "records/s": rate(m),
+  "% of ceiling": (100 * rate(m)) / ceilingRate,
   "s to 1st commit": Number.isNaN(m.firstCommitSeconds) ? "-" : m.firstCommitSeconds,
   "RSS peak MiB": m.peakRssMiB,
   "CPU s": m.cpuSeconds,
-  "time ÷ gateway": s.reference === s.label || !m.complete
+  "gateway records/s ÷ this": s.reference === s.label
     ? "-"
-    : `${(m.seconds / (seconds.get(s.reference) ?? NaN)).toFixed(2)}x`,
+    : `${((rates.get(s.reference) ?? NaN) / rate(m)).toFixed(2)}x`,
   "load 1/5/15": load,
 }));
 rows.push({
@@ -296,7 +297,7 @@ rows.push({
   "s to 1st commit": "-",
   "RSS peak MiB": "-",
   "CPU s": "-",
-  "time ÷ gateway": "-",
+  "gateway records/s ÷ this": "-",
   "load 1/5/15": ceilingLoad,
 });
 

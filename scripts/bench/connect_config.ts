@@ -90,6 +90,8 @@ export function workerProperties(spec: ConnectRunSpec): Record<string, PropertyV
     "offset.storage.file.filename": spec.offsetsFile,
     "offset.flush.interval.ms": spec.offsetFlushMs,
     "plugin.path": spec.pluginPath,
+    // Neither plugin ships ServiceLoader manifests: scan (what the default does, minus its warning).
+    "plugin.discovery": "only_scan",
     // Any free port: several benchmark runs (or helpers) may run side by side.
     "listeners": "http://127.0.0.1:0",
   };
