@@ -147,6 +147,8 @@ interface Subject {
   start: (collection: string, group: string) => Promise<{
     subject: Awaited<ReturnType<typeof spawnLogged>>;
     group: string;
+    /** Where it logs errors. */
+    errorLog: string;
   }>;
 }
 
@@ -159,9 +161,8 @@ function gateway(format: ValueFormat, mode: "INSERT" | "UPSERT", batch: number):
     label,
     format,
     reference: label,
-    start: async (collection, group) => ({
-      group,
-      subject: await spawnLogged(
+    start: async (collection, group) => {
+      const subject = await spawnLogged(
         Deno.execPath(),
         [
           "run",
@@ -177,8 +178,9 @@ function gateway(format: ValueFormat, mode: "INSERT" | "UPSERT", batch: number):
         ],
         work,
         group,
-      ),
-    }),
+      );
+      return { group, subject, errorLog: subject.logFile };
+    },
   };
 }
 
@@ -205,7 +207,7 @@ function kafkaConnect(format: ValueFormat, writeModel: WriteModel, reference: st
         registryUrl: REGISTRY,
         offsetFlushMs: 1000,
       }, dir);
-      return { subject, group: connectGroup(name) };
+      return { subject, group: connectGroup(name), errorLog: subject.log4jFile };
     },
   };
 }
@@ -240,12 +242,13 @@ for (const [i, s] of subjects.entries()) {
   const loadBefore = load();
   console.log(`${s.label} (load ${loadBefore}) …`);
   brokerAway = false;
-  const { subject, group } = await s.start(collection, name);
+  const { subject, group, errorLog } = await s.start(collection, name);
   const m = await measureSubject(subject, {
     records: RECORDS,
     committed: () => committed(group, topics[s.format]),
     timeoutSeconds: options.rowTimeoutSeconds,
     label: s.label,
+    errorLog,
   });
   // Outside the timing: the store holds what the subject committed.
   const documents = await db.collection(collection).countDocuments();
@@ -258,6 +261,7 @@ for (const [i, s] of subjects.entries()) {
   console.log(
     `  ${m.committed} committed in ${m.seconds.toFixed(1)} s${m.complete ? "" : " (time limit)"}`,
   );
+  if (m.failure) console.log(`  FAILED, its log said: ${m.failure}`);
 }
 
 // Ceiling: the same documents, bare insertMany in chunks of 5000, no Kafka, no decoding.
@@ -275,7 +279,8 @@ const rate = (m: Measurement) => m.committed / m.seconds;
 const rates = new Map(measured.map(({ s, m }) => [s.label, rate(m)]));
 const rows: Row[] = measured.map(({ s, m, documents, load, disturbed }) => ({
   step: s.label + (m.complete ? "" : ` (stopped at ${options.rowTimeoutSeconds} s)`) +
-    (disturbed ? " (broker restarted meanwhile)" : ""),
+    (disturbed ? " (broker restarted meanwhile)" : "") +
+    (m.failure ? ` (FAILED: ${m.failure.slice(0, 160)})` : ""),
   documents,
   seconds: m.seconds,
   "records/s": rate(m),

@@ -18,6 +18,8 @@ export interface Measurement {
   cpuSeconds: number;
   /** False when the time limit stopped it before every record was committed. */
   complete: boolean;
+  /** The first ERROR line its log showed while it ran (the run was stopped there). */
+  failure?: string;
 }
 
 /** How to watch one subject. */
@@ -28,7 +30,17 @@ export interface MeasureOptions {
   committed: () => Promise<number>;
   timeoutSeconds: number;
   label: string;
+  /** A log file to watch: its first line logged at ERROR level stops the run as failed. */
+  errorLog?: string;
   pollMs?: number;
+}
+
+/**
+ * The first line of `log` logged at ERROR level: after the gateway's ISO timestamp
+ * (`2026-…Z ERROR …`) or Log4j's bracketed one (`[2026-… 21:12:05,104] ERROR …`).
+ */
+export function firstErrorLine(log: string): string | undefined {
+  return log.split("\n").find((line) => /^(\S+Z|\[[^\]]+\])\s+ERROR\s/.test(line))?.trim();
 }
 
 /**
@@ -48,8 +60,10 @@ export async function measureSubject(
   let cpu = 0;
   let first = NaN;
   let done = 0;
+  let failure: string | undefined;
+  let polls = 0;
   const elapsed = () => (performance.now() - t0) / 1000;
-  while (done < o.records && elapsed() < o.timeoutSeconds) {
+  while (done < o.records && elapsed() < o.timeoutSeconds && !failure) {
     await new Promise((r) => setTimeout(r, o.pollMs ?? 250));
     const sample = sampleTree(pid);
     if (sample.processes > 0) {
@@ -58,6 +72,9 @@ export async function measureSubject(
     }
     done = await o.committed();
     if (done > 0 && Number.isNaN(first)) first = elapsed();
+    if (o.errorLog && ++polls % 8 === 0) {
+      failure = firstErrorLine(await Deno.readTextFile(o.errorLog).catch(() => ""));
+    }
     if (exited && done < o.records) {
       await subject.drained;
       throw new Error(
@@ -75,6 +92,7 @@ export async function measureSubject(
     peakRssMiB: peak,
     cpuSeconds: cpu,
     complete: done >= o.records,
+    failure,
   };
 }
 

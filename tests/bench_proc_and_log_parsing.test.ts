@@ -5,6 +5,7 @@ import {
   parseRssKiB,
   parseStat,
 } from "../scripts/bench/proc_tree.ts";
+import { firstErrorLine } from "../scripts/bench/measure_subject.ts";
 
 const STAT =
   "17370 (cat) R 17368 17368 6158 0 -1 4194304 98 0 0 0 11 7 3 2 20 0 1 0 42335 3133440 409 " +
@@ -45,4 +46,23 @@ Deno.test("bench /proc: a parent cycle (pid reuse mid-scan) ends", () => {
 Deno.test("bench /proc: load average is the first three numbers of /proc/loadavg", () => {
   equal(parseLoadAverage("4.58 2.21 0.90 5/284 17371\n"), "4.58 2.21 0.90");
   throws(() => parseLoadAverage("garbage"), /not a \/proc\/loadavg line/);
+});
+
+Deno.test("bench subjects: an ERROR line of either log format is found, WARN lines are not", () => {
+  const gatewayLog = [
+    "(node:1) TimeoutNegativeWarning: -1 is a negative number.",
+    '2026-12-01T21:09:25.419Z WARN  MongoDB unavailable error="ERROR in text" attempt=1',
+    '2026-12-01T21:10:24.187Z ERROR consumer crashed error="x" restart=false',
+  ].join("\n");
+  equal(
+    firstErrorLine(gatewayLog),
+    '2026-12-01T21:10:24.187Z ERROR consumer crashed error="x" restart=false',
+  );
+  const connectLog = "[2026-12-01 21:12:05,104] WARN plugins ERROR-free\n" +
+    "[2026-12-01 21:12:06,001] ERROR WorkerSinkTask{id=b-0} Task threw an uncaught exception\n";
+  equal(
+    firstErrorLine(connectLog),
+    "[2026-12-01 21:12:06,001] ERROR WorkerSinkTask{id=b-0} Task threw an uncaught exception",
+  );
+  equal(firstErrorLine("[2026-12-01 21:12:05,104] WARN fine\nno ERROR here\n"), undefined);
 });
