@@ -229,96 +229,100 @@ const subjects: Subject[] = [
   kafkaConnect("json", "default", G_JSON_UPSERT),
 ];
 
-const measured: {
-  s: Subject;
-  m: Measurement;
-  documents: number;
-  load: string;
-  disturbed: boolean;
-}[] = [];
-for (const [i, s] of subjects.entries()) {
-  const collection = `bench_sink_${run}_${i}`;
-  const name = `bench-${run}-${i}`;
-  const loadBefore = load();
-  console.log(`${s.label} (load ${loadBefore}) …`);
-  brokerAway = false;
-  const { subject, group, errorLog } = await s.start(collection, name);
-  const m = await measureSubject(subject, {
-    records: RECORDS,
-    committed: () => committed(group, topics[s.format]),
-    timeoutSeconds: options.rowTimeoutSeconds,
-    label: s.label,
-    errorLog,
-  });
-  // Outside the timing: the store holds what the subject committed.
-  const documents = await db.collection(collection).countDocuments();
-  if (documents < m.committed) {
-    throw new Error(
-      `${s.label}: ${documents} documents in ${collection}, ${m.committed} committed`,
+let rows: Row[] = [];
+try {
+  const measured: {
+    s: Subject;
+    m: Measurement;
+    documents: number;
+    load: string;
+    disturbed: boolean;
+  }[] = [];
+  for (const [i, s] of subjects.entries()) {
+    const collection = `bench_sink_${run}_${i}`;
+    const name = `bench-${run}-${i}`;
+    const loadBefore = load();
+    console.log(`${s.label} (load ${loadBefore}) …`);
+    brokerAway = false;
+    const { subject, group, errorLog } = await s.start(collection, name);
+    const m = await measureSubject(subject, {
+      records: RECORDS,
+      committed: () => committed(group, topics[s.format]),
+      timeoutSeconds: options.rowTimeoutSeconds,
+      label: s.label,
+      errorLog,
+    });
+    // Outside the timing: the store holds what the subject committed.
+    const documents = await db.collection(collection).countDocuments();
+    if (documents < m.committed) {
+      throw new Error(
+        `${s.label}: ${documents} documents in ${collection}, ${m.committed} committed`,
+      );
+    }
+    measured.push({ s, m, documents, load: loadBefore, disturbed: brokerAway });
+    console.log(
+      `  ${m.committed} committed in ${m.seconds.toFixed(1)} s${m.complete ? "" : " (time limit)"}`,
     );
+    if (m.failure) console.log(`  FAILED, its log said: ${m.failure}`);
   }
-  measured.push({ s, m, documents, load: loadBefore, disturbed: brokerAway });
-  console.log(
-    `  ${m.committed} committed in ${m.seconds.toFixed(1)} s${m.complete ? "" : " (time limit)"}`,
-  );
-  if (m.failure) console.log(`  FAILED, its log said: ${m.failure}`);
-}
 
-// Ceiling: the same documents, bare insertMany in chunks of 5000, no Kafka, no decoding.
-const ceiling = `bench_ceiling_${run}`;
-const ceilingLoad = load();
-const docs = records.map((r) => ({ ...r }));
-const c0 = performance.now();
-for (let i = 0; i < docs.length; i += 5000) {
-  await db.collection(ceiling).insertMany(docs.slice(i, i + 5000), { ordered: true });
-}
-const csecs = (performance.now() - c0) / 1000;
-const ceilingRate = docs.length / csecs;
+  // Ceiling: the same documents, bare insertMany in chunks of 5000, no Kafka, no decoding.
+  const ceiling = `bench_ceiling_${run}`;
+  const ceilingLoad = load();
+  const docs = records.map((r) => ({ ...r }));
+  const c0 = performance.now();
+  for (let i = 0; i < docs.length; i += 5000) {
+    await db.collection(ceiling).insertMany(docs.slice(i, i + 5000), { ordered: true });
+  }
+  const csecs = (performance.now() - c0) / 1000;
+  const ceilingRate = docs.length / csecs;
 
-const rate = (m: Measurement) => m.committed / m.seconds;
-const rates = new Map(measured.map(({ s, m }) => [s.label, rate(m)]));
-const rows: Row[] = measured.map(({ s, m, documents, load, disturbed }) => ({
-  step: s.label + (m.complete ? "" : ` (stopped at ${options.rowTimeoutSeconds} s)`) +
-    (disturbed ? " (broker restarted meanwhile)" : "") +
-    (m.failure ? ` (FAILED: ${m.failure.slice(0, 160)})` : ""),
-  documents,
-  seconds: m.seconds,
-  "records/s": rate(m),
-  // Written, committed or not: a sink that commits late still wrote these in the time.
-  "stored/s": documents / m.seconds,
-  "% of ceiling": (100 * rate(m)) / ceilingRate,
-  "s to 1st commit": Number.isNaN(m.firstCommitSeconds) ? "-" : m.firstCommitSeconds,
-  "RSS peak MiB": m.peakRssMiB,
-  "CPU s": m.cpuSeconds,
-  "gateway records/s ÷ this": s.reference === s.label
-    ? "-"
-    : `${((rates.get(s.reference) ?? NaN) / rate(m)).toFixed(2)}x`,
-  "load 1/5/15": load,
-}));
-rows.push({
-  step: "ceiling: bare insertMany (5000 per call)",
-  documents: docs.length,
-  seconds: csecs,
-  "records/s": ceilingRate,
-  "stored/s": ceilingRate,
-  "% of ceiling": 100,
-  "s to 1st commit": "-",
-  "RSS peak MiB": "-",
-  "CPU s": "-",
-  "gateway records/s ÷ this": "-",
-  "load 1/5/15": ceilingLoad,
-});
-
-for (
-  const c of await db.listCollections({ name: { $regex: `^bench_(sink|ceiling)_${run}` } })
-    .toArray()
-) {
-  await db.collection(c.name).drop();
+  const rate = (m: Measurement) => m.committed / m.seconds;
+  const rates = new Map(measured.map(({ s, m }) => [s.label, rate(m)]));
+  rows = measured.map(({ s, m, documents, load, disturbed }) => ({
+    step: s.label + (m.complete ? "" : ` (stopped at ${options.rowTimeoutSeconds} s)`) +
+      (disturbed ? " (broker restarted meanwhile)" : "") +
+      (m.failure ? ` (FAILED: ${m.failure.slice(0, 160)})` : ""),
+    documents,
+    seconds: m.seconds,
+    "records/s": rate(m),
+    // Written, committed or not: a sink that commits late still wrote these in the time.
+    "stored/s": documents / m.seconds,
+    "% of ceiling": (100 * rate(m)) / ceilingRate,
+    "s to 1st commit": Number.isNaN(m.firstCommitSeconds) ? "-" : m.firstCommitSeconds,
+    "RSS peak MiB": m.peakRssMiB,
+    "CPU s": m.cpuSeconds,
+    "gateway records/s ÷ this": s.reference === s.label
+      ? "-"
+      : `${((rates.get(s.reference) ?? NaN) / rate(m)).toFixed(2)}x`,
+    "load 1/5/15": load,
+  }));
+  rows.push({
+    step: "ceiling: bare insertMany (5000 per call)",
+    documents: docs.length,
+    seconds: csecs,
+    "records/s": ceilingRate,
+    "stored/s": ceilingRate,
+    "% of ceiling": 100,
+    "s to 1st commit": "-",
+    "RSS peak MiB": "-",
+    "CPU s": "-",
+    "gateway records/s ÷ this": "-",
+    "load 1/5/15": ceilingLoad,
+  });
+} finally {
+  // Also after a failed run: leave no collections, topics or files behind.
+  for (
+    const c of await db.listCollections({ name: { $regex: `^bench_(sink|ceiling)_${run}` } })
+      .toArray()
+  ) {
+    await db.collection(c.name).drop();
+  }
+  await client.close();
+  await admin.deleteTopics({ topics: Object.values(topics) }).catch(() => {});
+  await admin.disconnect();
+  await Deno.remove(work, { recursive: true });
 }
-await client.close();
-await admin.deleteTopics({ topics: Object.values(topics) }).catch(() => {});
-await admin.disconnect();
-await Deno.remove(work, { recursive: true });
 printTable(
   `Kafka → MongoDB-wire store (FerretDB 1.24 on PostgreSQL), ${
     RECORDS.toLocaleString("en-US")

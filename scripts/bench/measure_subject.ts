@@ -70,7 +70,12 @@ export async function measureSubject(
       peak = Math.max(peak, sample.rssMiB);
       cpu = Math.max(cpu, sample.cpuSeconds);
     }
-    done = await o.committed();
+    try {
+      done = await o.committed();
+    } catch (err) {
+      await stop(subject); // never leave it running behind a failed run
+      throw err;
+    }
     if (done > 0 && Number.isNaN(first)) first = elapsed();
     if (o.errorLog && ++polls % 8 === 0) {
       failure = firstErrorLine(await Deno.readTextFile(o.errorLog).catch(() => ""));
