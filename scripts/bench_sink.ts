@@ -1,9 +1,15 @@
 /**
- * `deno task bench:sink`: records/s from a pre-filled topic (200k SensorTag
- * readings, Confluent-framed Avro) into the store through `gateway sink`, at
- * BATCH 100, 1000 and 5000, with the sink's RSS; and, in the same run, a bare
- * `insertMany` of the same documents into the same store as the ceiling.
- * Needs the services (`deno task services up`).
+ * `deno task bench:sink [--records N] [--row-timeout S]`: records/s from pre-filled topics (200k
+ * SensorTag readings by default, 3 partitions; one topic of Confluent-framed Avro, one of the same
+ * readings as plain JSON) into the store, side by side in one run:
+ * - `gateway sink`, INSERT at BATCH 100, 1000 and 5000 and UPSERT (replace by `_id`, upsert);
+ * - Kafka Connect standalone with the MongoDB Kafka connector, in insert mode and in its default
+ *   write model (ReplaceOne by a new ObjectId `_id`, upsert), with JsonConverter
+ *   (`schemas.enable=false`) and with Apicurio's AvroConverter (`as-confluent=true`);
+ * - a bare `insertMany` of the same documents as the ceiling.
+ * Each subject's clock runs from its spawn (start and group join included) until its consumer
+ * group has committed every record; RSS and CPU are of its whole process tree, from /proc.
+ * Needs the services (`deno task services up`); installs Connect into the services cache once.
  */
 import { Buffer } from "node:buffer";
 import { MongoClient } from "mongodb";
@@ -12,36 +18,85 @@ import { frameConfluent } from "../src/avro/confluent_frame.ts";
 import { RegistryClient } from "../src/avro/registry_client.ts";
 import { readingToRecord } from "../src/avro/reading_record.ts";
 import { encodeRecord, loadWriterSchema } from "../src/avro/writer_schema.ts";
-import { printTable, type Row, rssMiB } from "./bench/table.ts";
+import { printTable, type Row } from "./bench/table.ts";
+import { ensureConnectInstalled, MONGO_CONNECTOR } from "./bench/connect_install.ts";
+import { connectGroup, type ValueFormat, type WriteModel } from "./bench/connect_config.ts";
+import { startConnect } from "./bench/connect_run.ts";
+import { type Measurement, measureSubject } from "./bench/measure_subject.ts";
+import { parseLoadAverage } from "./bench/proc_tree.ts";
+import { parseSinkBenchOptions, SINK_BENCH_USAGE } from "./bench/sink_bench_options.ts";
+import { spawnLogged } from "./bench/spawn_logged.ts";
+import { KAFKA } from "./services/versions.ts";
+import { retry } from "../src/util/retry.ts";
 import { up } from "./services/mod.ts";
 
-const RECORDS = Number(Deno.env.get("BENCH_RECORDS") ?? 200_000);
+if (Deno.args.includes("--help")) {
+  console.log(SINK_BENCH_USAGE);
+  Deno.exit(0);
+}
+let options;
+try {
+  options = parseSinkBenchOptions(Deno.args, Deno.env.toObject());
+} catch (err) {
+  console.error(`bench:sink: ${(err as Error).message}\n${SINK_BENCH_USAGE}`);
+  Deno.exit(2);
+}
+const RECORDS = options.records;
 const MONGO = "mongodb://127.0.0.1:27017";
+const REGISTRY = "http://127.0.0.1:8081";
+const BROKERS = "127.0.0.1:9092";
+const DATABASE = "connect-db";
+/** Connect's writes per bulk call: × 3 tasks stays far below FerretDB's pool of 1,000. */
+const CONNECT_BATCH = 100;
 const run = Date.now().toString(36);
-const topic = `bench-sink-${run}`;
+const topics: Record<ValueFormat, string> = {
+  avro: `bench-sink-${run}`,
+  json: `bench-sink-${run}-json`,
+};
+const load = () => parseLoadAverage(Deno.readTextFileSync("/proc/loadavg"));
 
+function machine(): string {
+  const cpuinfo = Deno.readTextFileSync("/proc/cpuinfo");
+  const model = /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1]?.trim() ?? "unknown CPU";
+  const cores = navigator.hardwareConcurrency;
+  const mem = /^MemTotal:\s+(\d+) kB$/m.exec(Deno.readTextFileSync("/proc/meminfo"))?.[1];
+  return `${cores} cores, ${model}, ${mem ? (Number(mem) / 1048576).toFixed(1) : "?"} GiB RAM`;
+}
+
+const started = new Date();
+const loadAtStart = load();
 await up();
+const connect = await ensureConnectInstalled((line) => console.log(line));
 const schema = await loadWriterSchema();
-const id = await new RegistryClient({ url: "http://127.0.0.1:8081" }).register(
-  `${topic}-value`,
+const id = await new RegistryClient({ url: REGISTRY }).register(
+  `${topics.avro}-value`,
   schema.text,
 );
-const kafka = new Kafka({
-  clientId: "bench-sink",
-  brokers: ["127.0.0.1:9092"],
-  logLevel: logLevel.NOTHING,
-});
+const kafka = new Kafka({ clientId: "bench-sink", brokers: [BROKERS], logLevel: logLevel.NOTHING });
 const admin = kafka.admin();
 await admin.connect();
-await admin.createTopics({ topics: [{ topic, numPartitions: 3 }], waitForLeaders: true });
+await admin.createTopics({
+  topics: Object.values(topics).map((topic) => ({ topic, numPartitions: 3 })),
+  waitForLeaders: true,
+});
 
 /**
- * Records the sink has committed for `group`: it commits only after MongoDB acknowledged them.
+ * Records `group` has committed on `topic`: a sink commits only after MongoDB acknowledged them.
  * Counting documents instead would measure the store's count (FerretDB 1.24 reads every
  * document to count them: about 30 s for 200k here), not the sink.
  */
-async function committed(group: string): Promise<number> {
-  const [t] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
+let brokerAway = false;
+async function committed(group: string, topic: string): Promise<number> {
+  // The broker is shared with tests that stop it for a while: ride that out, loudly, for 5 min,
+  // and mark the row (its numbers then include the outage).
+  const [t] = await retry(() => admin.fetchOffsets({ groupId: group, topics: [topic] }), {
+    maxElapsedMs: 300_000,
+    maxDelayMs: 5_000,
+    onRetry: (err) => {
+      brokerAway = true;
+      console.warn(`  offsets of ${group}: ${(err as Error).message}; retrying`);
+    },
+  });
   return t.partitions.reduce((n, p) => n + Math.max(0, Number(p.offset)), 0);
 }
 
@@ -59,95 +114,221 @@ const records = Array.from({ length: RECORDS }, (_, i) => {
 const producer = kafka.producer();
 await producer.connect();
 const p0 = performance.now();
-for (let i = 0; i < RECORDS; i += 2000) {
-  await producer.send({
-    topic,
-    messages: records.slice(i, i + 2000).map((r) => ({
-      key: r.bid as string,
-      value: Buffer.from(frameConfluent(id, encodeRecord(schema, r))),
-    })),
-  });
+for (const format of ["avro", "json"] as const) {
+  for (let i = 0; i < RECORDS; i += 2000) {
+    await producer.send({
+      topic: topics[format],
+      messages: records.slice(i, i + 2000).map((r) => ({
+        key: r.bid as string,
+        value: format === "avro"
+          ? Buffer.from(frameConfluent(id, encodeRecord(schema, r)))
+          : JSON.stringify(r),
+      })),
+    });
+  }
 }
 await producer.disconnect();
 console.log(
-  `pre-filled ${topic} with ${RECORDS.toLocaleString("en-US")} records in ${
-    ((performance.now() - p0) / 1000).toFixed(1)
-  } s`,
+  `pre-filled ${topics.avro} (Avro) and ${topics.json} (JSON) with ${
+    RECORDS.toLocaleString("en-US")
+  } records each in ${((performance.now() - p0) / 1000).toFixed(1)} s`,
 );
 
 const client = new MongoClient(MONGO);
-const db = client.db("connect-db");
-const rows: Row[] = [];
-for (const batch of [100, 1000, 5000]) {
-  const collection = `bench_sink_${run}_${batch}`;
-  const group = `bench-${run}-${batch}`;
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      "main.ts",
-      "sink",
-      "--kcql",
-      `INSERT INTO ${collection} SELECT * FROM ${topic} BATCH = ${batch}`,
-      "--group",
-      group,
-      "--stats-interval",
-      "60",
-    ],
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
-  const t0 = performance.now();
-  let peak = 0;
-  let done = 0;
-  while (done < RECORDS && performance.now() - t0 < 600_000) {
-    await new Promise((r) => setTimeout(r, 250));
-    try {
-      peak = Math.max(peak, rssMiB(child.pid));
-    } catch { /* exited */ }
-    done = await committed(group);
-  }
-  const secs = (performance.now() - t0) / 1000;
-  child.kill("SIGTERM");
-  await child.status;
-  // Outside the timing: the store holds what the sink committed.
-  const count = await db.collection(collection).countDocuments();
-  if (count < done) throw new Error(`${collection}: ${count} documents, ${done} committed`);
-  rows.push({
-    step: `gateway sink, BATCH = ${batch}`,
-    documents: count,
-    seconds: secs,
-    "records/s": count / secs,
-    "sink RSS peak MiB": peak,
-  });
+const db = client.db(DATABASE);
+const work = await Deno.makeTempDir({ prefix: `bench-sink-${run}-` });
+
+/** One subject: a label, how to start it, and its consumer group. */
+interface Subject {
+  label: string;
+  format: ValueFormat;
+  /** The row whose seconds this one is compared with. */
+  reference: string;
+  start: (collection: string, group: string) => Promise<{
+    subject: Awaited<ReturnType<typeof spawnLogged>>;
+    group: string;
+    /** Where it logs errors. */
+    errorLog: string;
+  }>;
 }
 
-// Ceiling: the same documents, bare insertMany in chunks of 5000, no Kafka, no decoding.
-const ceiling = `bench_ceiling_${run}`;
-const docs = records.map((r) => ({ ...r }));
-const c0 = performance.now();
-for (let i = 0; i < docs.length; i += 5000) {
-  await db.collection(ceiling).insertMany(docs.slice(i, i + 5000), { ordered: true });
+function gateway(format: ValueFormat, mode: "INSERT" | "UPSERT", batch: number): Subject {
+  const label = `gateway sink ${format}, ${mode} BATCH = ${batch}`;
+  // A scalar `_id`: FerretDB 1.24 finds a sub-document `_id` (PK bid, time_ms) by scanning the
+  // whole collection, about 0.7 s per upsert at 5,000 documents here.
+  const pk = mode === "UPSERT" ? " PK time_ms" : "";
+  return {
+    label,
+    format,
+    reference: label,
+    start: async (collection, group) => {
+      const subject = await spawnLogged(
+        Deno.execPath(),
+        [
+          "run",
+          "-A",
+          "main.ts",
+          "sink",
+          "--kcql",
+          `${mode} INTO ${collection} SELECT * FROM ${topics[format]}${pk} BATCH = ${batch}`,
+          "--group",
+          group,
+          "--stats-interval",
+          "60",
+        ],
+        work,
+        group,
+      );
+      return { group, subject, errorLog: subject.logFile };
+    },
+  };
 }
-const csecs = (performance.now() - c0) / 1000;
-rows.push({
-  step: "ceiling: bare insertMany (5000 per call)",
-  documents: docs.length,
-  seconds: csecs,
-  "records/s": docs.length / csecs,
-  "sink RSS peak MiB": "-",
-});
-for (
-  const c of await db.listCollections({ name: { $regex: `^bench_(sink|ceiling)_${run}` } })
-    .toArray()
-) {
-  await db.collection(c.name).drop();
+
+function kafkaConnect(format: ValueFormat, writeModel: WriteModel, reference: string): Subject {
+  const mode = writeModel === "insert" ? "insert" : "default write model (replace, upsert)";
+  return {
+    label: `Kafka Connect ${format}, ${mode}`,
+    format,
+    reference,
+    start: async (collection, name) => {
+      const dir = `${work}/${name}`;
+      await Deno.mkdir(dir);
+      const subject = await startConnect(connect, {
+        name,
+        brokers: BROKERS,
+        topic: topics[format],
+        tasks: 3,
+        format,
+        writeModel,
+        mongoUri: MONGO,
+        database: DATABASE,
+        collection,
+        maxBatch: CONNECT_BATCH,
+        registryUrl: REGISTRY,
+        offsetFlushMs: 1000,
+      }, dir);
+      return { subject, group: connectGroup(name), errorLog: subject.log4jFile };
+    },
+  };
 }
-await client.close();
-await admin.disconnect();
+
+const G_AVRO_INSERT = "gateway sink avro, INSERT BATCH = 100";
+const G_AVRO_UPSERT = "gateway sink avro, UPSERT BATCH = 100";
+const G_JSON_INSERT = "gateway sink json, INSERT BATCH = 100";
+const G_JSON_UPSERT = "gateway sink json, UPSERT BATCH = 100";
+const subjects: Subject[] = [
+  gateway("avro", "INSERT", 100),
+  gateway("avro", "INSERT", 1000),
+  gateway("avro", "INSERT", 5000),
+  gateway("avro", "UPSERT", 100),
+  kafkaConnect("avro", "insert", G_AVRO_INSERT),
+  kafkaConnect("avro", "default", G_AVRO_UPSERT),
+  gateway("json", "INSERT", 100),
+  gateway("json", "UPSERT", 100),
+  kafkaConnect("json", "insert", G_JSON_INSERT),
+  kafkaConnect("json", "default", G_JSON_UPSERT),
+];
+
+let rows: Row[] = [];
+try {
+  const measured: {
+    s: Subject;
+    m: Measurement;
+    documents: number;
+    load: string;
+    disturbed: boolean;
+  }[] = [];
+  for (const [i, s] of subjects.entries()) {
+    const collection = `bench_sink_${run}_${i}`;
+    const name = `bench-${run}-${i}`;
+    const loadBefore = load();
+    console.log(`${s.label} (load ${loadBefore}) …`);
+    brokerAway = false;
+    const { subject, group, errorLog } = await s.start(collection, name);
+    const m = await measureSubject(subject, {
+      records: RECORDS,
+      committed: () => committed(group, topics[s.format]),
+      timeoutSeconds: options.rowTimeoutSeconds,
+      label: s.label,
+      errorLog,
+    });
+    // Outside the timing: the store holds what the subject committed.
+    const documents = await db.collection(collection).countDocuments();
+    if (documents < m.committed) {
+      throw new Error(
+        `${s.label}: ${documents} documents in ${collection}, ${m.committed} committed`,
+      );
+    }
+    measured.push({ s, m, documents, load: loadBefore, disturbed: brokerAway });
+    console.log(
+      `  ${m.committed} committed in ${m.seconds.toFixed(1)} s${m.complete ? "" : " (time limit)"}`,
+    );
+    if (m.failure) console.log(`  FAILED, its log said: ${m.failure}`);
+  }
+
+  // Ceiling: the same documents, bare insertMany in chunks of 5000, no Kafka, no decoding.
+  const ceiling = `bench_ceiling_${run}`;
+  const ceilingLoad = load();
+  const docs = records.map((r) => ({ ...r }));
+  const c0 = performance.now();
+  for (let i = 0; i < docs.length; i += 5000) {
+    await db.collection(ceiling).insertMany(docs.slice(i, i + 5000), { ordered: true });
+  }
+  const csecs = (performance.now() - c0) / 1000;
+  const ceilingRate = docs.length / csecs;
+
+  const rate = (m: Measurement) => m.committed / m.seconds;
+  const rates = new Map(measured.map(({ s, m }) => [s.label, rate(m)]));
+  rows = measured.map(({ s, m, documents, load, disturbed }) => ({
+    step: s.label + (m.complete ? "" : ` (stopped at ${options.rowTimeoutSeconds} s)`) +
+      (disturbed ? " (broker restarted meanwhile)" : "") +
+      (m.failure ? ` (FAILED: ${m.failure.slice(0, 160)})` : ""),
+    documents,
+    seconds: m.seconds,
+    "records/s": rate(m),
+    // Written, committed or not: a sink that commits late still wrote these in the time.
+    "stored/s": documents / m.seconds,
+    "% of ceiling": (100 * rate(m)) / ceilingRate,
+    "s to 1st commit": Number.isNaN(m.firstCommitSeconds) ? "-" : m.firstCommitSeconds,
+    "RSS peak MiB": m.peakRssMiB,
+    "CPU s": m.cpuSeconds,
+    "gateway records/s ÷ this": s.reference === s.label
+      ? "-"
+      : `${((rates.get(s.reference) ?? NaN) / rate(m)).toFixed(2)}x`,
+    "load 1/5/15": load,
+  }));
+  rows.push({
+    step: "ceiling: bare insertMany (5000 per call)",
+    documents: docs.length,
+    seconds: csecs,
+    "records/s": ceilingRate,
+    "stored/s": ceilingRate,
+    "% of ceiling": 100,
+    "s to 1st commit": "-",
+    "RSS peak MiB": "-",
+    "CPU s": "-",
+    "gateway records/s ÷ this": "-",
+    "load 1/5/15": ceilingLoad,
+  });
+} finally {
+  // Also after a failed run: leave no collections, topics or files behind.
+  for (
+    const c of await db.listCollections({ name: { $regex: `^bench_(sink|ceiling)_${run}` } })
+      .toArray()
+  ) {
+    await db.collection(c.name).drop();
+  }
+  await client.close();
+  await admin.deleteTopics({ topics: Object.values(topics) }).catch(() => {});
+  await admin.disconnect();
+  await Deno.remove(work, { recursive: true });
+}
 printTable(
   `Kafka → MongoDB-wire store (FerretDB 1.24 on PostgreSQL), ${
     RECORDS.toLocaleString("en-US")
-  } records, 3 partitions; sink times include its start and group join`,
+  } records, 3 partitions; times include each sink's start and group join. ` +
+    `${started.toISOString()}, ${machine()}, load at start ${loadAtStart}. ` +
+    `Kafka Connect ${KAFKA.version} standalone, mongo-kafka-connect ${MONGO_CONNECTOR.version}, ` +
+    `3 tasks, max.batch.size ${CONNECT_BATCH}, offset.flush.interval.ms 1000.`,
   rows,
 );
