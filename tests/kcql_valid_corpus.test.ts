@@ -168,13 +168,13 @@ const CORPUS: [string, KcqlPlan][] = [
       warnings: [
         {
           message:
-            "property 'a' is not used by the MongoDB sink and is ignored (it understands timeseries.timeField, timeseries.metaField, timeseries.granularity, timeseries.bucketMaxSpanSeconds, timeseries.bucketRoundingSeconds, timeseries.expireAfterSeconds)",
+            "property 'a' is not used by the MongoDB sink and is ignored (it understands timeseries.timeField, timeseries.metaField, timeseries.granularity, timeseries.bucketMaxSpanSeconds, timeseries.bucketRoundingSeconds, timeseries.expireAfterSeconds, id.strategy)",
           line: 1,
           column: 57,
         },
         {
           message:
-            "property 'd' is not used by the MongoDB sink and is ignored (it understands timeseries.timeField, timeseries.metaField, timeseries.granularity, timeseries.bucketMaxSpanSeconds, timeseries.bucketRoundingSeconds, timeseries.expireAfterSeconds)",
+            "property 'd' is not used by the MongoDB sink and is ignored (it understands timeseries.timeField, timeseries.metaField, timeseries.granularity, timeseries.bucketMaxSpanSeconds, timeseries.bucketRoundingSeconds, timeseries.expireAfterSeconds, id.strategy)",
           line: 1,
           column: 66,
         },
