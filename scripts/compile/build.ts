@@ -10,6 +10,7 @@ import {
 } from "./denort.ts";
 import { APP_PERMISSIONS } from "./permissions.ts";
 import { foreignPrebuildDirs } from "./prebuilds.ts";
+import { unusedPackageDirs } from "./unused_packages.ts";
 import { GATEWAY_RUNTIME_FLAGS } from "./runtime_flags.ts";
 import { readStandalone } from "./standalone.ts";
 import type { Target } from "./targets.ts";
@@ -76,7 +77,10 @@ export async function buildTarget(o: BuildOptions): Promise<BuildResult> {
   }
   await Deno.mkdir(o.outDir, { recursive: true });
   const started = performance.now();
-  const exclude = await foreignPrebuildDirs(o.root, o.target);
+  const exclude = [
+    ...await foreignPrebuildDirs(o.root, o.target),
+    ...await unusedPackageDirs(o.root, ENTRYPOINT),
+  ];
   const child = new Deno.Command(Deno.execPath(), {
     args: compileArgs(o.target, output, { noCheck: o.noCheck, exclude }),
     cwd: o.root,
