@@ -9,6 +9,7 @@ import { newRegistry } from "../metrics/registry.ts";
 import type { Liveness, ReadinessReport, StatusHead } from "./health.ts";
 import { climateOf, History, type HistoryPoint } from "./history.ts";
 import type { Readiness } from "./readiness.ts";
+import { registerDependencyGauges } from "./dependency_gauges.ts";
 
 /** One tag as the status page and `gateway status` show it. */
 export interface TagStatus {
@@ -298,23 +299,6 @@ export class ProduceMonitor implements ProduceObserver {
       },
     });
     const readiness = this.readiness;
-    new Gauge({
-      name: "gateway_kafka_up",
-      help: "1 when Kafka answered the last probe, else 0",
-      registers,
-      collect() {
-        this.set(readiness.up("kafka") ? 1 : 0);
-      },
-    });
-    if (readiness.checks.has("registry")) {
-      new Gauge({
-        name: "gateway_registry_up",
-        help: "1 when the schema registry answered the last probe, else 0",
-        registers,
-        collect() {
-          this.set(readiness.up("registry") ? 1 : 0);
-        },
-      });
-    }
+    registerDependencyGauges(this.registry, readiness);
   }
 }

@@ -14,6 +14,7 @@ import {
 } from "../metrics/sink_observer.ts";
 import type { Liveness, ReadinessReport, StatusHead } from "./health.ts";
 import type { Readiness } from "./readiness.ts";
+import { registerDependencyGauges } from "./dependency_gauges.ts";
 
 /** One partition as the status page and `gateway status` show it. */
 export interface PartitionStatus {
@@ -260,24 +261,7 @@ export class SinkMonitor implements SinkObserver {
         this.set(self().running ? 1 : 0);
       },
     });
-    new Gauge({
-      name: "gateway_kafka_up",
-      help: "1 when Kafka answered the last probe, else 0",
-      registers,
-      collect() {
-        this.set(readiness.up("kafka") ? 1 : 0);
-      },
-    });
-    if (readiness.checks.has("registry")) {
-      new Gauge({
-        name: "gateway_registry_up",
-        help: "1 when the schema registry answered the last probe, else 0",
-        registers,
-        collect() {
-          this.set(readiness.up("registry") ? 1 : 0);
-        },
-      });
-    }
+    registerDependencyGauges(this.registry, readiness);
     return batch;
   }
 }
