@@ -27,6 +27,7 @@ import { parseLoadAverage } from "./bench/proc_tree.ts";
 import { parseSinkBenchOptions, SINK_BENCH_USAGE } from "./bench/sink_bench_options.ts";
 import { spawnLogged } from "./bench/spawn_logged.ts";
 import { KAFKA } from "./services/versions.ts";
+import { GATEWAY_RUNTIME_FLAGS } from "./compile/runtime_flags.ts";
 import { retry } from "../src/util/retry.ts";
 import { up } from "./services/mod.ts";
 
@@ -167,6 +168,8 @@ function gateway(format: ValueFormat, mode: "INSERT" | "UPSERT", batch: number):
         [
           "run",
           "-A",
+          // As the product runs: the compiled binary and `deno task gateway` carry these.
+          ...GATEWAY_RUNTIME_FLAGS,
           "main.ts",
           "sink",
           "--kcql",
