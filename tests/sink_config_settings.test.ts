@@ -79,6 +79,26 @@ Deno.test("the Lenses-era keys and the error, retry and dead-letter settings", (
   assert.deepEqual(warnings, []);
 });
 
+Deno.test("the dead-letter topic's replication factor is read as Connect's key, -1 the broker's default", () => {
+  const key = "errors.deadletterqueue.topic.replication.factor";
+  const three = sinkSettingsFromProperties([...BASE, `${key}=3`].join("\n"));
+  assert.equal(three.settings.deadLetterReplicationFactor, 3);
+  assert.deepEqual(three.warnings, [], "the key has an effect: no warning");
+  const brokerDefault = sinkSettingsFromProperties([...BASE, `${key}=-1`].join("\n"));
+  assert.equal(brokerDefault.settings.deadLetterReplicationFactor, undefined);
+  assert.deepEqual(brokerDefault.warnings, []);
+  assert.equal(
+    sinkSettingsFromProperties([...BASE, `${key}=3`].join("\n"), {
+      overrides: { deadLetterReplicationFactor: 2 },
+    }).settings.deadLetterReplicationFactor,
+    2,
+    "the flag wins",
+  );
+  assert.deepEqual(problems([...BASE, `${key}=0`].join("\n")), [
+    `${key}=0 is not a whole number of at least 1`,
+  ]);
+});
+
 Deno.test("an old and a new key that disagree are an error naming both; that agree, a warning", () => {
   const found = problems([...BASE, "connect.mongo.database=other-db"].join("\n"));
   assert.deepEqual(found, [

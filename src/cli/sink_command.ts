@@ -178,6 +178,7 @@ export function sinkCommand(): Command {
         retryIntervalMs: options.retryInterval,
       },
       deadLetterTopic: (topic) => dlqTemplate.replaceAll("{topic}", topic),
+      deadLetterReplicationFactor: options.dlqReplicationFactor,
       fromBeginning: options.from === "earliest",
       partitionsConsumedConcurrently: options.partitionsConcurrently,
       statsIntervalMs: options.statsInterval * 1000,

@@ -112,6 +112,14 @@ export const SINK_OPTIONS = {
     default: "{topic}-dlq",
     file: "deadLetterTopic",
   } as SinkOptionSpec<string>,
+  dlqReplicationFactor: {
+    flag: "--dlq-replication-factor <n>",
+    env: "GATEWAY_DLQ_REPLICATION_FACTOR",
+    help: "replicas of a dead-letter topic the sink creates at start (one partition; default: " +
+      "the broker's default.replication.factor)",
+    parse: positiveInt("--dlq-replication-factor", 32767),
+    file: "deadLetterReplicationFactor",
+  } as SinkOptionSpec<number>,
   tombstones: {
     flag: "--tombstones <policy>",
     env: "GATEWAY_TOMBSTONES",

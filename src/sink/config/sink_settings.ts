@@ -67,6 +67,11 @@ export interface SinkSettings {
    */
   kafkaSecurity?: KafkaSecurityInput;
   deadLetterTopic?: string;
+  /**
+   * errors.deadletterqueue.topic.replication.factor: replicas of a dead-letter topic the sink
+   * creates (undefined, or -1 in the file: the broker's default).
+   */
+  deadLetterReplicationFactor?: number;
 }
 
 /** Settings given another way (command-line flags) that replace the file's keys for them. */
@@ -113,6 +118,7 @@ const ALIASES = {
   topics: ["topics"],
   name: ["name"],
   deadLetterTopic: ["errors.deadletterqueue.topic.name"],
+  deadLetterReplicationFactor: ["errors.deadletterqueue.topic.replication.factor"],
 } as const;
 
 const CONVERTERS_DECODED = [
@@ -148,8 +154,6 @@ const NO_EFFECT: Record<string, string | ((v: string) => string | undefined)> = 
   "errors.retry.timeout":
     "errors.retry.timeout: use connect.mongo.error.policy=RETRY with connect.mongo.max.retries",
   "errors.retry.delay.max.ms": "errors.retry.delay.max.ms: use connect.mongo.retry.interval",
-  "errors.deadletterqueue.topic.replication.factor":
-    "errors.deadletterqueue.topic.replication.factor: the dead-letter topic is created with the broker's defaults",
   "errors.deadletterqueue.context.headers.enable": (v) =>
     v.trim().toLowerCase() === "true"
       ? undefined
@@ -256,6 +260,14 @@ export function sinkSettingsFromProperties(
   if (name !== undefined) settings.name = name;
   const deadLetterTopic = overrides.deadLetterTopic ?? text("deadLetterTopic");
   if (deadLetterTopic !== undefined) settings.deadLetterTopic = deadLetterTopic;
+  const replicas = raw("deadLetterReplicationFactor");
+  if (overrides.deadLetterReplicationFactor !== undefined) {
+    settings.deadLetterReplicationFactor = overrides.deadLetterReplicationFactor;
+  } else if (replicas && replicas.value.trim() !== "-1") {
+    // -1 is Connect's "the broker's default", as is leaving it out.
+    const n = integer("deadLetterReplicationFactor", 1);
+    if (n !== undefined) settings.deadLetterReplicationFactor = n;
+  }
 
   const kafkaSecurity = kafka(map, used, problems, warnings);
   if (kafkaSecurity) settings.kafkaSecurity = kafkaSecurity;

@@ -9,6 +9,12 @@
  * (see dead_letter_fit.ts). A dead-letter topic that cannot be written is retried with backoff
  * until it can, or until the caller's signal aborts (stopping, partition lost): the caller then
  * commits nothing past the letter.
+ *
+ * The dead-letter producer never creates a topic itself (no topic with the broker's
+ * `auto.create.topics.enable` defaults): the sink creates its dead-letter topics at start, as Kafka
+ * Connect does, with one partition and the configured replication factor
+ * ({@linkcode ensureDeadLetterTopics}). One that cannot be created is a warning, and a letter for
+ * it waits, its partition paused, until the topic exists.
  */
 import { Buffer } from "node:buffer";
 import type { IHeaders, Producer } from "kafkajs";
@@ -164,6 +170,76 @@ export class DeadLetterQueue implements DeadLetterSink {
     this.#limits.set(topic, limit);
     return limit;
   }
+}
+
+/** What {@linkcode ensureDeadLetterTopics} needs of a Kafka admin client. */
+export interface TopicAdmin {
+  listTopics(): Promise<string[]>;
+  createTopics(options: {
+    topics: { topic: string; numPartitions: number; replicationFactor?: number }[];
+    waitForLeaders?: boolean;
+  }): Promise<boolean>;
+}
+
+/**
+ * Creates each dead-letter topic that does not exist yet, as Kafka Connect's dead-letter reporter
+ * does at task start: one partition (a source partition's letters stay in order) and
+ * `replicationFactor` replicas (undefined: the broker's `default.replication.factor`). A topic
+ * that cannot be created (too few brokers, no CreateTopics permission, ...) is only warned
+ * about: a letter for it then pauses its partition, retried with backoff, until someone creates
+ * the topic. Returns the topics that are still missing.
+ */
+export async function ensureDeadLetterTopics(
+  admin: TopicAdmin,
+  topics: readonly string[],
+  replicationFactor: number | undefined,
+  log: Logger,
+): Promise<string[]> {
+  const wanted = [...new Set(topics)];
+  let existing: Set<string>;
+  try {
+    existing = new Set(await admin.listTopics());
+  } catch (error) {
+    log.warn("cannot list the topics: dead-letter topics not checked", {
+      error: classifyKafkaError(error).message,
+    });
+    return wanted;
+  }
+  const missing: string[] = [];
+  for (const topic of wanted.filter((t) => !existing.has(t))) {
+    try {
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: [{
+          topic,
+          numPartitions: 1,
+          ...(replicationFactor === undefined ? {} : { replicationFactor }),
+        }],
+      });
+      log.info("dead-letter topic created", {
+        to: topic,
+        partitions: 1,
+        replicationFactor: replicationFactor ?? "broker default",
+      });
+    } catch (error) {
+      missing.push(topic);
+      log.warn(
+        "dead-letter topic missing and not created: a record for it will pause its partition " +
+          "until the topic exists",
+        { to: topic, error: createError(error) },
+      );
+    }
+  }
+  return missing;
+}
+
+/** The per-topic reason of a failed CreateTopics (kafkajs aggregates them). */
+function createError(error: unknown): string {
+  const errors = (error as { errors?: { type?: string; message?: string }[] }).errors;
+  if (Array.isArray(errors) && errors.length > 0) {
+    return errors.map((e) => e.type ?? e.message ?? String(e)).join(", ");
+  }
+  return classifyKafkaError(error).message;
 }
 
 function isTooLarge(error: unknown): boolean {

@@ -22,7 +22,7 @@ import { classifyKafkaError } from "../../kafka/failure.ts";
 import type { Logger } from "../../util/log.ts";
 import { giveUp, retry } from "../../util/retry.ts";
 import type { WritePolicy } from "./bulk_writer.ts";
-import { DeadLetterQueue, headerText } from "./dead_letters.ts";
+import { DeadLetterQueue, ensureDeadLetterTopics, headerText } from "./dead_letters.ts";
 import {
   fetchSizes,
   sessionTimeoutProblem,
@@ -45,6 +45,8 @@ export interface SinkRuntimeSettings {
   database: string;
   policy: WritePolicy;
   deadLetterTopic: (sourceTopic: string) => string;
+  /** Replicas of a dead-letter topic the sink creates (undefined: the broker's default). */
+  deadLetterReplicationFactor?: number;
   fromBeginning: boolean;
   partitionsConsumedConcurrently: number;
   statsIntervalMs: number;
@@ -126,7 +128,9 @@ export async function runSink(settings: SinkRuntimeSettings, deps: SinkDeps): Pr
   const producer = kafka.producer({
     idempotent: true,
     maxInFlightRequests: 1,
-    allowAutoTopicCreation: true,
+    // Dead-letter topics are created at start, explicitly (ensureDeadLetterTopics); a letter for
+    // one that is missing waits for it rather than creating it with the broker's defaults.
+    allowAutoTopicCreation: false,
   });
   const admin = kafka.admin();
   const batchSizes = settings.topics.map((t) => pipeline.targetOf(t).batchSize);
@@ -223,6 +227,14 @@ export async function runSink(settings: SinkRuntimeSettings, deps: SinkDeps): Pr
       stopping,
       giveUpAfterMs,
     );
+    if (!stopping.aborted) {
+      await ensureDeadLetterTopics(
+        admin,
+        settings.topics.map(settings.deadLetterTopic),
+        settings.deadLetterReplicationFactor,
+        log.child({ component: "dlq" }),
+      );
+    }
   } catch (error) {
     if (!stopping.aborted || fatal) fail(error);
   }
