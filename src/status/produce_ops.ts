@@ -5,13 +5,13 @@
 import type { RegistryAuth } from "../config/registry_auth.ts";
 import type { Kafka } from "kafkajs";
 import type { HttpAddress } from "../http/http_address.ts";
-import { statusHandler } from "../http/routes.ts";
-import { type HttpServer, serveHttp } from "../http/serve.ts";
+import type { HttpServer } from "../http/serve.ts";
 import type { Logger } from "../util/log.ts";
 import { ProduceMonitor } from "./produce_monitor.ts";
 import { producePage } from "./produce_page.ts";
 import { kafkaProbe, type Probe, registryProbe } from "./probes.ts";
 import { Readiness } from "./readiness.ts";
+import { serveStatus } from "./serve_status.ts";
 
 /**
  * How often produce probes its dependencies: every 15 s, not the sink's 5 s. Each round builds a
@@ -51,21 +51,11 @@ export function startProduceOps(s: ProduceOpsSettings): ProduceOps {
   const readiness = new Readiness(probes, s.probeEveryMs ?? PRODUCE_PROBE_EVERY_MS);
   const monitor = new ProduceMonitor(readiness, s.version);
   readiness.start();
-  const server = s.http
-    ? serveHttp(
-      s.http,
-      statusHandler({
-        metrics: () => monitor.registry.metrics(),
-        metricsContentType: monitor.registry.contentType,
-        liveness: () => monitor.liveness(),
-        readiness: () => monitor.readinessReport(),
-        snapshot: () => monitor.snapshot(),
-        page: () => producePage(monitor.snapshot(), (d) => monitor.history(d)),
-      }),
-      s.log.child({ component: "http" }),
-      s.httpOptional,
-    )
-    : undefined;
+  const server = serveStatus(
+    s,
+    monitor,
+    () => producePage(monitor.snapshot(), (d) => monitor.history(d)),
+  );
   return {
     monitor,
     server,
