@@ -21,6 +21,7 @@ import { serveStatus } from "./serve_status.ts";
  */
 export const PRODUCE_PROBE_EVERY_MS = 15_000;
 
+/** What `gateway produce`'s observability needs of its command line. */
 export interface ProduceOpsSettings {
   http: HttpAddress | null;
   /** The address is the default (not given): if it is taken, warn and serve nothing. */

@@ -15,6 +15,7 @@ import { serveStatus } from "./serve_status.ts";
 import { SinkMonitor } from "./sink_monitor.ts";
 import { sinkPage } from "./sink_page.ts";
 
+/** What `gateway sink`'s observability needs of its command line. */
 export interface SinkOpsSettings {
   http: HttpAddress | null;
   /** The address is the default (not given): if it is taken, warn and serve nothing. */
@@ -31,12 +32,14 @@ export interface SinkOpsSettings {
   log: Logger;
 }
 
+/** What `startSinkOps` started; `close()` stops the probes, the lag tracker and the server. */
 export interface SinkOps {
   monitor: SinkMonitor;
   server?: HttpServer;
   close(): Promise<void>;
 }
 
+/** Starts the monitor, the readiness probes (every 5 s), the lag tracker and the HTTP server. */
 export function startSinkOps(s: SinkOpsSettings): SinkOps {
   // A client of its own for the probe, so a probe never queues behind the sink's writes.
   const mongo = new MongoClient(s.mongoUri, {
