@@ -1,9 +1,16 @@
 /**
  * `deno task bench:produce`: prints tables of
  *  1. the Raspberry Pi job: 8 simulated tags at the default 10 s interval for
- *     BENCH_IDLE_SECONDS (120): the kernel's peak RSS (VmHWM) and CPU between
- *     readings, launched as the product is (deno task gateway's runtime flags)
- *     and, side by side, without those flags;
+ *     BENCH_IDLE_SECONDS (120): the kernel's peak RSS (VmHWM), the resident set
+ *     at the end split into RssAnon (the process's own) and RssFile (mapped
+ *     files, mostly the deno executable, shared), and CPU between readings,
+ *     launched as the product is (deno task gateway's runtime flags) and, side
+ *     by side in the same run, without those flags, with `--lite-mode`, and two
+ *     reference rows: an idle deno (scripts/bench/idle.ts) and produce's modules
+ *     imported and idle (scripts/bench/produce_imports.ts). BENCH_PRODUCE_COMPARE
+ *     = another checkout's directory (`git archive main | tar -x -C /tmp/main`,
+ *     then `deno install` there) adds its gateway as a row; BENCH_PI_ONLY=1 stops
+ *     after this table;
  *  2. readings/s taken and acknowledged with 1, 10 and 100 simulated tags at
  *     the fastest interval the CLI accepts (0.1 s), both counted over the same
  *     window (from the gateway's own stats lines, before SIGTERM: the flush
@@ -32,7 +39,13 @@ import { Spool } from "../src/spool/spool.ts";
 import { silentLogger } from "../src/util/log.ts";
 import { MIN_INTERVAL_MS } from "../src/cli/interval_option.ts";
 import { GATEWAY_RUNTIME_FLAGS } from "./compile/runtime_flags.ts";
-import { cpuBetweenReadings, peakRssMiBOf, sampleCpu } from "./bench/process_usage.ts";
+import {
+  cpuBetweenReadings,
+  memorySplitOf,
+  peakRssMiBOf,
+  sampleCpu,
+} from "./bench/process_usage.ts";
+import { parseLoadAverage } from "./bench/proc_tree.ts";
 import { benchPython } from "./bench/python_venv.ts";
 import { peakRssMiB, printTable, type Row, rssMiB } from "./bench/table.ts";
 import { up } from "./services/mod.ts";
@@ -45,6 +58,8 @@ const IDLE_SECONDS = Number(Deno.env.get("BENCH_IDLE_SECONDS") ?? 120);
 const BACKLOG = Number(Deno.env.get("BENCH_BACKLOG") ?? 100_000);
 const ORIGINAL_RECORDS = Number(Deno.env.get("BENCH_ORIGINAL_RECORDS") ?? 20_000);
 const LIBRDKAFKA_RECORDS = Number(Deno.env.get("BENCH_LIBRDKAFKA_RECORDS") ?? 1_000_000);
+const PI_ONLY = Deno.env.get("BENCH_PI_ONLY") === "1";
+const COMPARE = Deno.env.get("BENCH_PRODUCE_COMPARE");
 const run = Date.now().toString(36);
 
 // The services' probes and the bare kafkajs loop use kafkajs too: without its negative timer.
@@ -58,9 +73,17 @@ function startProduce(
   args: string[],
   env: Record<string, string> = {},
 ) {
+  return startDeno(
+    [...runtimeFlags, "main.ts", "produce", "--log-format", "json", ...args],
+    env,
+  );
+}
+
+/** `deno run -A <args>` in `cwd`, its stderr lines collected. */
+function startDeno(args: readonly string[], env: Record<string, string> = {}, cwd = ROOT) {
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", ...runtimeFlags, "main.ts", "produce", "--log-format", "json", ...args],
-    cwd: ROOT,
+    args: ["run", "-A", ...args],
+    cwd,
     stdout: "piped",
     stderr: "piped",
     env: { NO_COLOR: "1", ...env },
@@ -113,47 +136,93 @@ const simArgs = (tags: number, topic: string, spool: string, extra: string[] = [
   ...extra,
 ];
 
-// 1. The Pi job: 8 tags, default interval, measured as launched by the product and without its flags.
+// 1. The Pi job: 8 tags, default interval, measured as launched by the product and without its
+// flags, beside the floors under it (an idle deno; produce's modules imported, idle).
 const idleRows: Row[] = [];
+const loadAverage = () => parseLoadAverage(Deno.readTextFileSync("/proc/loadavg"));
+const loadBefore = loadAverage();
 {
   const dir = await Deno.makeTempDir({ prefix: "bench-idle-" });
-  const launches = [
-    { launch: `deno run -A ${GATEWAY_RUNTIME_FLAGS.join(" ")}`, flags: GATEWAY_RUNTIME_FLAGS },
-    { launch: "deno run -A (no runtime flags)", flags: [] as readonly string[] },
+  const produceArgs = (i: number) => [
+    "main.ts",
+    "produce",
+    "--log-format",
+    "json",
+    // Each its own port (the default one would go to whichever starts first, the others
+    // serving nothing): every row pays for the HTTP server, as the product does.
+    ...simArgs(8, `bench-idle-${i}-${run}`, join(dir, `idle-${i}.sqlite`), [
+      "--http",
+      "127.0.0.1:0",
+    ]),
+  ];
+  const launches: {
+    launch: string;
+    args: (i: number) => string[];
+    env?: Record<string, string>;
+    cwd?: string;
+    produces: boolean;
+  }[] = [
+    {
+      launch: `gateway produce: deno run -A ${GATEWAY_RUNTIME_FLAGS.join(" ")}`,
+      args: (i) => [...GATEWAY_RUNTIME_FLAGS, ...produceArgs(i)],
+      produces: true,
+    },
+    ...(COMPARE
+      ? [{
+        launch: `gateway produce of ${COMPARE}, same flags`,
+        args: (i: number) => [...GATEWAY_RUNTIME_FLAGS, ...produceArgs(i)],
+        cwd: COMPARE,
+        produces: true,
+      }]
+      : []),
+    {
+      launch: "gateway produce: deno run -A (no runtime flags)",
+      args: (i) => produceArgs(i),
+      produces: true,
+    },
     // What the last MiBs cost: V8 without its optimizing compilers, for this process only
     // (DENO_V8_FLAGS); the sink could not afford it (avsc's decoders 13-35x slower).
     {
-      launch: "the product's flags + DENO_V8_FLAGS=--lite-mode",
-      flags: GATEWAY_RUNTIME_FLAGS,
+      launch: "gateway produce: the product's flags + DENO_V8_FLAGS=--lite-mode",
+      args: (i) => [...GATEWAY_RUNTIME_FLAGS, ...produceArgs(i)],
       env: { DENO_V8_FLAGS: "--lite-mode" },
+      produces: true,
+    },
+    {
+      launch: "reference: produce's modules imported, idle (the product's flags)",
+      args: () => [...GATEWAY_RUNTIME_FLAGS, "scripts/bench/produce_imports.ts"],
+      produces: false,
+    },
+    {
+      launch: "reference: idle deno, a script that only waits (the product's flags)",
+      args: () => [...GATEWAY_RUNTIME_FLAGS, "scripts/bench/idle.ts"],
+      produces: false,
     },
   ];
-  const procs = launches.map((l, i) =>
-    startProduce(
-      l.flags,
-      simArgs(8, `bench-idle-${i}-${run}`, join(dir, `idle-${i}.sqlite`)),
-      "env" in l ? l.env : {},
-    )
-  );
+  const procs = launches.map((l, i) => startDeno(l.args(i), l.env ?? {}, l.cwd ?? ROOT));
   const started = performance.now();
   // Start-up and the first reading (after one interval) are not "between readings".
   await new Promise((r) => setTimeout(r, 15_000));
   const samples = await Promise.all(
     procs.map((p) => sampleCpu(p.child.pid, 100, started + IDLE_SECONDS * 1000)),
   );
-  const peaks = procs.map((p) => peakRssMiBOf(p.child.pid));
+  const memory = procs.map((p) => memorySplitOf(p.child.pid));
   await Promise.all(procs.map((p) => p.stop()));
   for (const [i, p] of procs.entries()) {
     const cpu = cpuBetweenReadings(samples[i], 10_000);
     const stopped = p.records().reverse().find((r) => r.msg === "stopped") ?? {};
     const warnings = p.lines.filter((l) => /Warning/.test(l) && !l.startsWith("{")).length;
+    const produces = launches[i].produces;
     idleRows.push({
       launch: launches[i].launch,
-      "RSS peak MiB": peaks[i],
-      "CPU % between readings": cpu.betweenPct.toFixed(2),
+      "RSS peak MiB": memory[i].peak,
+      "RSS at end MiB": memory[i].rss,
+      "RssAnon MiB": memory[i].anon,
+      "RssFile MiB": memory[i].file,
+      "CPU % between readings": produces ? cpu.betweenPct.toFixed(2) : "-",
       "CPU % overall": cpu.overallPct.toFixed(2),
-      taken: Number(stopped.taken),
-      acknowledged: Number(stopped.sent),
+      taken: produces ? Number(stopped.taken) : "-",
+      acknowledged: produces ? Number(stopped.sent) : "-",
       "non-JSON warning lines": warnings,
     });
   }
@@ -162,9 +231,11 @@ const idleRows: Row[] = [];
 printTable(
   `8 simulated SensorTags, default 10 s interval, ${IDLE_SECONDS} s (ir+humidity, poll; ` +
     `target: RSS peak <= 64 MiB, CPU between readings < 0.5% of a core; ` +
-    `the original Python script: 58 MiB per tag)`,
+    `the original Python script: 58 MiB per tag; RSS at end = RssAnon + RssFile + RssShmem; ` +
+    `load average 1/5/15 before ${loadBefore}, after ${loadAverage()})`,
   idleRows,
 );
+if (PI_ONLY) Deno.exit(0);
 
 // 2. Throughput through the whole CLI path at the fastest interval the CLI accepts.
 const simRows: Row[] = [];

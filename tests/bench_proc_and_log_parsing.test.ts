@@ -6,6 +6,7 @@ import {
   parseStat,
 } from "../scripts/bench/proc_tree.ts";
 import { firstErrorLine } from "../scripts/bench/measure_subject.ts";
+import { parseMemorySplit } from "../scripts/bench/process_usage.ts";
 
 const STAT =
   "17370 (cat) R 17368 17368 6158 0 -1 4194304 98 0 0 0 11 7 3 2 20 0 1 0 42335 3133440 409 " +
@@ -65,4 +66,12 @@ Deno.test("bench subjects: an ERROR line of either log format is found, WARN lin
     "[2026-12-01 21:12:06,001] ERROR WorkerSinkTask{id=b-0} Task threw an uncaught exception",
   );
   equal(firstErrorLine("[2026-12-01 21:12:05,104] WARN fine\nno ERROR here\n"), undefined);
+});
+
+Deno.test("bench /proc: peak, resident and its anon/file/shmem split in MiB from status", () => {
+  const status = "Name:\tdeno\nVmPeak:\t 3000000 kB\nVmHWM:\t   78848 kB\nVmRSS:\t   76800 kB\n" +
+    "RssAnon:\t   30720 kB\nRssFile:\t   45056 kB\nRssShmem:\t    1024 kB\nVmData:\t 99 kB\n";
+  deepEqual(parseMemorySplit(status), { peak: 77, rss: 75, anon: 30, file: 44, shmem: 1 });
+  const none = parseMemorySplit("Name:\tz\nState:\tZ (zombie)\n");
+  equal(Number.isNaN(none.peak) && Number.isNaN(none.anon), true);
 });

@@ -19,6 +19,40 @@ export function peakRssMiBOf(pid: number): number {
   return m ? Number(m[1]) / 1024 : NaN;
 }
 
+/** What `/proc/<pid>/status` says of a process's memory, in MiB. */
+export interface MemorySplit {
+  /** VmHWM: the peak resident set size. */
+  peak: number;
+  /** VmRSS: resident now, = anon + file + shmem. */
+  rss: number;
+  /** RssAnon: the process's own pages (heaps, stacks): what a second process would add. */
+  anon: number;
+  /** RssFile: mapped files resident (the deno executable's pages, shared with other processes). */
+  file: number;
+  /** RssShmem: shared memory. */
+  shmem: number;
+}
+
+/** Parses the memory lines of a `/proc/<pid>/status` text; a line that is missing is NaN. */
+export function parseMemorySplit(status: string): MemorySplit {
+  const kib = (key: string) => {
+    const m = new RegExp(`^${key}:\\s+(\\d+) kB$`, "m").exec(status);
+    return m ? Number(m[1]) / 1024 : NaN;
+  };
+  return {
+    peak: kib("VmHWM"),
+    rss: kib("VmRSS"),
+    anon: kib("RssAnon"),
+    file: kib("RssFile"),
+    shmem: kib("RssShmem"),
+  };
+}
+
+/** `pid`'s memory now, and its peak, from `/proc/<pid>/status`. */
+export function memorySplitOf(pid: number): MemorySplit {
+  return parseMemorySplit(Deno.readTextFileSync(`/proc/${pid}/status`));
+}
+
 export interface CpuSample {
   /** ms since the start of sampling */
   t: number;

@@ -6,13 +6,17 @@
 import { delay } from "../util/retry.ts";
 import type { CheckResult, Probe } from "./probes.ts";
 
+/** How often a round of probes runs unless the owner says otherwise (the sink's interval). */
+export const PROBE_EVERY_MS = 5000;
+
+/** The last answer of each readiness probe, refreshed in the background. */
 export class Readiness {
   readonly checks = new Map<string, CheckResult>();
   #probes: Map<string, Probe>;
   #stop = new AbortController();
   #loop?: Promise<void>;
 
-  constructor(probes: Record<string, Probe>, private readonly everyMs = 5000) {
+  constructor(probes: Record<string, Probe>, private readonly everyMs = PROBE_EVERY_MS) {
     this.#probes = new Map(Object.entries(probes));
     for (const name of this.#probes.keys()) {
       this.checks.set(name, { up: false, error: "not probed yet", at: 0 });

@@ -6,15 +6,16 @@ import type { RegistryAuth } from "../config/registry_auth.ts";
 import type { Kafka } from "kafkajs";
 import { MongoClient, type MongoClientOptions } from "mongodb";
 import type { HttpAddress } from "../http/http_address.ts";
-import { statusHandler } from "../http/routes.ts";
-import { type HttpServer, serveHttp } from "../http/serve.ts";
+import type { HttpServer } from "../http/serve.ts";
 import { LagTracker } from "../metrics/sink_lag.ts";
 import type { Logger } from "../util/log.ts";
 import { kafkaProbe, mongoProbe, registryProbe } from "./probes.ts";
 import { Readiness } from "./readiness.ts";
+import { serveStatus } from "./serve_status.ts";
 import { SinkMonitor } from "./sink_monitor.ts";
 import { sinkPage } from "./sink_page.ts";
 
+/** What `gateway sink`'s observability needs of its command line. */
 export interface SinkOpsSettings {
   http: HttpAddress | null;
   /** The address is the default (not given): if it is taken, warn and serve nothing. */
@@ -31,12 +32,14 @@ export interface SinkOpsSettings {
   log: Logger;
 }
 
+/** What `startSinkOps` started; `close()` stops the probes, the lag tracker and the server. */
 export interface SinkOps {
   monitor: SinkMonitor;
   server?: HttpServer;
   close(): Promise<void>;
 }
 
+/** Starts the monitor, the readiness probes (every 5 s), the lag tracker and the HTTP server. */
 export function startSinkOps(s: SinkOpsSettings): SinkOps {
   // A client of its own for the probe, so a probe never queues behind the sink's writes.
   const mongo = new MongoClient(s.mongoUri, {
@@ -56,21 +59,7 @@ export function startSinkOps(s: SinkOpsSettings): SinkOps {
   const monitor = new SinkMonitor(readiness, lag, s.groupId, s.topics, s.version);
   readiness.start();
   lag.start();
-  const server = s.http
-    ? serveHttp(
-      s.http,
-      statusHandler({
-        metrics: () => monitor.registry.metrics(),
-        metricsContentType: monitor.registry.contentType,
-        liveness: () => monitor.liveness(),
-        readiness: () => monitor.readinessReport(),
-        snapshot: () => monitor.snapshot(),
-        page: () => sinkPage(monitor.snapshot()),
-      }),
-      s.log.child({ component: "http" }),
-      s.httpOptional,
-    )
-    : undefined;
+  const server = serveStatus(s, monitor, () => sinkPage(monitor.snapshot()));
   return {
     monitor,
     server,
