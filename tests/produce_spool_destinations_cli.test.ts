@@ -5,18 +5,14 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { decodeConfluent, readTopic } from "./_support/kafka.ts";
+import { runGateway, uniqueName, waitFor } from "./_support/gateway_process.ts";
 import {
-  type GatewayProcess,
-  runGateway,
-  uniqueName,
-  waitFor,
-} from "./_support/gateway_process.ts";
-import { finalCounters, logFields, sleep, startSimulatedProducer } from "./_support/produce.ts";
-
-function lastStats(proc: GatewayProcess): Record<string, string> | undefined {
-  const line = proc.lines.filter((l) => / INFO +stats /.test(l)).pop();
-  return line ? logFields(line) : undefined;
-}
+  finalCounters,
+  lastStats,
+  logFields,
+  sleep,
+  startSimulatedProducer,
+} from "./_support/produce.ts";
 
 function seqsPerDevice(values: Record<string, unknown>[]): Map<string, number[]> {
   const out = new Map<string, number[]>();
@@ -57,7 +53,7 @@ Deno.test({
     ], dir);
     await waitFor(
       "6 readings spooled for A",
-      () => Number(lastStats(a.proc)?.spooled ?? 0) >= 6 ? true : undefined,
+      () => Number(lastStats(a.proc.lines)?.spooled ?? 0) >= 6 ? true : undefined,
       30_000,
     );
     assert.equal(await a.proc.stop(), 0);
@@ -113,11 +109,11 @@ Deno.test({
     ], dir);
     await waitFor(
       "the registry named as failing",
-      () => lastStats(c.proc)?.failing === "registry" ? true : undefined,
+      () => lastStats(c.proc.lines)?.failing === "registry" ? true : undefined,
       30_000,
     );
     await sleep(4000);
-    const statsC = lastStats(c.proc)!;
+    const statsC = lastStats(c.proc.lines)!;
     assert.equal(statsC.kafka, "connected", "Kafka is not blamed for the registry");
     assert.equal(c.proc.lines.filter((l) => /kafka producer connected/.test(l)).length, 1);
     assert.equal(

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { readTopic } from "./_support/kafka.ts";
-import { finalCounters, logFields } from "./_support/produce.ts";
+import { finalCounters, waitForSent } from "./_support/produce.ts";
 import {
   avroEncoder,
   createTopic,
@@ -25,6 +25,7 @@ import {
   propertiesFile,
   SASL_PLAINTEXT_BROKER,
   SASL_SSL_BROKER,
+  scram512Args,
   startSecuredProducer,
 } from "./_support/secured_kafka.ts";
 
@@ -41,7 +42,7 @@ async function produceUntil(
   const run = await startSecuredProducer(topic, extra, env);
   try {
     await run.proc.waitForLine(/ stats .*sent=(\d\d+)/, 45_000);
-    await waitStats(run.proc.lines, want);
+    await waitForSent(run.proc.lines, want);
   } finally {
     const code = await run.proc.stop();
     allLines.push(...run.proc.lines);
@@ -55,30 +56,9 @@ async function produceUntil(
   return { run, counters };
 }
 
-async function waitStats(lines: string[], want: number) {
-  const until = Date.now() + 45_000;
-  while (Date.now() < until) {
-    const last = [...lines].reverse().find((l) => / stats /.test(l));
-    if (last && Number(logFields(last).sent) >= want) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`fewer than ${want} readings sent; last lines:\n${lines.slice(-10).join("\n")}`);
-}
-
 Deno.test("produce over SASL_PLAINTEXT with SCRAM-SHA-512 (flags): every reading arrives", async () => {
   await ensureSecuredListeners();
-  await produceUntil(uniqueName("sec-prod-scram512"), 10, [
-    "--brokers",
-    SASL_PLAINTEXT_BROKER,
-    "--security-protocol",
-    "SASL_PLAINTEXT",
-    "--sasl-mechanism",
-    "SCRAM-SHA-512",
-    "--sasl-username",
-    ACCOUNT.username,
-    "--sasl-password",
-    ACCOUNT.password,
-  ]);
+  await produceUntil(uniqueName("sec-prod-scram512"), 10, scram512Args(ACCOUNT.password));
 });
 
 Deno.test("produce over SASL_SSL with SCRAM-SHA-256 from a --kafka-config file: every reading arrives", async () => {
@@ -180,16 +160,7 @@ Deno.test("sink over SASL_PLAINTEXT with SCRAM-SHA-512 (flags): every document w
   await sinkOver("scram512", (topic) => [
     "--kcql",
     `INSERT INTO docs SELECT * FROM ${topic}`,
-    "--brokers",
-    SASL_PLAINTEXT_BROKER,
-    "--security-protocol",
-    "SASL_PLAINTEXT",
-    "--sasl-mechanism",
-    "SCRAM-SHA-512",
-    "--sasl-username",
-    ACCOUNT.username,
-    "--sasl-password",
-    ACCOUNT.password,
+    ...scram512Args(ACCOUNT.password),
   ]);
 });
 

@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { BROKERS, kafka, readTopic, REGISTRY } from "./_support/kafka.ts";
-import { finalCounters, logFields } from "./_support/produce.ts";
+import { finalCounters, waitForSent, waitForStats } from "./_support/produce.ts";
 import { avroEncoder, createTopic, produce } from "./_support/sink.ts";
 import { startGateway, uniqueName } from "./_support/gateway_process.ts";
 import {
@@ -18,51 +18,21 @@ import {
   MUTUAL_TLS_BROKER,
   SASL_PLAINTEXT_BROKER,
   SASL_SSL_BROKER,
+  scram512Args,
   startSecuredProducer,
 } from "./_support/secured_kafka.ts";
 
 const WRONG = "not-the-password-93b1";
 const allLines: string[] = [];
 
-const scram512 = (password: string) => [
-  "--brokers",
-  SASL_PLAINTEXT_BROKER,
-  "--security-protocol",
-  "SASL_PLAINTEXT",
-  "--sasl-mechanism",
-  "SCRAM-SHA-512",
-  "--sasl-username",
-  ACCOUNT.username,
-  "--sasl-password",
-  password,
-];
-
-async function waitUntil(lines: string[], test: (lines: string[]) => boolean, what: string) {
-  const until = Date.now() + 45_000;
-  while (Date.now() < until) {
-    if (test(lines)) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out waiting for ${what}; last lines:\n${lines.slice(-10).join("\n")}`);
-}
-
-const lastStats = (lines: string[]) => {
-  const l = [...lines].reverse().find((x) => / stats /.test(x));
-  return l ? logFields(l) : undefined;
-};
-
 Deno.test("produce with a wrong SASL password: a clear message once, every reading stays spooled and is delivered after a restart with the right one", async () => {
   await ensureSecuredListeners();
   const topic = uniqueName("sec-wrong-pw");
-  const first = await startSecuredProducer(topic, scram512(WRONG));
+  const first = await startSecuredProducer(topic, scram512Args(WRONG));
   const cause = /SASL authentication failed for user gw \(SCRAM-SHA-512\)/;
   try {
     await first.proc.waitForLine(cause, 45_000);
-    await waitUntil(
-      first.proc.lines,
-      (l) => Number(lastStats(l)?.spooled ?? 0) >= 15,
-      "spooled readings",
-    );
+    await waitForStats(first.proc.lines, "spooled readings", (s) => Number(s.spooled) >= 15);
   } finally {
     assert.equal(await first.proc.stop(), 0);
     allLines.push(...first.proc.lines);
@@ -79,13 +49,9 @@ Deno.test("produce with a wrong SASL password: a clear message once, every readi
     "never a bare Closed connection",
   );
 
-  const second = await startSecuredProducer(topic, scram512(ACCOUNT.password), {}, first.spool);
+  const second = await startSecuredProducer(topic, scram512Args(ACCOUNT.password), {}, first.spool);
   try {
-    await waitUntil(
-      second.proc.lines,
-      (l) => Number(lastStats(l)?.sent ?? 0) >= before.taken,
-      "the spooled readings to be sent",
-    );
+    await waitForSent(second.proc.lines, before.taken);
   } finally {
     assert.equal(await second.proc.stop(), 0);
     allLines.push(...second.proc.lines);
@@ -196,7 +162,7 @@ Deno.test("sink with a wrong SASL password exits non-zero within the bounded tim
     uniqueName("secwrong").replaceAll("-", "_"),
     "--group",
     group,
-    ...scram512(WRONG),
+    ...scram512Args(WRONG),
   ], { GATEWAY_GIVE_UP_AFTER: "5" });
   const timer = setTimeout(() => sink.signal("SIGKILL"), 90_000);
   const code = await sink.exited;

@@ -8,17 +8,15 @@ import assert from "node:assert/strict";
 import { BSON, Double, Int32 } from "mongodb";
 import { uniqueName } from "./_support/gateway_process.ts";
 import { readTopic } from "./_support/kafka.ts";
+import { canon, EXACT, onlyDocument } from "./_support/bson.ts";
 import {
   avroEncoder,
-  createTopic,
+  freshTopics,
   mongo,
   produce,
   startSink,
   waitForCount,
 } from "./_support/sink.ts";
-
-const canon = (d: unknown) => BSON.EJSON.stringify(d, { relaxed: false });
-const exact = { promoteValues: false, promoteLongs: false, promoteBuffers: false } as const;
 const json = (v: unknown) => new TextEncoder().encode(JSON.stringify(v));
 
 const PIZZA = {
@@ -75,19 +73,14 @@ Deno.test({
   sanitizeResources: false,
   sanitizeOps: false,
   fn: async () => {
-    const t = (n: string) => uniqueName(`kcqlc-${n}`);
-    const topics = {
-      pkStruct: t("pkstruct"),
-      pkMap: t("pkmap"),
-      pkJson: t("pkjson"),
-      spread: t("spread"),
-      keySpread: t("keyspread"),
-      ingredients: t("ingr"),
-    };
-    const coll = Object.fromEntries(
-      Object.entries(topics).map(([k, v]) => [k, v.replaceAll("-", "_")]),
-    ) as Record<keyof typeof topics, string>;
-    for (const topic of Object.values(topics)) await createTopic(topic, 1);
+    const { topics, collections: coll } = await freshTopics("kcqlc", [
+      "pkStruct",
+      "pkMap",
+      "pkJson",
+      "spread",
+      "keySpread",
+      "ingredients",
+    ]);
     const enc = {
       pkStruct: await avroEncoder(topics.pkStruct, PIZZA as never),
       pkMap: await avroEncoder(topics.pkMap, PIZZA as never),
@@ -129,7 +122,7 @@ Deno.test({
     try {
       // Struct and map PKs: dead-lettered, with the reason; the records around them are written.
       await waitForCount(db.collection(coll.pkJson), 2);
-      const docs = await db.collection(coll.pkJson).find({}, exact).sort({ _id: 1 }).toArray();
+      const docs = await db.collection(coll.pkJson).find({}, EXACT).sort({ _id: 1 }).toArray();
       assert.deepEqual(docs.map((d) => d._id), ["a", "b"]);
       for (
         const [topic, n, field] of [
@@ -154,10 +147,7 @@ Deno.test({
 
       // a.b.*, _key.*, _header.p.c: whole documents.
       await waitForCount(db.collection(coll.spread), 1);
-      const spread = await db.collection(coll.spread).findOne({}, {
-        projection: { _id: 0 },
-        ...exact,
-      });
+      const spread = await onlyDocument(db.collection(coll.spread));
       assert.equal(
         canon(spread),
         canon({
@@ -175,10 +165,7 @@ Deno.test({
 
       // _.key.*, _header.* (every header) and a nested a.b.c.*.
       await waitForCount(db.collection(coll.keySpread), 1);
-      const keySpread = await db.collection(coll.keySpread).findOne({}, {
-        projection: { _id: 0 },
-        ...exact,
-      });
+      const keySpread = await onlyDocument(db.collection(coll.keySpread));
       assert.equal(
         canon(keySpread),
         canon({
@@ -194,10 +181,7 @@ Deno.test({
       // The connector's own example (KcqlNestedFieldTest): ingredients.* beside named fields,
       // which win where a name is the same.
       await waitForCount(db.collection(coll.ingredients), 1);
-      const ingredients = await db.collection(coll.ingredients).findOne({}, {
-        projection: { _id: 0 },
-        ...exact,
-      });
+      const ingredients = await onlyDocument(db.collection(coll.ingredients));
       assert.equal(
         canon(ingredients),
         canon({

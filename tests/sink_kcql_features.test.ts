@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
-import { Binary, BSON, type Document, Double, Int32, Long } from "mongodb";
-import { uniqueName } from "./_support/gateway_process.ts";
-import { sleep } from "./_support/produce.ts";
+import { Binary, type Document, Double, Int32, Long } from "mongodb";
+import { uniqueName, waitFor } from "./_support/gateway_process.ts";
+import { canon, EXACT, onlyDocument } from "./_support/bson.ts";
 import {
   avroEncoder,
-  createTopic,
+  freshTopics,
   mongo,
   produce,
   startSink,
@@ -52,26 +52,18 @@ function reading(i: number, bid = `B0:B4:48:00:00:0${i % 3}`) {
   };
 }
 
-const canon = (d: unknown) => BSON.EJSON.stringify(d, { relaxed: false });
-const exact = { promoteValues: false, promoteLongs: false, promoteBuffers: false } as const;
-
 Deno.test({
   name: "KCQL features on real Avro records: whole documents with native BSON types",
   sanitizeResources: false,
   sanitizeOps: false,
   fn: async () => {
-    const t = (n: string) => uniqueName(`kcql-${n}`);
-    const topics = {
-      star: t("star"),
-      list: t("list"),
-      upsert: t("upsert"),
-      update: t("update"),
-      meta: t("meta"),
-    };
-    const coll = Object.fromEntries(
-      Object.entries(topics).map(([k, v]) => [k, v.replaceAll("-", "_")]),
-    );
-    for (const topic of Object.values(topics)) await createTopic(topic, 1);
+    const { topics, collections: coll } = await freshTopics("kcql", [
+      "star",
+      "list",
+      "upsert",
+      "update",
+      "meta",
+    ]);
     const enc = await Promise.all(
       Object.values(topics).map((topic) => avroEncoder(topic, SCHEMA as never)),
     );
@@ -117,10 +109,16 @@ Deno.test({
       await waitForCount(db.collection(coll.list), 1);
       await waitForCount(db.collection(coll.upsert), 3);
       await waitForCount(db.collection(coll.meta), 1);
-      await sleep(1500);
+      // UPDATE writes no new document: wait until the existing one has the selected fields.
+      await waitFor(
+        "the UPDATE to be applied",
+        async () =>
+          (await db.collection(coll.update).findOne({ _id: "DEV-U" as never, rh: 43 })) ??
+            undefined,
+      );
 
       // SELECT * with IGNORE: every other field, with its Avro type kept in BSON.
-      const starDocs = await db.collection(coll.star).find({}, { projection: { _id: 0 }, ...exact })
+      const starDocs = await db.collection(coll.star).find({}, { projection: { _id: 0 }, ...EXACT })
         .sort({ count: 1 }).toArray();
       assert.equal(
         canon(starDocs[1]),
@@ -138,10 +136,7 @@ Deno.test({
       assert.equal(starDocs[0].note, null, "a null union branch is null");
 
       // Field list, aliases, nested paths land at the top level (default alias: the last segment).
-      const listDoc = await db.collection(coll.list).findOne({}, {
-        projection: { _id: 0 },
-        ...exact,
-      });
+      const listDoc = await onlyDocument(db.collection(coll.list));
       assert.equal(
         canon(listDoc),
         canon({
@@ -154,7 +149,7 @@ Deno.test({
       );
 
       // Composite PK: _id is a sub-document in KCQL order; PK fields stay in the body.
-      const upserted = await db.collection(coll.upsert).find({}, exact).sort({ time: 1 }).toArray();
+      const upserted = await db.collection(coll.upsert).find({}, EXACT).sort({ time: 1 }).toArray();
       assert.deepEqual(
         upserted.map((d) => canon(d)),
         [3, 4, 5].map((i) =>
@@ -168,7 +163,7 @@ Deno.test({
       );
 
       // UPDATE: $set of the selected fields on the document matched by _id; others untouched.
-      const updated = await db.collection(coll.update).findOne({ _id: "DEV-U" as never }, exact);
+      const updated = await db.collection(coll.update).findOne({ _id: "DEV-U" as never }, EXACT);
       assert.equal(
         canon(updated),
         canon({ _id: "DEV-U", keep: "me", ambient: new Double(21.5), rh: new Double(43) }),

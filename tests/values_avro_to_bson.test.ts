@@ -8,8 +8,7 @@ import {
   BsonConversionError,
   type BsonOptions,
 } from "../src/sink/values/avro_to_bson.ts";
-
-const canon = (v: unknown) => BSON.EJSON.stringify(v, { relaxed: false });
+import { canon } from "./_support/bson.ts";
 
 /** Encodes `value` with `schema`, decodes it back as the sink does, converts it. */
 function roundTrip(schema: unknown, value: unknown, options: BsonOptions = {}): unknown {

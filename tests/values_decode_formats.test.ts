@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import avsc from "avsc";
-import { Binary, BSON, Double, Long } from "mongodb";
+import { Binary, Double, Long } from "mongodb";
 import { frameConfluent } from "../src/avro/confluent_frame.ts";
 import { fingerprint64, fingerprintHex, frameSingleObject } from "../src/avro/single_object.ts";
 import { RegistryError } from "../src/avro/registry_client.ts";
@@ -8,8 +8,7 @@ import { SCHEMAS_DIR } from "../src/sink/values/create_decoder.ts";
 import { SinkValueDecoder } from "../src/sink/values/decode_value.ts";
 import { loadLocalSchemas } from "../src/sink/values/local_schemas.ts";
 import { PoisonRecordError } from "../src/sink/values/poison.ts";
-
-const canon = (v: unknown) => BSON.EJSON.stringify(v, { relaxed: false });
+import { canon } from "./_support/bson.ts";
 
 const POINT = {
   type: "record",

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
-import { Binary, BSON, Decimal128, Double, Long } from "mongodb";
+import { Binary, Decimal128, Double, Long } from "mongodb";
 import { Buffer } from "node:buffer";
 import { SinkValueDecoder } from "../src/sink/values/decode_value.ts";
 import { PoisonRecordError } from "../src/sink/values/poison.ts";
+import { canon } from "./_support/bson.ts";
 
-const canon = (v: unknown) => BSON.EJSON.stringify(v, { relaxed: false });
 const enc = (s: string) => new TextEncoder().encode(s);
 
 async function json(text: string, d = new SinkValueDecoder()) {

@@ -85,3 +85,15 @@ export async function decodeConfluent(records: ConsumedRecord[], registryUrl = R
   }
   return out;
 }
+
+/** How many records `topic` holds (the sum of its partitions' high watermarks); 0 when missing. */
+export async function recordsIn(topic: string): Promise<number> {
+  const admin = kafka().admin();
+  await admin.connect();
+  try {
+    if (!(await admin.listTopics()).includes(topic)) return 0;
+    return (await admin.fetchTopicOffsets(topic)).reduce((n, p) => n + Number(p.high), 0);
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -64,3 +64,29 @@ export function finalCounters(lines: string[]) {
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The fields of the last `stats` line in `lines`; undefined before the first one. */
+export function lastStats(lines: readonly string[]): Record<string, string> | undefined {
+  const line = lines.findLast((l) => / stats /.test(l));
+  return line ? logFields(line) : undefined;
+}
+
+/** Waits until the last `stats` line of a running producer satisfies `test` (45 s at most). */
+export async function waitForStats(
+  lines: readonly string[],
+  what: string,
+  test: (stats: Record<string, string>) => boolean,
+): Promise<void> {
+  const until = Date.now() + 45_000;
+  while (Date.now() < until) {
+    const stats = lastStats(lines);
+    if (stats && test(stats)) return;
+    await sleep(200);
+  }
+  throw new Error(`timed out waiting for ${what}; last lines:\n${lines.slice(-10).join("\n")}`);
+}
+
+/** Waits until a running producer's stats say at least `want` readings were sent. */
+export function waitForSent(lines: readonly string[], want: number): Promise<void> {
+  return waitForStats(lines, `${want} readings sent`, (s) => Number(s.sent) >= want);
+}

@@ -97,6 +97,22 @@ export async function foreignCa(dir: string): Promise<string> {
   return cert;
 }
 
+/** Flags for the SASL_PLAINTEXT listener with SCRAM-SHA-512 as {@linkcode ACCOUNT}, with `password`. */
+export function scram512Args(password: string): string[] {
+  return [
+    "--brokers",
+    SASL_PLAINTEXT_BROKER,
+    "--security-protocol",
+    "SASL_PLAINTEXT",
+    "--sasl-mechanism",
+    "SCRAM-SHA-512",
+    "--sasl-username",
+    ACCOUNT.username,
+    "--sasl-password",
+    password,
+  ];
+}
+
 /** Every line that holds one of `secrets`. */
 export function linesWithSecrets(lines: string[], secrets: string[]): string[] {
   return lines.filter((l) => secrets.some((s) => l.includes(s)));

@@ -5,7 +5,7 @@ import { type Collection, type Document, MongoClient } from "mongodb";
 import { frameConfluent } from "../../src/avro/confluent_frame.ts";
 import { RegistryClient } from "../../src/avro/registry_client.ts";
 import { BROKERS, kafka, REGISTRY } from "./kafka.ts";
-import { type GatewayProcess, startGateway, waitFor } from "./gateway_process.ts";
+import { type GatewayProcess, startGateway, uniqueName, waitFor } from "./gateway_process.ts";
 
 export const MONGO = "mongodb://127.0.0.1:27017";
 
@@ -100,4 +100,22 @@ export function startSink(args: string[]): GatewayProcess {
 /** Whole documents without `_id`, sorted by a key, for comparison. */
 export function withoutIds(docs: Document[], sortKey: (d: Document) => string): Document[] {
   return docs.map(({ _id, ...rest }) => rest).sort((a, b) => sortKey(a).localeCompare(sortKey(b)));
+}
+
+/**
+ * One fresh single-partition topic per name, `<prefix>-<name>-<unique>`, and a collection name
+ * for each (the topic's with `_` for `-`).
+ */
+export async function freshTopics<K extends string>(
+  prefix: string,
+  names: readonly K[],
+): Promise<{ topics: Record<K, string>; collections: Record<K, string> }> {
+  const topics = {} as Record<K, string>;
+  const collections = {} as Record<K, string>;
+  for (const name of names) {
+    topics[name] = uniqueName(`${prefix}-${name.toLowerCase()}`);
+    collections[name] = topics[name].replaceAll("-", "_");
+    await createTopic(topics[name], 1);
+  }
+  return { topics, collections };
 }
