@@ -163,42 +163,14 @@ export async function ensureBrokerTls(
     "-addext",
     "keyUsage=critical,keyCertSign,cRLSign",
   ], { what });
-  const csr = join(f.dir, "broker.csr");
-  const ext = join(f.dir, "broker.ext");
-  await runTool("openssl", [
-    "req",
-    "-newkey",
-    "rsa:2048",
-    "-nodes",
-    "-keyout",
-    f.brokerKey,
-    "-out",
-    csr,
-    "-subj",
-    `/CN=${host}`,
-  ], { what });
-  await Deno.writeTextFile(
-    ext,
-    `subjectAltName=IP:${host},DNS:localhost\nextendedKeyUsage=serverAuth\n`,
-  );
-  await runTool("openssl", [
-    "x509",
-    "-req",
-    "-in",
-    csr,
-    "-CA",
-    f.caCert,
-    "-CAkey",
-    f.caKey,
-    "-CAcreateserial",
-    "-out",
-    f.brokerCert,
-    "-days",
-    "3650",
-    "-extfile",
-    ext,
-  ], { what });
-  await Deno.remove(csr).catch(() => {});
+  await signedCertificate(f, {
+    name: "broker",
+    subject: `/CN=${host}`,
+    extensions: `subjectAltName=IP:${host},DNS:localhost\nextendedKeyUsage=serverAuth\n`,
+    key: f.brokerKey,
+    cert: f.brokerCert,
+    what,
+  });
   await ensureClientCert(f, log);
   return f;
 }
@@ -207,22 +179,48 @@ export async function ensureBrokerTls(
 async function ensureClientCert(f: TlsFiles, log: (line: string) => void): Promise<void> {
   if (await exists(f.clientCert) && await exists(f.clientKey)) return;
   log(`generating a client certificate (mutual TLS) in ${f.dir} (openssl)`);
-  const what = "kafka TLS client certificate (openssl)";
-  const csr = join(f.dir, "client.csr");
-  const ext = join(f.dir, "client.ext");
+  await signedCertificate(f, {
+    name: "client",
+    subject: "/CN=gw-client",
+    extensions: "extendedKeyUsage=clientAuth\n",
+    key: f.clientKey,
+    cert: f.clientCert,
+    what: "kafka TLS client certificate (openssl)",
+  });
+}
+
+/** One certificate to sign with the local CA. */
+interface CertificateRequest {
+  /** Names the request's scratch files in the TLS directory (`<name>.csr`, `<name>.ext`). */
+  name: string;
+  /** The certificate's subject, e.g. `/CN=127.0.0.1`. */
+  subject: string;
+  /** X.509 v3 extensions, openssl's `-extfile` syntax. */
+  extensions: string;
+  /** Where the new private key and the signed certificate go. */
+  key: string;
+  cert: string;
+  /** What a failing openssl run is reported as. */
+  what: string;
+}
+
+/** A new RSA key and its certificate signed by the CA in `f`, valid for ten years. */
+async function signedCertificate(f: TlsFiles, r: CertificateRequest): Promise<void> {
+  const csr = join(f.dir, `${r.name}.csr`);
+  const ext = join(f.dir, `${r.name}.ext`);
   await runTool("openssl", [
     "req",
     "-newkey",
     "rsa:2048",
     "-nodes",
     "-keyout",
-    f.clientKey,
+    r.key,
     "-out",
     csr,
     "-subj",
-    "/CN=gw-client",
-  ], { what });
-  await Deno.writeTextFile(ext, "extendedKeyUsage=clientAuth\n");
+    r.subject,
+  ], { what: r.what });
+  await Deno.writeTextFile(ext, r.extensions);
   await runTool("openssl", [
     "x509",
     "-req",
@@ -234,12 +232,12 @@ async function ensureClientCert(f: TlsFiles, log: (line: string) => void): Promi
     f.caKey,
     "-CAcreateserial",
     "-out",
-    f.clientCert,
+    r.cert,
     "-days",
     "3650",
     "-extfile",
     ext,
-  ], { what });
+  ], { what: r.what });
   await Deno.remove(csr).catch(() => {});
 }
 
