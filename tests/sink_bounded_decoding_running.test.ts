@@ -24,6 +24,7 @@ import {
   startSink,
   waitForCount,
 } from "./_support/sink.ts";
+import { prng, varint } from "./_support/avro_bytes.ts";
 
 const READING = {
   type: "record",
@@ -49,28 +50,6 @@ const TREE = {
     type: { type: "array", items: "Tree" },
   }],
 };
-
-function varint(n: number): number[] {
-  let z = n * 2;
-  const out: number[] = [];
-  while (z >= 0x80) {
-    out.push((z % 0x80) | 0x80);
-    z = Math.floor(z / 0x80);
-  }
-  out.push(z);
-  return out;
-}
-
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return (n: number) => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
-  };
-}
 
 Deno.test({
   name:
@@ -153,7 +132,7 @@ Deno.test({
     // Mutated records, their fate decided by the decoder itself, in-process.
     // As the sink decodes: its default --max-value-bytes is 1MB.
     const decoder = new SinkValueDecoder({ registry, maxValueBytes: 1024 * 1024 });
-    const rand = prng(0xc0dec5);
+    const rand = prng(0xc0dec5).int;
     for (let i = 0; i < 40; i++) {
       const b = Array.from(goodValue(1000 + i));
       switch (rand(4)) {

@@ -6,18 +6,7 @@ import { AvroBoundsError, checkAvroBounds } from "../src/sink/values/avro_bounds
 import { parseWriterSchema } from "../src/sink/values/avro_schema.ts";
 import { SinkValueDecoder } from "../src/sink/values/decode_value.ts";
 import { PoisonRecordError } from "../src/sink/values/poison.ts";
-
-/** A zigzag varint of a non-negative count (as Avro writes longs). */
-function varint(n: number): number[] {
-  let z = n * 2;
-  const out: number[] = [];
-  while (z >= 0x80) {
-    out.push((z % 0x80) | 0x80);
-    z = Math.floor(z / 0x80);
-  }
-  out.push(z);
-  return out;
-}
+import { varint } from "./_support/avro_bytes.ts";
 
 const ARRAY = {
   type: "record",

@@ -13,24 +13,12 @@ import { Buffer } from "node:buffer";
 import { frameConfluent } from "../src/avro/confluent_frame.ts";
 import { SinkValueDecoder } from "../src/sink/values/decode_value.ts";
 import { type PoisonReason, PoisonRecordError } from "../src/sink/values/poison.ts";
+import { prng, type Random } from "./_support/avro_bytes.ts";
 
 const SEED = 0x5eed_c0de;
 const MUTATIONS_PER_VALUE = 120;
 /** Generous: a bounded decode of a few hundred bytes takes microseconds. */
 const MAX_MS_PER_INPUT = 250;
-
-/** mulberry32: a small deterministic PRNG. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return { next, int: (n: number) => Math.floor(next() * n) };
-}
 
 const uuid = { type: "string", logicalType: "uuid" };
 const SCHEMAS: { schema: unknown; values: unknown[] }[] = [
@@ -199,7 +187,7 @@ const HUGE = [
   [0x81, 0x80, 0x80, 0x80, 0x10], // a negative block count of -2^31 - 1
 ];
 
-function mutate(body: Uint8Array, r: ReturnType<typeof prng>): Uint8Array {
+function mutate(body: Uint8Array, r: Random): Uint8Array {
   const b = Array.from(body);
   const at = () => r.int(Math.max(1, b.length));
   switch (r.int(7)) {
