@@ -1,5 +1,5 @@
 /**
- * `deno task bench:sink-compare [--before REV] [--records N] [--rounds R]`: this checkout's
+ * `deno task bench:sink-compare [--before REV] [--records N] [--rounds R] [--also FLAGS]`: this checkout's
  * `gateway sink` against an earlier revision's, side by side in one run on the same pre-filled
  * topic (Confluent-framed Avro SensorTag readings, 3 partitions) and the same store, INSERT at
  * BATCH 100. Rows alternate (before, now, before, now, …) so a change of the machine's load hits
@@ -27,20 +27,33 @@ import { spawnLogged } from "./bench/spawn_logged.ts";
 import { up } from "./services/mod.ts";
 
 const USAGE = `usage: deno task bench:sink-compare [--before REV] [--records N] [--rounds R]
+                                      [--also FLAGS]...
   --before REV   the git revision to compare with (default 314fa62, the sink before issue 7)
   --records N    records in the topic (default 200000)
-  --rounds R     runs of each side, alternating (default 2)`;
+  --rounds R     runs of each side, alternating (default 2)
+  --also FLAGS   one more row: this checkout with these deno flags instead of the product's
+                 (space-separated, written --also="--v8-flags=--max-semi-space-size=1";
+                 --also= for none); may be given more than once`;
 
-const { values } = parseArgs({
-  args: Deno.args,
-  options: {
-    before: { type: "string", default: "314fa62" },
-    records: { type: "string", default: "200000" },
-    rounds: { type: "string", default: "2" },
-    help: { type: "boolean", default: false },
-  },
-  strict: true,
-});
+function options() {
+  try {
+    return parseArgs({
+      args: Deno.args,
+      options: {
+        before: { type: "string", default: "314fa62" },
+        records: { type: "string", default: "200000" },
+        rounds: { type: "string", default: "2" },
+        also: { type: "string", multiple: true, default: [] },
+        help: { type: "boolean", default: false },
+      },
+      strict: true,
+    }).values;
+  } catch (error) {
+    console.error(`bench:sink-compare: ${(error as Error).message}\n${USAGE}`);
+    Deno.exit(2);
+  }
+}
+const values = options();
 if (values.help) {
   console.log(USAGE);
   Deno.exit(0);
@@ -131,6 +144,11 @@ const sides = [
     dir: Deno.cwd(),
     flags: [...GATEWAY_RUNTIME_FLAGS],
   },
+  ...values.also.map((text) => ({
+    label: `now (${nowRev}), other flags`,
+    dir: Deno.cwd(),
+    flags: text.split(/\s+/).filter((w) => w !== ""),
+  })),
 ];
 const mongo = new MongoClient("mongodb://127.0.0.1:27017");
 const rows: Row[] = [];
