@@ -1,7 +1,7 @@
 /** Shared steps of the produce integration tests. */
 import { join } from "node:path";
 import { BROKERS, REGISTRY } from "./kafka.ts";
-import { type GatewayProcess, startGateway } from "./gateway_process.ts";
+import { type GatewayProcess, startGateway, waitFor } from "./gateway_process.ts";
 
 export interface ProduceRun {
   proc: GatewayProcess;
@@ -77,13 +77,19 @@ export async function waitForStats(
   what: string,
   test: (stats: Record<string, string>) => boolean,
 ): Promise<void> {
-  const until = Date.now() + 45_000;
-  while (Date.now() < until) {
-    const stats = lastStats(lines);
-    if (stats && test(stats)) return;
-    await sleep(200);
+  try {
+    await waitFor(
+      what,
+      () => {
+        const stats = lastStats(lines);
+        return stats && test(stats) ? true : undefined;
+      },
+      45_000,
+      200,
+    );
+  } catch (error) {
+    throw new Error(`${(error as Error).message}; last lines:\n${lines.slice(-10).join("\n")}`);
   }
-  throw new Error(`timed out waiting for ${what}; last lines:\n${lines.slice(-10).join("\n")}`);
 }
 
 /** Waits until a running producer's stats say at least `want` readings were sent. */
