@@ -16,8 +16,8 @@ import { MongoClient } from "mongodb";
 import { Kafka, logLevel } from "kafkajs";
 import { frameConfluent } from "../src/avro/confluent_frame.ts";
 import { RegistryClient } from "../src/avro/registry_client.ts";
-import { readingToRecord } from "../src/avro/reading_record.ts";
 import { encodeRecord, loadWriterSchema } from "../src/avro/writer_schema.ts";
+import { benchReading } from "./bench/bench_readings.ts";
 import { printTable, type Row } from "./bench/table.ts";
 import { ensureConnectInstalled, MONGO_CONNECTOR } from "./bench/connect_install.ts";
 import { connectGroup, type ValueFormat, type WriteModel } from "./bench/connect_config.ts";
@@ -101,17 +101,7 @@ async function committed(group: string, topic: string): Promise<number> {
   return t.partitions.reduce((n, p) => n + Math.max(0, Number(p.offset)), 0);
 }
 
-const records = Array.from({ length: RECORDS }, (_, i) => {
-  const bid = `B0:B4:48:00:${((i % 100) >> 8).toString(16).padStart(2, "0")}:${
-    (i % 100).toString(16).padStart(2, "0")
-  }`.toUpperCase();
-  return readingToRecord({
-    address: bid,
-    model: "cc2650",
-    time: 1_700_000_000_000 + i * 10,
-    fields: { ambient: 21 + (i % 50) / 10, objecttemp: 19.5, humidity: 22, rh: 40 + (i % 30) },
-  });
-});
+const records = Array.from({ length: RECORDS }, (_, i) => benchReading(i));
 const producer = kafka.producer();
 await producer.connect();
 const p0 = performance.now();

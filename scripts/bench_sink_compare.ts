@@ -17,9 +17,9 @@ import { MongoClient } from "mongodb";
 import { Kafka, logLevel } from "kafkajs";
 import { frameConfluent } from "../src/avro/confluent_frame.ts";
 import { RegistryClient } from "../src/avro/registry_client.ts";
-import { readingToRecord } from "../src/avro/reading_record.ts";
 import { encodeRecord, loadWriterSchema } from "../src/avro/writer_schema.ts";
 import { GATEWAY_RUNTIME_FLAGS } from "./compile/runtime_flags.ts";
+import { benchReading } from "./bench/bench_readings.ts";
 import { printTable, type Row } from "./bench/table.ts";
 import { measureSubject } from "./bench/measure_subject.ts";
 import { parseLoadAverage } from "./bench/proc_tree.ts";
@@ -116,12 +116,7 @@ await producer.connect();
 for (let i = 0; i < RECORDS; i += 2000) {
   const messages = [];
   for (let j = i; j < Math.min(RECORDS, i + 2000); j++) {
-    const r = readingToRecord({
-      address: `B0:B4:48:00:00:${(j % 100).toString(16).padStart(2, "0").toUpperCase()}`,
-      model: "cc2650",
-      time: 1_700_000_000_000 + j * 10,
-      fields: { ambient: 21 + (j % 50) / 10, objecttemp: 19.5, humidity: 22, rh: 40 + (j % 30) },
-    });
+    const r = benchReading(j);
     messages.push({
       key: r.bid as string,
       value: Buffer.from(frameConfluent(id, encodeRecord(schema, r))),
