@@ -26,23 +26,14 @@ Deno.test("deno task gateway launches with the runtime flags the compiled binary
 
 /** The V8 heap limit, in bytes, of a deno started with these runtime flags. */
 async function heapLimitWith(flags: readonly string[]): Promise<number> {
-  const script = await Deno.makeTempFile({ suffix: ".ts" });
-  try {
-    await Deno.writeTextFile(
-      script,
-      "import v8 from 'node:v8'; console.log(v8.getHeapStatistics().heap_size_limit);\n",
-    );
-    const out = await new Deno.Command(Deno.execPath(), {
-      args: ["run", ...flags, script],
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const stderr = new TextDecoder().decode(out.stderr);
-    assert.equal(out.code, 0, `deno run ${flags.join(" ")} failed: ${stderr}`);
-    return Number(new TextDecoder().decode(out.stdout).trim());
-  } finally {
-    await Deno.remove(script);
-  }
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", ...flags, `${REPO}/tests/_support/print_heap_limit.ts`],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const stderr = new TextDecoder().decode(out.stderr);
+  assert.equal(out.code, 0, `deno run ${flags.join(" ")} failed: ${stderr}`);
+  return Number(new TextDecoder().decode(out.stdout).trim());
 }
 
 Deno.test("the runtime flags are known to this deno's V8 and put no cap on the heap", async () => {
