@@ -75,6 +75,14 @@ Deno.test("a connection lost in the middle of a bulk write (a MongoBulkWriteErro
     {} as never,
   );
   assert.equal(classifyMongoError(e), "unavailable");
+  // FerretDB stopped while the write was on the wire: only the code says so.
+  const ended = new MongoBulkWriteError(
+    { message: "This socket has been ended by the other party", code: "EPIPE" } as never,
+    {} as never,
+  );
+  assert.equal(classifyMongoError(ended), "unavailable");
+  const reset = Object.assign(new Error("read failed"), { code: "ECONNRESET" });
+  assert.equal(classifyMongoError(new Error("write failed", { cause: reset })), "unavailable");
   const rejected = new MongoBulkWriteError(
     {
       message: "E11000",

@@ -81,17 +81,39 @@ Deno.test({
         240_000,
         500,
       );
+      const letterOffsets = (r: { headers: Record<string, string> }[]) =>
+        new Set(r.map((l) => Number(l.headers["__connect.errors.offset"])));
+      // Read until every rejected record's letter is there (a count would stop early if some
+      // other record had been dead-lettered).
       const all = await readTopic(
         dlq,
-        (r) => new Set(r.map((l) => l.headers["__connect.errors.offset"])).size >= rejected.length,
+        (r) => rejected.every((i) => letterOffsets(r).has(i)),
         30_000,
       );
-      const offsets = new Set(all.map((l) => Number(l.headers["__connect.errors.offset"])));
+      const offsets = letterOffsets(all);
       assert.deepEqual(
         rejected.filter((i) => !offsets.has(i)),
         [],
         "every rejected record dead-lettered",
       );
+      assert.deepEqual(
+        [...offsets].filter((i) => !rejected.includes(i)),
+        [],
+        "no record the store took (or could have taken) is in the dead-letter topic",
+      );
+      // Every other record is in the store, as it was written (the outage lost none).
+      const reader = mongo();
+      try {
+        const stored = await reader.db("connect-db").collection(coll).find().toArray();
+        const seqOf = new Map(stored.map((d) => [d._id as unknown as string, d.seq as number]));
+        const missing = records.map((_, i) => i).filter((i) =>
+          !rejected.includes(i) && seqOf.get(`k${i}`) !== i
+        );
+        assert.deepEqual(missing, [], "every record not rejected is stored");
+        assert.equal(stored.length, records.length - rejected.length);
+      } finally {
+        await reader.close();
+      }
       assert.ok(all.every((l) => l.headers["gateway.error.reason"] === "write-rejected"));
       assert.equal(await sink.stop(), 0, sink.lines.slice(-15).join("\n"));
     } finally {

@@ -197,6 +197,36 @@ Deno.test("a duplicate key on an insert whose stored document is the same counts
   assert.equal(outcome.written, 1);
 });
 
+Deno.test("a duplicate whose stored copy cannot be read (the store went away) is written again, never rejected", async () => {
+  const journal: Journal = [];
+  const letters: DeadLetter[] = [];
+  const s = store(journal, [() => bulkError(0, 11000)]);
+  s.docs.set("0", { _id: "0", v: 1 });
+  let finds = 0;
+  const target: WriteTarget = {
+    bulkWrite: s.target.bulkWrite,
+    findOne(filter, options) {
+      finds++;
+      return finds === 1
+        ? Promise.reject(new MongoNetworkError("connection 4 to 127.0.0.1:27017 closed"))
+        : s.target.findOne(filter, options);
+    },
+  };
+  const outcome = await processRecords(
+    records(2),
+    ctx(journal, {
+      batchSize: 2,
+      collection: target,
+      deadLetters: dlq(journal, letters),
+      prepare: (r) => Promise.resolve(insert({ _id: r.offset, v: 1 })),
+    }),
+  );
+  assert.equal(outcome.end, "done");
+  assert.deepEqual(letters, [], "nothing dead-lettered");
+  assert.deepEqual(journal.filter((l) => l.startsWith("write")), ["write 0,1", "write 0,1"]);
+  assert.equal(outcome.written, 2);
+});
+
 Deno.test("refused credentials (FerretDB's first write) are never a rejection: nothing dead-lettered, nothing settled, the sink stops after the give-up time", async () => {
   for (const policy of ["NOOP", "THROW", "RETRY"] as const) {
     const journal: Journal = [];

@@ -167,9 +167,23 @@ export async function writeOrdered(
     const code = writeErrorCode(failure);
     // An insert whose document is already stored exactly (a replay, or a retry after an
     // outage): that duplicate is a success.
-    if (code === DUPLICATE_KEY && await isStoredCopy(collection, ops[failedAt])) {
-      start = failedAt + 1;
-      continue;
+    if (code === DUPLICATE_KEY) {
+      const stored = await isStoredCopy(collection, ops[failedAt]);
+      if (stored === true) {
+        start = failedAt + 1;
+        continue;
+      }
+      if (stored === "store-away") {
+        // The store went away between the write and the look: write again from the same place
+        // once it answers (the bulk write's own retry waits for it).
+        try {
+          await delay(policy.minBackoffMs ?? 250, hooks.signal);
+        } catch {
+          throw new WriteAbortedError(start, rejected);
+        }
+        start = failedAt;
+        continue;
+      }
     }
     const message = failure instanceof Error ? failure.message : String(failure);
     const errorClass = failure instanceof Error ? failure.name : typeof failure;
@@ -203,8 +217,15 @@ export async function writeOrdered(
   return { applied: ops.length - rejected.length, rejected };
 }
 
-/** Whether `op` is an insert whose document is in the store as it is. */
-async function isStoredCopy(collection: WriteTarget, op: WriteModel | undefined): Promise<boolean> {
+/**
+ * Whether `op` is an insert whose document is in the store as it is; `store-away` when the look
+ * failed because the store went away (never taken for "not stored": that would reject a record
+ * the store may hold).
+ */
+async function isStoredCopy(
+  collection: WriteTarget,
+  op: WriteModel | undefined,
+): Promise<boolean | "store-away"> {
   if (!op || !("insertOne" in op)) return false;
   const document = op.insertOne.document as Document;
   if (document._id === undefined) return false;
@@ -215,7 +236,7 @@ async function isStoredCopy(collection: WriteTarget, op: WriteModel | undefined)
       promoteBuffers: false,
     });
     return stored !== null && sameDocument(stored, document);
-  } catch {
-    return false;
+  } catch (error) {
+    return PAUSING.has(classifyMongoError(error)) ? "store-away" : false;
   }
 }

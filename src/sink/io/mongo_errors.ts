@@ -46,11 +46,34 @@ const TLS_TEXT =
 const GONE_TEXT =
   /connection .*(?:closed|reset)|ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|EHOSTUNREACH|socket hang up|timed out|pool .*cleared|server selection|not connected|topology .*closed|network/i;
 
+/**
+ * Node's system error codes for a connection the peer closed or never answered. The driver
+ * passes some through as the `code` of its own error with a message that names none of them
+ * (FerretDB stopping mid-write gave a MongoBulkWriteError "This socket has been ended by the
+ * other party", code EPIPE): the code, not the text, says the store went away.
+ */
+const GONE_CODES = new Set([
+  "EPIPE",
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "ECONNABORTED",
+  "ENOTCONN",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "EHOSTDOWN",
+  "ENETUNREACH",
+  "ENETDOWN",
+  "EAI_AGAIN",
+]);
+
 /** Classifies one error thrown by the MongoDB driver (or by a write through it). */
 export function classifyMongoError(error: unknown): FailureKind {
   const text = errorText(error);
   if (isAuthError(error, text)) return "auth";
   if (TLS_TEXT.test(text)) return "tls";
+  if (chain(error).some((e) => GONE_CODES.has(String((e as { code?: unknown }).code)))) {
+    return "unavailable";
+  }
   // A write the server looked at and refused: per-document write errors with the server's code.
   // (The driver also reports a connection lost mid-bulk as a MongoBulkWriteError, e.g. "connect
   // ECONNREFUSED" when the store died between two batches: no server code, the store is away.)
