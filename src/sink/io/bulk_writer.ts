@@ -111,6 +111,7 @@ export async function writeOrdered(
   policy: WritePolicy,
   hooks: WriteHooks,
 ): Promise<WriteOutcome> {
+  const minBackoffMs = policy.minBackoffMs ?? 250;
   const rejected: RejectedWrite[] = [];
   let start = 0;
   let retriesOfRejected = 0;
@@ -139,7 +140,7 @@ export async function writeOrdered(
         }
       }, {
         signal: hooks.signal,
-        minDelayMs: policy.minBackoffMs ?? 250,
+        minDelayMs: minBackoffMs,
         maxDelayMs: policy.maxBackoffMs ?? 10_000,
         onRetry: (error, info) => {
           const p = error as Paused;
@@ -176,11 +177,7 @@ export async function writeOrdered(
       if (stored === "store-away") {
         // The store went away between the write and the look: write again from the same place
         // once it answers (the bulk write's own retry waits for it).
-        try {
-          await delay(policy.minBackoffMs ?? 250, hooks.signal);
-        } catch {
-          throw new WriteAbortedError(start, rejected);
-        }
+        await waitToWriteAgain(minBackoffMs, hooks.signal, failedAt, rejected);
         start = failedAt;
         continue;
       }
@@ -196,11 +193,7 @@ export async function writeOrdered(
     if (policy.errorPolicy === "RETRY" && retriesOfRejected < policy.maxRetries) {
       retriesOfRejected++;
       hooks.onRejected(failedAt, failure, true, kind);
-      try {
-        await delay(policy.retryIntervalMs, hooks.signal);
-      } catch {
-        throw new WriteAbortedError(failedAt, rejected);
-      }
+      await waitToWriteAgain(policy.retryIntervalMs, hooks.signal, failedAt, rejected);
       start = failedAt;
       continue;
     }
@@ -215,6 +208,23 @@ export async function writeOrdered(
     );
   }
   return { applied: ops.length - rejected.length, rejected };
+}
+
+/**
+ * Waits `ms` before an ordered write goes on again from `failedAt`. A stop abandons it: the
+ * operations before `failedAt` were applied (an ordered write stops at its first failure).
+ */
+async function waitToWriteAgain(
+  ms: number,
+  signal: AbortSignal,
+  failedAt: number,
+  rejected: RejectedWrite[],
+): Promise<void> {
+  try {
+    await delay(ms, signal);
+  } catch {
+    throw new WriteAbortedError(failedAt, rejected);
+  }
 }
 
 /**
