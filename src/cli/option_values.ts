@@ -1,6 +1,24 @@
 /** Parsers for option values: each error says which option and what was expected. */
 import { InvalidArgumentError } from "commander";
 import { parseByteSize, SIZE_UNITS_HELP } from "../util/byte_size.ts";
+import { type DurationBounds, parseDuration } from "../util/duration.ts";
+
+/**
+ * A duration option (src/util/duration.ts: one duration grammar for every option, variable and
+ * file key). The value is in the option's own unit (`bounds.unit`), as a plain number has always
+ * been: `--stats-interval 2m` is 120 (seconds), `--retry-interval 10s` is 10000 (ms).
+ */
+export function duration(what: string, bounds: DurationBounds) {
+  return (value: string): number => {
+    let ms: number;
+    try {
+      ms = parseDuration(what, value, bounds);
+    } catch (error) {
+      throw new InvalidArgumentError((error as Error).message);
+    }
+    return bounds.unit === "s" ? ms / 1000 : ms;
+  };
+}
 
 export function positiveInt(what: string, max = Number.MAX_SAFE_INTEGER) {
   return (value: string): number => {
@@ -10,18 +28,6 @@ export function positiveInt(what: string, max = Number.MAX_SAFE_INTEGER) {
     const n = Number(value);
     if (n < 1 || n > max) {
       throw new InvalidArgumentError(`${what} must be between 1 and ${max}, got ${n}`);
-    }
-    return n;
-  };
-}
-
-export function positiveSeconds(what: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (value.trim() === "" || !Number.isFinite(n) || n <= 0) {
-      throw new InvalidArgumentError(
-        `${what} must be a positive number of seconds, got "${value}"`,
-      );
     }
     return n;
   };

@@ -25,7 +25,8 @@ import {
   registryAuthOptions,
   registryOption,
 } from "./common_options.ts";
-import { oneOf, positiveInt, positiveSeconds } from "./option_values.ts";
+import { duration, oneOf, positiveInt } from "./option_values.ts";
+import { type DurationBounds, durationHelp } from "../util/duration.ts";
 import { HTTP_DEFAULTS, type HttpAddress, httpOption } from "../http/http_address.ts";
 import { startProduceOps } from "../status/produce_ops.ts";
 import { loadWriterSchema } from "../avro/writer_schema.ts";
@@ -63,6 +64,15 @@ export function spoolSize(what: string) {
     return n;
   };
 }
+
+/** The bounds of produce's duration options (a plain number in the unit given). */
+export const PRODUCE_DURATIONS = {
+  /** The sensors' period register holds 10 ms steps up to 2.55 s. */
+  period: { unit: "ms", maxMs: 2550 },
+  connectTimeout: { unit: "s", maxMs: 3_600_000 },
+  flushTimeout: { unit: "s", maxMs: 3_600_000 },
+  statsInterval: { unit: "s", maxMs: 86_400_000 },
+} as const satisfies Record<string, DurationBounds>;
 
 /** Where spools live by default: `$XDG_STATE_HOME/sensortag-gateway` (or ~/.local/state/...). */
 export function spoolDirectory(): string {
@@ -175,9 +185,10 @@ export function produceCommand(): Command {
     .addOption(
       new Option(
         "--period <ms>",
-        "sensor period in notify mode, milliseconds (default: the interval, within each sensor's limits)",
+        "sensor period in notify mode (default: the interval, within each sensor's limits; " +
+          `${durationHelp(PRODUCE_DURATIONS.period)})`,
       )
-        .env("GATEWAY_PERIOD").argParser(positiveInt("--period", 2550)),
+        .env("GATEWAY_PERIOD").argParser(duration("--period", PRODUCE_DURATIONS.period)),
     )
     .addOption(
       new Option("--accel-range <g>", "accelerometer range on CC2650 (2, 4, 8 or 16 G)").env(
@@ -232,23 +243,27 @@ export function produceCommand(): Command {
         .env("GATEWAY_SIMULATE").argParser(positiveInt("--simulate", 10_000)),
     )
     .addOption(
-      new Option("--connect-timeout <seconds>", "BLE connect timeout per attempt").env(
-        "GATEWAY_CONNECT_TIMEOUT",
-      )
-        .default(15).argParser(positiveSeconds("--connect-timeout")),
+      new Option(
+        "--connect-timeout <seconds>",
+        `BLE connect timeout per attempt (${durationHelp(PRODUCE_DURATIONS.connectTimeout)})`,
+      ).env("GATEWAY_CONNECT_TIMEOUT")
+        .default(15).argParser(duration("--connect-timeout", PRODUCE_DURATIONS.connectTimeout)),
     )
     .addOption(
       new Option(
         "--flush-timeout <seconds>",
-        "on SIGTERM/SIGINT, how long to keep sending spooled readings",
+        "on SIGTERM/SIGINT, how long to keep sending spooled readings " +
+          `(${durationHelp(PRODUCE_DURATIONS.flushTimeout)})`,
       )
-        .env("GATEWAY_FLUSH_TIMEOUT").default(10).argParser(positiveSeconds("--flush-timeout")),
+        .env("GATEWAY_FLUSH_TIMEOUT").default(10)
+        .argParser(duration("--flush-timeout", PRODUCE_DURATIONS.flushTimeout)),
     )
     .addOption(
-      new Option("--stats-interval <seconds>", "how often to log counters").env(
-        "GATEWAY_STATS_INTERVAL",
-      )
-        .default(60).argParser(positiveSeconds("--stats-interval")),
+      new Option(
+        "--stats-interval <seconds>",
+        `how often to log counters (${durationHelp(PRODUCE_DURATIONS.statsInterval)})`,
+      ).env("GATEWAY_STATS_INTERVAL")
+        .default(60).argParser(duration("--stats-interval", PRODUCE_DURATIONS.statsInterval)),
     )
     .addOption(httpOption(HTTP_DEFAULTS.produce));
   for (const o of [...kafkaSecurityOptions(), ...registryAuthOptions()]) cmd.addOption(o);

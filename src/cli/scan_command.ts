@@ -3,14 +3,18 @@ import { Command, Option } from "commander";
 import { hostNoble } from "../ble/noble.ts";
 import { scanForTags } from "../ble/scan.ts";
 import { createSimulatedNoble, simulatedAddresses } from "../ble/virtual/simulated_noble.ts";
-import { positiveInt, positiveSeconds } from "./option_values.ts";
+import { duration, positiveInt } from "./option_values.ts";
+import { type DurationBounds, durationHelp } from "../util/duration.ts";
+
+/** `--seconds`: a scan listens at most an hour. */
+export const SCAN_SECONDS: DurationBounds = { unit: "s", maxMs: 3_600_000 };
 
 export function scanCommand(): Command {
   return new Command("scan")
     .description("List SensorTags nearby: address, model, RSSI (strongest first).")
     .addOption(
-      new Option("--seconds <s>", "how long to listen").env("GATEWAY_SCAN_SECONDS").default(5)
-        .argParser(positiveSeconds("--seconds")),
+      new Option("--seconds <s>", `how long to listen (${durationHelp(SCAN_SECONDS)})`)
+        .env("GATEWAY_SCAN_SECONDS").default(5).argParser(duration("--seconds", SCAN_SECONDS)),
     )
     .addOption(new Option("--json", "print JSON instead of a table"))
     .addOption(

@@ -29,7 +29,8 @@ import {
   registryAuthOptions,
   registryOption,
 } from "./common_options.ts";
-import { oneOf, positiveInt, positiveSeconds } from "./option_values.ts";
+import { duration, oneOf, positiveInt } from "./option_values.ts";
+import { type DurationBounds, durationHelp } from "../util/duration.ts";
 import { defaultSpoolPath } from "./produce_command.ts";
 import { UsageError } from "./usage_error.ts";
 
@@ -49,6 +50,9 @@ function spoolOptions(cmd: Command): Command {
         .default(DEFAULTS.topic),
     );
 }
+
+/** `spool send --timeout`: at most a day per destination. */
+export const SEND_TIMEOUT: DurationBounds = { unit: "s", maxMs: 86_400_000 };
 
 function destinationOption(): Option {
   return new Option("--destination <id>", "only this destination (its id, from gateway spool)")
@@ -227,8 +231,10 @@ function sendCommand(): Command {
       ),
     )
     .addOption(
-      new Option("--timeout <seconds>", "give up on a destination after this long")
-        .default(60).argParser(positiveSeconds("--timeout")),
+      new Option(
+        "--timeout <seconds>",
+        `give up on a destination after this long (${durationHelp(SEND_TIMEOUT)})`,
+      ).default(60).argParser(duration("--timeout", SEND_TIMEOUT)),
     );
   // The readings' destination names the brokers and topic; how to reach them securely is this
   // run's to say, with the same options and variables as `gateway produce`.

@@ -19,6 +19,7 @@ import {
   type KafkaSecurityInput,
 } from "../../config/kafka_security.ts";
 import { registerSecret } from "../../util/redact.ts";
+import { type DurationBounds, parseDuration } from "../../util/duration.ts";
 
 export type ErrorPolicy = "NOOP" | "THROW" | "RETRY";
 
@@ -101,6 +102,12 @@ export const CONNECTOR_DEFAULTS = {
   maxRetries: 20,
   retryIntervalMs: 60_000,
 };
+
+/**
+ * The pause between RETRY attempts (connect.mongo.retry.interval, `--retry-interval`): plain
+ * numbers in milliseconds as in the connector, at most a day.
+ */
+export const RETRY_INTERVAL: DurationBounds = { unit: "ms", maxMs: 86_400_000 };
 
 /** Each setting's keys, newest first. */
 const ALIASES = {
@@ -249,7 +256,7 @@ export function sinkSettingsFromProperties(
     mongoUri: mongoUri ?? "",
     errorPolicy: overrides.errorPolicy ?? policy(raw("errorPolicy"), problems),
     maxRetries: overrides.maxRetries ?? integer("maxRetries", 0) ?? CONNECTOR_DEFAULTS.maxRetries,
-    retryIntervalMs: overrides.retryIntervalMs ?? integer("retryIntervalMs", 0) ??
+    retryIntervalMs: overrides.retryIntervalMs ?? retryInterval(raw("retryIntervalMs"), problems) ??
       CONNECTOR_DEFAULTS.retryIntervalMs,
     jsonDatetimeFields: overrides.jsonDatetimeFields ?? list("jsonDatetimeFields") ?? [],
     topics: [],
@@ -400,6 +407,26 @@ function kafka(
 
 function kcqlSources(kcql: string): string[] {
   return parseKcql(kcql).statements.map((s) => s.source);
+}
+
+/** connect.mongo.retry.interval: the duration parser of `--retry-interval`, 0 allowed. */
+function retryInterval(
+  found: { key: string; value: string } | undefined,
+  problems: string[],
+): number | undefined {
+  if (!found) return undefined;
+  try {
+    return parseDuration(found.key, found.value, { ...RETRY_INTERVAL, zero: "retry at once" });
+  } catch (error) {
+    // Out of bounds says the bound; text that is no duration at all says so as before.
+    const message = (error as Error).message;
+    problems.push(
+      / must be a positive number /.test(message)
+        ? `${found.key}=${found.value} is not a whole number of at least 0`
+        : message,
+    );
+    return undefined;
+  }
 }
 
 function policy(
