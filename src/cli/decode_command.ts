@@ -3,6 +3,7 @@ import { Command, Option } from "commander";
 import { decodeHexCommand } from "../sensortag/hex.ts";
 import { MODELS, SENSOR_NAMES } from "../sensortag/model.ts";
 import { oneOf } from "./option_values.ts";
+import { UsageError } from "./usage_error.ts";
 
 export function decodeCommand(): Command {
   return new Command("decode")
@@ -34,14 +35,20 @@ export function decodeCommand(): Command {
           calibration?: string;
         },
       ) => {
-        const result = decodeHexCommand({
-          model: o.model,
-          sensor: o.sensor,
-          hex: hex.join(" "),
-          accelRange: o.accelRange,
-          part: o.part,
-          calibration: o.calibration,
-        });
+        let result;
+        try {
+          result = decodeHexCommand({
+            model: o.model,
+            sensor: o.sensor,
+            hex: hex.join(" "),
+            accelRange: o.accelRange,
+            part: o.part,
+            calibration: o.calibration,
+          });
+        } catch (error) {
+          // Every failure here is about what was typed (bytes, their count, the options): exit 2.
+          throw new UsageError((error as Error).message);
+        }
         console.log(JSON.stringify(result, null, 2));
       },
     );

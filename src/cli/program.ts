@@ -53,7 +53,10 @@ export async function buildProgram(
   for (const command of await Promise.all(wanted.map((c) => c.load()))) {
     program.addCommand(command);
   }
-  for (const c of program.commands) {
+  // Every command at every depth (`kcql check`, `spool send`): commander's own errors (a missing
+  // argument, an unknown option) are usage errors, exit 2, not commander's process.exit(1).
+  const all = (c: Command): Command[] => [c, ...c.commands.flatMap(all)];
+  for (const c of program.commands.flatMap(all)) {
     c.exitOverride().showHelpAfterError("(run with --help for the options)")
       .configureOutput({ outputError: (text, write) => write(redact(text)) });
   }

@@ -12,6 +12,7 @@ import { createLogger, type LogFormat, type LogLevel } from "../util/log.ts";
 import { onStopSignal } from "../util/signals.ts";
 import { createValueDecoder } from "../sink/values/create_decoder.ts";
 import { mongoClientOptions } from "../sink/config/mongo_options.ts";
+import { maskedMongoUri, mongoConnectionProblem } from "../sink/config/mongo_connection_check.ts";
 import { loadSinkConfigFile, type SinkOverrides } from "../sink/config/connector_properties.ts";
 import {
   brokersOption,
@@ -124,6 +125,29 @@ export function sinkCommand(): Command {
     const name = file?.settings.name;
     const groupId = options.group ?? (name ? `connect-${name}` : "gateway-sink");
     const mongoUri = options.mongo;
+    const mongoOptions = {
+      ...mongoClientOptions({
+        username: options.username,
+        password: options.password,
+        authMechanism: options.authMechanism as never,
+        authSource: file?.settings.authSource,
+        tls: file?.settings.tls,
+      }),
+      appName: `sensortag-gateway-sink@${hostname()}`,
+    };
+    // A connection string the driver cannot read is a usage error naming where it was given.
+    const mongoProblem = mongoConnectionProblem(mongoUri, mongoOptions);
+    if (mongoProblem) {
+      const origin = given("mongo")
+        ? (command.getOptionValueSource("mongo") === "env" ? "GATEWAY_MONGO" : "--mongo")
+        : file?.settings.mongoUri
+        ? `${configPath}: connect.mongo.connection`
+        : "--mongo";
+      throw new UsageError(
+        `${origin}=${maskedMongoUri(mongoUri)} is not a usable MongoDB connection string: ` +
+          mongoProblem,
+      );
+    }
     const decoder = await createValueDecoder({
       registryUrl,
       registryAuth,
@@ -143,16 +167,6 @@ export function sinkCommand(): Command {
       log,
       security: kafkaSecurity.security,
     });
-    const mongoOptions = {
-      ...mongoClientOptions({
-        username: options.username,
-        password: options.password,
-        authMechanism: options.authMechanism as never,
-        authSource: file?.settings.authSource,
-        tls: file?.settings.tls,
-      }),
-      appName: `sensortag-gateway-sink@${hostname()}`,
-    };
     const ops = startSinkOps({
       http: raw.http as HttpAddress | null,
       httpOptional: command.getOptionValueSource("http") === "default",

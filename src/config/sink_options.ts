@@ -6,6 +6,7 @@
  */
 import { DEFAULT_MAX_RECORD_BYTES } from "../sink/values/record_size.ts";
 import type { OptionSpec } from "./option_spec.ts";
+import { InvalidArgumentError } from "commander";
 import { RETRY_INTERVAL, type SinkSettings } from "../sink/config/sink_settings.ts";
 import { registerSecret } from "../util/redact.ts";
 import { byteSize, duration, oneOf, positiveInt } from "../cli/option_values.ts";
@@ -84,6 +85,16 @@ export const SINK_OPTIONS = {
     env: "GATEWAY_MONGO_AUTH_MECHANISM",
     help: "SCRAM-SHA-1, SCRAM-SHA-256, MONGODB-X509, PLAIN",
     file: "authMechanism",
+    parse: (text: string) => {
+      const upper = text.trim().toUpperCase();
+      if (!["SCRAM-SHA-1", "SCRAM-SHA-256", "MONGODB-X509", "PLAIN"].includes(upper)) {
+        throw new InvalidArgumentError(
+          `--auth-mechanism must be one of SCRAM-SHA-1, SCRAM-SHA-256, MONGODB-X509, PLAIN, ` +
+            `got "${text}"`,
+        );
+      }
+      return upper;
+    },
   } as SinkOptionSpec<string>,
   group: {
     flag: "--group <id>",
