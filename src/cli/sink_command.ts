@@ -90,8 +90,15 @@ export function sinkCommand(): Command {
     try {
       const parsed = parseKcql(kcqlText);
       plans = parsed.statements;
+      // KCQL from the file is placed in the file (its value may span continued lines).
+      const inFile = given("kcql") ? undefined : file?.kcqlLocation;
       for (const w of parsed.warnings) {
-        log.warn(`KCQL line ${w.line}, column ${w.column}: ${w.message}`);
+        const at = inFile?.(w.line, w.column);
+        log.warn(
+          at
+            ? `${configPath}: KCQL at line ${at.line}, column ${at.column}: ${w.message}`
+            : `KCQL line ${w.line}, column ${w.column}: ${w.message}`,
+        );
       }
     } catch (error) {
       if (error instanceof KcqlError) {
