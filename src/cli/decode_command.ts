@@ -7,23 +7,36 @@ import { UsageError } from "./usage_error.ts";
 
 export function decodeCommand(): Command {
   return new Command("decode")
+    .summary("Decode raw SensorTag characteristic bytes into a reading, printed as JSON.")
     .description(
-      "Decode raw SensorTag characteristic bytes into a reading, printed as JSON.\n" +
-        "The reference for the decoders, and a troubleshooting aid:\n" +
-        "  gateway decode --model cc2650 --sensor ir 'a0 0b 3c 0f'",
+      "Decode raw SensorTag characteristic bytes into a reading, printed as JSON: the " +
+        "reference for the decoders, and a troubleshooting aid.",
+    )
+    .addHelpText(
+      "after",
+      "\nExample:\n  gateway decode --model cc2650 --sensor ir 'a0 0b 3c 0f'",
     )
     .argument("<hex...>", 'bytes as hex: "a0 0b 3c 0f", a00b3c0f, a0:0b:3c:0f or 0xa0 0x0b ...')
     .addOption(
-      new Option("--model <model>", "cc2650 or cc2541").makeOptionMandatory()
-        .argParser(oneOf("--model", MODELS)),
+      new Option("--model <model>", "cc2650 or cc2541").env("GATEWAY_DECODE_MODEL")
+        .makeOptionMandatory().argParser(oneOf("--model", MODELS)),
     )
     .addOption(
-      new Option("--sensor <name>", SENSOR_NAMES.join(", ")).makeOptionMandatory()
-        .argParser(oneOf("--sensor", SENSOR_NAMES)),
+      new Option("--sensor <name>", SENSOR_NAMES.join(", ")).env("GATEWAY_DECODE_SENSOR")
+        .makeOptionMandatory().argParser(oneOf("--sensor", SENSOR_NAMES)),
     )
-    .addOption(new Option("--accel-range <g>", "accelerometer range the tag was configured with"))
-    .addOption(new Option("--part <chip>", "CC2541 movement chip: kxtj9, mag3110 or imu3000"))
-    .addOption(new Option("--calibration <hex>", "CC2541 barometer: the 16 calibration bytes"))
+    .addOption(
+      new Option("--accel-range <g>", "accelerometer range the tag was configured with")
+        .env("GATEWAY_DECODE_ACCEL_RANGE"),
+    )
+    .addOption(
+      new Option("--part <chip>", "CC2541 movement chip: kxtj9, mag3110 or imu3000")
+        .env("GATEWAY_DECODE_PART"),
+    )
+    .addOption(
+      new Option("--calibration <hex>", "CC2541 barometer: the 16 calibration bytes")
+        .env("GATEWAY_DECODE_CALIBRATION"),
+    )
     .action(
       (
         hex: string[],

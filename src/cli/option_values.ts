@@ -1,5 +1,5 @@
 /** Parsers for option values: each error says which option and what was expected. */
-import { InvalidArgumentError } from "commander";
+import { InvalidArgumentError, Option } from "commander";
 import { parseByteSize, SIZE_UNITS_HELP } from "../util/byte_size.ts";
 import { type DurationBounds, parseDuration } from "../util/duration.ts";
 
@@ -31,6 +31,22 @@ export function positiveInt(what: string, max = Number.MAX_SAFE_INTEGER) {
     }
     return n;
   };
+}
+
+/**
+ * An on/off option that its environment variable can set too: `--json` alone is on; the variable
+ * (or `--json no`) says yes/no, true/false, on/off or 1/0 — anything else is a usage error, so
+ * `GATEWAY_STATUS_JSON=false` is off, not on.
+ */
+export function switchOption(flag: string, help: string, env: string): Option {
+  return new Option(`${flag} [yes|no]`, help).env(env).preset("yes").argParser((value: string) => {
+    const v = String(value).trim().toLowerCase();
+    if (["yes", "true", "on", "1"].includes(v)) return true;
+    if (["no", "false", "off", "0", ""].includes(v)) return false;
+    throw new InvalidArgumentError(
+      `${flag} must be yes or no (true/false, on/off, 1/0), got "${value}"`,
+    );
+  });
 }
 
 export function oneOf<T extends string>(what: string, choices: readonly T[]) {

@@ -86,6 +86,10 @@ export function defaultSpoolPath(topic: string): string {
   return join(spoolDirectory(), `spool-${topic}.sqlite`);
 }
 
+/** How help texts say where the default spool is (in words that wrap, not one long path). */
+export const SPOOL_DEFAULT_HELP =
+  "spool-<topic>.sqlite in $XDG_STATE_HOME/sensortag-gateway, else in ~/.local/state/sensortag-gateway";
+
 /** The single default spool of earlier versions, shared by every topic. */
 export function legacySpoolPath(): string {
   return join(spoolDirectory(), "spool.sqlite");
@@ -121,8 +125,8 @@ interface ProduceOptions {
 export function produceCommand(): Command {
   const cmd = new Command("produce")
     .description(
-      "Read SensorTags over BLE and produce one Avro record per reading to Kafka.\n" +
-        "Every reading is written to a local spool first and leaves it only once Kafka acknowledged it.",
+      "Read SensorTags over BLE and produce one Avro record per reading to Kafka. Every " +
+        "reading is written to a local spool first and leaves it only once Kafka acknowledged it.",
     )
     .argument(
       "[bd-address...]",
@@ -207,9 +211,7 @@ export function produceCommand(): Command {
     .addOption(
       new Option(
         "--spool <file>",
-        `spool database (SQLite); one process owns a spool (default: ${
-          defaultSpoolPath("<topic>")
-        })`,
+        `spool database (SQLite); one process owns a spool (default: ${SPOOL_DEFAULT_HELP})`,
       ).env("GATEWAY_SPOOL"),
     )
     .addOption(

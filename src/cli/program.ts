@@ -15,6 +15,12 @@ import { setUpJsonOutput } from "./json_output.ts";
 export { VERSION } from "./version.ts";
 import { VERSION } from "./version.ts";
 
+/**
+ * The options no environment variable sets: which readings to delete (or export) and the
+ * confirmations to delete or replace are given on the command line each time.
+ */
+export const COMMAND_LINE_ONLY: readonly string[] = ["--all", "--quarantine", "--yes", "--force"];
+
 /** Every command, in `--help` order, with the module that defines it. */
 export const COMMANDS: readonly { name: string; load: () => Promise<Command> }[] = [
   { name: "produce", load: async () => (await import("./produce_command.ts")).produceCommand() },
@@ -43,7 +49,9 @@ export async function buildProgram(
   const program = new Command("gateway")
     .description(
       "TI SensorTag gateway: BLE → Avro → Kafka (produce), Kafka → MongoDB with KCQL (sink).\n" +
-        "Every option can also be set by its GATEWAY_* environment variable (shown in each command's help).",
+        "Every option can also be set by its GATEWAY_* environment variable (shown in each " +
+        "command's help), except the spool selections and confirmations (--all, --quarantine, " +
+        "--yes) and install-service --force, given on the command line each time.",
     )
     .version(VERSION)
     .showHelpAfterError("(run with --help for the options)")

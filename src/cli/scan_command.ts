@@ -3,7 +3,7 @@ import { Command, Option } from "commander";
 import { hostNoble } from "../ble/noble.ts";
 import { scanForTags } from "../ble/scan.ts";
 import { createSimulatedNoble, simulatedAddresses } from "../ble/virtual/simulated_noble.ts";
-import { duration, positiveInt } from "./option_values.ts";
+import { duration, positiveInt, switchOption } from "./option_values.ts";
 import { type DurationBounds, durationHelp } from "../util/duration.ts";
 
 /** `--seconds`: a scan listens at most an hour. */
@@ -16,11 +16,10 @@ export function scanCommand(): Command {
       new Option("--seconds <s>", `how long to listen (${durationHelp(SCAN_SECONDS)})`)
         .env("GATEWAY_SCAN_SECONDS").default(5).argParser(duration("--seconds", SCAN_SECONDS)),
     )
-    .addOption(new Option("--json", "print JSON instead of a table"))
+    .addOption(switchOption("--json", "print JSON instead of a table", "GATEWAY_SCAN_JSON"))
     .addOption(
-      new Option("--simulate <n>", "scan n virtual SensorTags instead of the radio").argParser(
-        positiveInt("--simulate", 10_000),
-      ),
+      new Option("--simulate <n>", "scan n virtual SensorTags instead of the radio")
+        .env("GATEWAY_SCAN_SIMULATE").argParser(positiveInt("--simulate", 10_000)),
     )
     .action(async (o: { seconds: number; json?: boolean; simulate?: number }) => {
       const noble = o.simulate

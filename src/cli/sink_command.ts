@@ -32,9 +32,10 @@ import { VERSION } from "./version.ts";
 export function sinkCommand(): Command {
   const cmd = new Command("sink")
     .description(
-      "Consume Avro (or JSON) records from Kafka and write MongoDB documents, configured with KCQL\n" +
-        "as the Lenses Stream Reactor MongoDB sink connector is. At least once: offsets are committed\n" +
-        "only after MongoDB acknowledged every record up to them. Poison records go to a dead-letter topic.",
+      "Consume Avro (or JSON) records from Kafka and write MongoDB documents, configured with " +
+        "KCQL as the Lenses Stream Reactor MongoDB sink connector is. At least once: offsets are " +
+        "committed only after MongoDB acknowledged every record up to them. Poison records go " +
+        "to a dead-letter topic.",
     );
   const [kcql, config, ...rest] = Object.values(SINK_OPTIONS) as OptionSpec<unknown>[];
   cmd.addOption(toOption(kcql)).addOption(toOption(config));

@@ -5,7 +5,7 @@
 import { Command, Option } from "commander";
 import { HTTP_DEFAULTS } from "../http/http_address.ts";
 import { type StatusReport, statusText } from "../status/status_table.ts";
-import { duration, httpUrl } from "./option_values.ts";
+import { duration, httpUrl, switchOption } from "./option_values.ts";
 import { type DurationBounds, durationHelp } from "../util/duration.ts";
 
 /** `--timeout`: at most an hour for each gateway to answer. */
@@ -51,7 +51,10 @@ export function statusCommand(): Command {
           ...v.split(/[\s,]+/).filter(Boolean).map(urlParser),
         ]),
     )
-    .addOption(new Option("--json", "print the status as JSON (for scripts)").default(false))
+    .addOption(
+      switchOption("--json", "print the status as JSON (for scripts)", "GATEWAY_STATUS_JSON")
+        .default(false),
+    )
     .addOption(
       new Option(
         "--timeout <seconds>",
