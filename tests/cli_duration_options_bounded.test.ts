@@ -182,6 +182,16 @@ Deno.test("connect.mongo.retry.interval takes the same grammar (ms when plain) a
   assert.equal(interval("1000"), 1000);
   assert.equal(interval("10s"), 10_000);
   assert.equal(interval("0"), 0);
+  // The connector itself reads only whole milliseconds: a file meant for both is warned about.
+  const { warnings } = sinkSettingsFromProperties(
+    [...base, "connect.mongo.retry.interval=2m"].join("\n"),
+  );
+  assert.ok(
+    warnings.some((w) =>
+      /^connect\.mongo\.retry\.interval=2m: read as 120000 ms; .*write 120000/.test(w)
+    ),
+    warnings.join("\n"),
+  );
   for (const v of ["100000000000", "2592000000", "25h"]) {
     assert.throws(
       () => interval(v),

@@ -276,7 +276,8 @@ export function sinkSettingsFromProperties(
     mongoUri: mongoUri ?? "",
     errorPolicy: overrides.errorPolicy ?? policy(raw("errorPolicy"), problems),
     maxRetries: overrides.maxRetries ?? integer("maxRetries", 0) ?? CONNECTOR_DEFAULTS.maxRetries,
-    retryIntervalMs: overrides.retryIntervalMs ?? retryInterval(raw("retryIntervalMs"), problems) ??
+    retryIntervalMs: overrides.retryIntervalMs ??
+      retryInterval(raw("retryIntervalMs"), problems, warnings) ??
       CONNECTOR_DEFAULTS.retryIntervalMs,
     jsonDatetimeFields: overrides.jsonDatetimeFields ?? list("jsonDatetimeFields") ?? [],
     topics: [],
@@ -549,10 +550,18 @@ function kcqlSources(kcql: string): string[] {
 function retryInterval(
   found: { key: string; value: string } | undefined,
   problems: string[],
+  warnings: Set<string>,
 ): number | undefined {
   if (!found) return undefined;
   try {
-    return parseDuration(found.key, found.value, { ...RETRY_INTERVAL, zero: "retry at once" });
+    const ms = parseDuration(found.key, found.value, { ...RETRY_INTERVAL, zero: "retry at once" });
+    if (!/^\s*[0-9]+\s*$/.test(found.value)) {
+      warnings.add(
+        `${found.key}=${found.value.trim()}: read as ${ms} ms; Kafka Connect takes only a whole ` +
+          `number of milliseconds here, so the connector would refuse this file (write ${ms})`,
+      );
+    }
+    return ms;
   } catch (error) {
     // Out of bounds says the bound; text that is no duration at all says so as before.
     const message = (error as Error).message;
