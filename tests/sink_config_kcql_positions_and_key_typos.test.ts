@@ -130,7 +130,17 @@ Deno.test("a misspelt optional key is a warning with its line and did you mean; 
     "connect.mongo.batch.sise=5",
     "connect.mongo.error.polcy=NOOP",
     "connect.mongo.something.else=1",
+    "topic=t",
+    "value.convertor=io.confluent.connect.avro.AvroConverter",
   ].join("\n"));
+  assert.ok(
+    warnings.includes(
+      "line 8: topic is not a setting of the connector: not used; did you mean topics?",
+    ),
+  );
+  assert.ok(
+    warnings.some((w) => /^line 9: value\.convertor .*did you mean value\.converter\?$/.test(w)),
+  );
   assert.equal(settings.batchSize, undefined);
   assert.ok(
     warnings.includes(

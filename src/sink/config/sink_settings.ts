@@ -410,7 +410,7 @@ function misspeltKeys(
   for (const key of map.keys()) {
     if (
       known.includes(key) ||
-      !/^(connect\.mongo\.|errors\.|connector\.|tasks\.|topics|name)/.test(key)
+      !/^(connect\.mongo\.|errors\.|connector\.|tasks\.|topic|name|(key|value)\.)/.test(key)
     ) {
       continue;
     }
