@@ -52,19 +52,22 @@ interface InstallOptions {
 
 export function installServiceCommand(): Command {
   return new Command("install-service")
+    .summary("Install the systemd unit of `gateway produce` or `gateway sink`.")
     .description(
-      "Install the systemd unit of `gateway produce` or `gateway sink` and its example settings:\n" +
-        "  /etc/systemd/system/gateway-<kind>.service and /etc/gateway/<kind>.env (kept if present).",
+      "Install the systemd unit of `gateway produce` or `gateway sink` and its example " +
+        "settings: /etc/systemd/system/gateway-<kind>.service and /etc/gateway/<kind>.env " +
+        "(kept if present).",
     )
     .addArgument(new Argument("<kind>", "which service").choices(SERVICE_KINDS))
     .addOption(
       new Option(
         "--bin <path>",
         `the gateway binary ExecStart runs (default: this binary, or ${DEFAULT_BIN} from a checkout)`,
-      ),
+      ).env("GATEWAY_INSTALL_BIN"),
     )
     .addOption(
-      new Option("--root <dir>", "install below this directory instead of /").default("/"),
+      new Option("--root <dir>", "install below this directory instead of /")
+        .env("GATEWAY_INSTALL_ROOT").default("/"),
     )
     .addOption(new Option("--force", "replace an existing unit file").default(false))
     .action(async (kind: ServiceKind, o: InstallOptions) => {

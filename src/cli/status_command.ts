@@ -5,7 +5,11 @@
 import { Command, Option } from "commander";
 import { HTTP_DEFAULTS } from "../http/http_address.ts";
 import { type StatusReport, statusText } from "../status/status_table.ts";
-import { httpUrl, positiveSeconds } from "./option_values.ts";
+import { duration, httpUrl, switchOption } from "./option_values.ts";
+import { type DurationBounds, durationHelp } from "../util/duration.ts";
+
+/** `--timeout`: at most an hour for each gateway to answer. */
+export const STATUS_TIMEOUT: DurationBounds = { unit: "s", maxMs: 3_600_000 };
 
 interface StatusOptions {
   url?: string[];
@@ -47,11 +51,15 @@ export function statusCommand(): Command {
           ...v.split(/[\s,]+/).filter(Boolean).map(urlParser),
         ]),
     )
-    .addOption(new Option("--json", "print the status as JSON (for scripts)").default(false))
     .addOption(
-      new Option("--timeout <seconds>", "how long to wait for each gateway").env(
-        "GATEWAY_STATUS_TIMEOUT",
-      ).default(5).argParser(positiveSeconds("--timeout")),
+      switchOption("--json", "print the status as JSON (for scripts)", "GATEWAY_STATUS_JSON")
+        .default(false),
+    )
+    .addOption(
+      new Option(
+        "--timeout <seconds>",
+        `how long to wait for each gateway (${durationHelp(STATUS_TIMEOUT)})`,
+      ).env("GATEWAY_STATUS_TIMEOUT").default(5).argParser(duration("--timeout", STATUS_TIMEOUT)),
     )
     .action(async (options: StatusOptions) => {
       const explicit = options.url !== undefined && options.url.length > 0;
