@@ -41,6 +41,8 @@ export async function startEmulatedProduce(
     "5",
     ...extra,
   ]);
+  let exitCode: number | undefined;
+  proc.exited.then((code) => (exitCode = code));
   const run: EmulatedProduce = {
     proc,
     spool,
@@ -59,11 +61,11 @@ export async function startEmulatedProduce(
     async waitForTaken(n, timeoutMs = 30_000) {
       const end = Date.now() + timeoutMs;
       while (run.taken() < n) {
-        if (Date.now() > end) {
+        if (exitCode !== undefined || Date.now() > end) {
           throw new Error(
-            `fewer than ${n} readings taken within ${timeoutMs} ms; last lines:\n${
-              proc.lines.slice(-15).join("\n")
-            }`,
+            `fewer than ${n} readings taken ${
+              exitCode === undefined ? `within ${timeoutMs} ms` : `(exited ${exitCode})`
+            }; last lines:\n${proc.lines.slice(-15).join("\n")}`,
           );
         }
         await new Promise((r) => setTimeout(r, 100));

@@ -292,7 +292,7 @@ class Emulator:
             peer = connection.peer_address
             self.gateway.on_le_disconnected(connection, reason)
             # The tag's side: a link the central ended (0x13) ends locally-terminated for it.
-            self._peer_lost(connection.self_address,
+            self._peer_lost(peer,
                             LOCAL_HOST_TERMINATED if reason == REMOTE_USER_TERMINATED else reason)
             return {"ok": True, "dropped": str(peer), "reason": reason}
         if cmd == "adv":
