@@ -1,4 +1,5 @@
 /** The gateway's writer schema: loaded from `schemas/` (embedded in compiled binaries). */
+import { resolve } from "node:path";
 import avsc from "avsc";
 import { Buffer } from "node:buffer";
 import { fingerprint64 } from "./single_object.ts";
@@ -23,7 +24,7 @@ export async function loadWriterSchema(
   try {
     text = await Deno.readTextFile(path);
   } catch (error) {
-    throw new Error(`cannot read Avro schema ${path}: ${(error as Error).message}`);
+    throw new Error(`cannot read Avro schema ${typeof path === "string" ? resolve(path) : path}: ${(error as Error).message}`);
   }
   return writerSchemaFromText(text, String(path));
 }
