@@ -24,7 +24,11 @@ export async function loadWriterSchema(
   try {
     text = await Deno.readTextFile(path);
   } catch (error) {
-    throw new Error(`cannot read Avro schema ${typeof path === "string" ? resolve(path) : path}: ${(error as Error).message}`);
+    throw new Error(
+      `cannot read Avro schema ${typeof path === "string" ? resolve(path) : path}: ${
+        (error as Error).message
+      }`,
+    );
   }
   return writerSchemaFromText(text, String(path));
 }

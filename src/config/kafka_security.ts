@@ -572,7 +572,9 @@ export async function readToken(file: string): Promise<string> {
   try {
     text = await Deno.readTextFile(file);
   } catch (error) {
-    throw new Error(`cannot read --sasl-oauth-token-file ${resolve(file)}: ${(error as Error).message}`);
+    throw new Error(
+      `cannot read --sasl-oauth-token-file ${resolve(file)}: ${(error as Error).message}`,
+    );
   }
   const token = text.trim();
   if (token === "") throw new Error(`--sasl-oauth-token-file ${file} is empty`);
