@@ -124,6 +124,15 @@ export function classifyKafkaError(
       configuration: true,
     };
   }
+  if (/ILLEGAL_SASL_STATE|not valid given the current SASL state/i.test(text)) {
+    return {
+      kind: "handshake",
+      message: `the broker${broker ? ` ${broker}` : ""} does not speak SASL on this listener ` +
+        "(it refused the SASL handshake): check the port, and --security-protocol / " +
+        "security.protocol (SASL_PLAINTEXT or SASL_SSL only where the listener is one)",
+      configuration: false,
+    };
+  }
   if (/Closed connection/i.test(text)) {
     return {
       kind: "handshake",

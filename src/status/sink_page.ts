@@ -1,4 +1,5 @@
 /** The status page of `gateway sink`: per topic and partition the lag, records and last error; MongoDB's state. */
+import { checkBadge } from "./health.ts";
 import { ago, badge, esc, pageDocument } from "./page_layout.ts";
 import type { SinkStatus } from "./sink_monitor.ts";
 
@@ -7,7 +8,7 @@ export function sinkPage(s: SinkStatus): string {
   const dep = (name: string) => {
     const c = s.ready.checks[name];
     if (!c) return "";
-    return `<span>${esc(name)} ${badge(c.up ? "up" : "down", c.up ? "good" : "bad")}</span>`;
+    return `<span>${esc(name)} ${badge(checkBadge(c), c.up ? "good" : "bad")}</span>`;
   };
   const rows = s.partitions.map((p) =>
     `<tr><td data-label="topic" class="topic">${

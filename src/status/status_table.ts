@@ -5,6 +5,7 @@
 import type { ProduceStatus } from "./produce_monitor.ts";
 import type { SinkStatus } from "./sink_monitor.ts";
 import { consumerState, writesText } from "./sink_page.ts";
+import { checkBadge } from "./health.ts";
 
 /** What `gateway status` learnt from one URL. */
 export interface StatusReport {
@@ -46,7 +47,7 @@ function head(r: StatusReport, paint: Paint): string[] {
       s.healthy ? paint("healthy", "good") : paint("unhealthy", "bad")
     }  ${
       Object.entries(s.ready.checks).map(([n, c]) =>
-        `${n} ${c.up ? paint("up", "good") : paint("down", "bad")}`
+        `${n} ${c.up ? paint("up", "good") : paint(checkBadge(c), "bad")}`
       ).join("  ")
     }`,
   ];
