@@ -3,6 +3,7 @@
  * addon Deno can load) — over the host's radio, or over any bindings object
  * such as the virtual SensorTags.
  */
+import { adapterHint } from "./adapter_state.ts";
 import { createRequire } from "node:module";
 import type { EventEmitter } from "node:events";
 
@@ -63,20 +64,6 @@ export async function waitForAdapter(noble: Noble, timeoutMs = 15_000): Promise<
     await noble.waitForPoweredOnAsync(timeoutMs);
   } catch {
     const state = noble.state;
-    const hint: Record<string, string> = {
-      unsupported:
-        "no usable Bluetooth LE adapter: check `hciconfig`/`bluetoothctl list`, that BlueZ sees it, " +
-        "and that the adapter supports Bluetooth 4.0 (LE)",
-      unauthorized: "no permission to use the adapter: run as root or grant the binary " +
-        "`sudo setcap cap_net_raw,cap_net_admin+eip $(readlink -f $(which gateway))`",
-      poweredOff:
-        "the adapter is powered off: `bluetoothctl power on` (or `rfkill unblock bluetooth`)",
-      resetting: "the adapter is resetting: try again in a moment",
-    };
-    throw new Error(
-      `Bluetooth adapter not ready (state ${state}): ${
-        hint[state] ?? "check the adapter and BlueZ"
-      }`,
-    );
+    throw new Error(`Bluetooth adapter not ready (state ${state}): ${adapterHint(state)}`);
   }
 }

@@ -21,19 +21,29 @@ const LEVEL_OF: Record<ConsoleMethod, LogLevel> = {
 
 let restore: (() => void) | undefined;
 
+/** A line of a library rewritten: dropped, or logged in the gateway's words at `level`. */
+export type ConsoleRewrite = { drop: true } | { drop?: false; level: LogLevel; message: string };
+
 /**
  * Routes `console.*` to `log` until the returned function is called.
  * Calling it again replaces the logger (e.g. once the command knows its level).
+ * `rewrite` may put a library's line in the gateway's words, or drop it (undefined: as it is).
  */
-export function routeConsoleToLog(log: Logger): () => void {
+export function routeConsoleToLog(
+  log: Logger,
+  rewrite: (text: string) => ConsoleRewrite | undefined = () => undefined,
+): () => void {
   restore?.();
   const saved = new Map<ConsoleMethod, (...args: unknown[]) => void>();
   for (const method of Object.keys(LEVEL_OF) as ConsoleMethod[]) {
     saved.set(method, console[method]);
     console[method] = (...args: unknown[]) => {
       const text = format(...args);
+      const r = rewrite(text);
+      if (r?.drop) return;
       // One object per line: a multi-line message stays one message.
-      log[LEVEL_OF[method]](text, { source: "console" });
+      if (r) log[r.level](r.message, { source: "console" });
+      else log[LEVEL_OF[method]](text, { source: "console" });
     };
   }
   // Node's process warnings and libraries writing to process.stdout/stderr directly.
