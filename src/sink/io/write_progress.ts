@@ -6,7 +6,7 @@
  * sink waits for it). Pure: the sink tells it what happens, at the clock it injects.
  */
 
-/** A bulk write slower than this (on average, or the one in flight) makes the store `slow`. */
+/** A bulk write slower than this (the last one, or the one in flight) makes the store `slow`. */
 export const SLOW_WRITE_MS = 2000;
 
 /** The window records/s and the write latency are measured over. */
@@ -118,9 +118,11 @@ export class WriteTracker {
       out.detail = `MongoDB is slow: a bulk write has waited ${
         round(inFlightMs / 1000)
       } s for its answer`;
-    } else if (mean !== undefined && mean >= SLOW_WRITE_MS) {
+    } else if (times.length > 0 && times[times.length - 1] >= SLOW_WRITE_MS) {
       out.store = "slow";
-      out.detail = `MongoDB is slow: a bulk write takes ${round(mean / 1000)} s on average`;
+      out.detail = `MongoDB is slow: the last bulk write took ${
+        round(times[times.length - 1] / 1000)
+      } s (${out.writeSeconds} s on average over the last minute)`;
     }
     return out;
   }
