@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { nobleWarningRewriter } from "../src/ble/adapter_state.ts";
-import { routeConsoleToLog } from "../src/util/console_to_log.ts";
+import { addConsoleRewriter, routeConsoleToLog } from "../src/util/console_to_log.ts";
 import { createLogger } from "../src/util/log.ts";
 import { runGateway } from "./_support/gateway_process.ts";
 
@@ -24,7 +24,8 @@ const NOBLE_UNAUTHORIZED = [
 Deno.test("noble's adapter warnings through the JSON log: one warning per state, in the gateway's words", () => {
   const lines: string[] = [];
   const log = createLogger({ format: "json", level: "debug", write: (l) => lines.push(l) });
-  const restore = routeConsoleToLog(log, nobleWarningRewriter());
+  addConsoleRewriter(nobleWarningRewriter());
+  const restore = routeConsoleToLog(log);
   try {
     for (let i = 0; i < 3; i++) for (const l of NOBLE_UNSUPPORTED) console.log(l);
     for (const l of NOBLE_UNAUTHORIZED) console.log(l);

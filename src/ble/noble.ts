@@ -3,7 +3,8 @@
  * addon Deno can load) — over the host's radio, or over any bindings object
  * such as the virtual SensorTags.
  */
-import { adapterHint } from "./adapter_state.ts";
+import { adapterHint, nobleWarningRewriter } from "./adapter_state.ts";
+import { addConsoleRewriter } from "../util/console_to_log.ts";
 import { createRequire } from "node:module";
 import type { EventEmitter } from "node:events";
 
@@ -54,6 +55,8 @@ export function nobleOver(bindings: EventEmitter): Noble {
 
 /** noble over the host's Bluetooth adapter (HCI socket on Linux). */
 export function hostNoble(): Noble {
+  // Its adapter warnings (advice for `node`), once, in the gateway's words, in a JSON log.
+  addConsoleRewriterOnce();
   const { withBindings } = require("@stoprocent/noble") as { withBindings: (t: string) => Noble };
   return withBindings("default");
 }
@@ -66,4 +69,10 @@ export async function waitForAdapter(noble: Noble, timeoutMs = 15_000): Promise<
     const state = noble.state;
     throw new Error(`Bluetooth adapter not ready (state ${state}): ${adapterHint(state)}`);
   }
+}
+
+let rewriterAdded = false;
+function addConsoleRewriterOnce(): void {
+  if (!rewriterAdded) addConsoleRewriter(nobleWarningRewriter());
+  rewriterAdded = true;
 }

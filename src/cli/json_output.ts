@@ -7,7 +7,6 @@
 import type { Command } from "commander";
 import { logFormatAsked, routeConsoleToLog } from "../util/console_to_log.ts";
 import { createLogger } from "../util/log.ts";
-import { nobleWarningRewriter } from "../ble/adapter_state.ts";
 
 /** Commands whose output is a log (they take --log-format). */
 const LOGGING_COMMANDS = new Set(["produce", "sink"]);
@@ -17,9 +16,7 @@ export function setUpJsonOutput(args: readonly string[], program: Command): bool
   const command = args.find((a) => !a.startsWith("-"));
   if (!command || !LOGGING_COMMANDS.has(command) || logFormatAsked(args) !== "json") return false;
   const log = createLogger({ format: "json", level: "debug" });
-  // noble's adapter warnings (three lines advising `NOBLE_HCI_DEVICE_ID=x node ...`): once, in
-  // the gateway's words.
-  routeConsoleToLog(log, nobleWarningRewriter());
+  routeConsoleToLog(log);
   const writeErr = (text: string) => {
     for (const line of text.split("\n")) if (line.trim() !== "") console.error(line);
   };

@@ -24,15 +24,33 @@ let restore: (() => void) | undefined;
 /** A line of a library rewritten: dropped, or logged in the gateway's words at `level`. */
 export type ConsoleRewrite = { drop: true } | { drop?: false; level: LogLevel; message: string };
 
+/** Puts a library's console line in the gateway's words, drops it, or leaves it (undefined). */
+export type ConsoleRewriter = (text: string) => ConsoleRewrite | undefined;
+
+const rewriters: ConsoleRewriter[] = [];
+
+/**
+ * Adds a rewriter of routed console lines (the module that loads the library adds its own, e.g.
+ * noble's adapter warnings, so nothing is loaded for commands that never meet them).
+ */
+export function addConsoleRewriter(rewriter: ConsoleRewriter): void {
+  rewriters.push(rewriter);
+}
+
+function rewrite(text: string): ConsoleRewrite | undefined {
+  for (const r of rewriters) {
+    const out = r(text);
+    if (out) return out;
+  }
+  return undefined;
+}
+
 /**
  * Routes `console.*` to `log` until the returned function is called.
  * Calling it again replaces the logger (e.g. once the command knows its level).
- * `rewrite` may put a library's line in the gateway's words, or drop it (undefined: as it is).
+ * Lines a rewriter knows ({@linkcode addConsoleRewriter}) come out in its words, or not at all.
  */
-export function routeConsoleToLog(
-  log: Logger,
-  rewrite: (text: string) => ConsoleRewrite | undefined = () => undefined,
-): () => void {
+export function routeConsoleToLog(log: Logger): () => void {
   restore?.();
   const saved = new Map<ConsoleMethod, (...args: unknown[]) => void>();
   for (const method of Object.keys(LEVEL_OF) as ConsoleMethod[]) {
