@@ -51,6 +51,9 @@ Deno.test("./gateway from another directory reads a relative --config there and 
     const absent = await launch(["sink", "--config", "absent.properties"], dir);
     assert.notEqual(absent.code, 0);
     assert.match(absent.stderr, new RegExp(`cannot read ${dir}/absent\\.properties`));
+    const spool = await launch(["spool", "--spool", "absent.sqlite"], dir);
+    assert.equal(spool.code, 2);
+    assert.match(spool.stderr, new RegExp(`no spool at ${dir}/absent\\.sqlite`));
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
