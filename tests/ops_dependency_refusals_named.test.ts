@@ -88,4 +88,11 @@ Deno.test("SASL against a plaintext listener: the broker's raw SASL state error 
   assert.match(f.message, /the broker 127\.0\.0\.1:9092 does not speak SASL on this listener/);
   assert.match(f.message, /check the port, and --security-protocol/);
   assert.doesNotMatch(f.message, /current SASL state/);
+  // kafkajs's error names no broker: the configured ones are named.
+  const { broker: _, ...anonymous } = error;
+  const bare = Object.assign(new Error(error.message), anonymous, { name: error.name });
+  assert.match(
+    classifyKafkaError(bare, { brokers: ["127.0.0.1:9092"], mechanism: "PLAIN" }).message,
+    /^the broker at 127\.0\.0\.1:9092 does not speak SASL on this listener/,
+  );
 });

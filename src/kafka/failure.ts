@@ -33,6 +33,8 @@ export interface KafkaFailureContext {
   /** A client certificate was configured (--ssl-cert, ssl.keystore.*). */
   clientCertGiven?: boolean;
   tls?: boolean;
+  /** The bootstrap brokers (host:port), for a message that has no broker of its own. */
+  brokers?: readonly string[];
 }
 
 let processContext: KafkaFailureContext = {};
@@ -127,7 +129,10 @@ export function classifyKafkaError(
   if (/ILLEGAL_SASL_STATE|not valid given the current SASL state/i.test(text)) {
     return {
       kind: "handshake",
-      message: `the broker${broker ? ` ${broker}` : ""} does not speak SASL on this listener ` +
+      message:
+        `the broker${
+          broker ? ` ${broker}` : context.brokers?.length ? ` at ${context.brokers.join(", ")}` : ""
+        } does not speak SASL on this listener ` +
         "(it refused the SASL handshake): check the port, and --security-protocol / " +
         "security.protocol (SASL_PLAINTEXT or SASL_SSL only where the listener is one)",
       configuration: false,
