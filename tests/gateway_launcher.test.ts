@@ -143,3 +143,19 @@ Deno.test({
     }
   },
 });
+
+Deno.test("./gateway install-service writes the unit under --root (relative to the caller)", async () => {
+  const dir = await Deno.realPath(await Deno.makeTempDir());
+  try {
+    const r = await launch(["install-service", "sink", "--root", "root"], dir);
+    assert.equal(r.code, 0, r.stderr);
+    const unit = await Deno.readTextFile(join(dir, "root/etc/systemd/system/gateway-sink.service"));
+    assert.match(unit, /^ExecStart=\S+ sink/m);
+    assert.match(
+      r.stdout,
+      new RegExp(`wrote ${dir}/root/etc/systemd/system/gateway-sink\\.service`),
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
