@@ -20,17 +20,15 @@ export interface WriterSchema {
 export async function loadWriterSchema(
   path: string | URL = DEFAULT_SCHEMA_URL,
 ): Promise<WriterSchema> {
+  // Absolute, so every message about the file names the file itself.
+  const named = typeof path === "string" ? resolve(path) : String(path);
   let text: string;
   try {
     text = await Deno.readTextFile(path);
   } catch (error) {
-    throw new Error(
-      `cannot read Avro schema ${typeof path === "string" ? resolve(path) : path}: ${
-        (error as Error).message
-      }`,
-    );
+    throw new Error(`cannot read Avro schema ${named}: ${(error as Error).message}`);
   }
-  return writerSchemaFromText(text, String(path));
+  return writerSchemaFromText(text, named);
 }
 
 export function writerSchemaFromText(text: string, origin = "schema"): WriterSchema {
