@@ -74,4 +74,7 @@ Deno.test("a store that does not answer is down; a timed-out write is slow; a wr
   now += 10;
   done(true);
   assert.equal(t.progress().store, "ok");
+  t.storeDown("connect ECONNREFUSED 127.0.0.1:27017");
+  t.batchesSettled();
+  assert.equal(t.progress().store, "ok", "no batch waits on it: no stale verdict");
 });

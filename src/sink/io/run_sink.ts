@@ -355,6 +355,7 @@ export async function runSink(settings: SinkRuntimeSettings, deps: SinkDeps): Pr
       guard.dispose();
       batchesInHand--;
       stall.progressed();
+      if (batchesInHand === 0) writes.batchesSettled();
     }
     summary.batches++;
     // Before a rebalance or a stop takes the partition away, its settled offsets are committed.

@@ -85,6 +85,15 @@ export class WriteTracker {
     this.#down = undefined;
   }
 
+  /**
+   * No batch is in hand any more (given up on a rebalance or a stop): what the writes saw of the
+   * store (down, timed out) is no longer news, and readiness speaks for the store until the next.
+   */
+  batchesSettled(): void {
+    this.#down = undefined;
+    this.#slowError = undefined;
+  }
+
   /** How the writes are going now. */
   progress(): WriteProgress {
     const now = this.now();
