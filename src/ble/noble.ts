@@ -3,6 +3,8 @@
  * addon Deno can load) — over the host's radio, or over any bindings object
  * such as the virtual SensorTags.
  */
+import { adapterHint, nobleWarningRewriter } from "./adapter_state.ts";
+import { addConsoleRewriter } from "../util/console_to_log.ts";
 import { createRequire } from "node:module";
 import { H4StreamSocket } from "./hci/h4_stream_socket.ts";
 import { openHciStream } from "./hci/open_stream.ts";
@@ -71,6 +73,8 @@ export function hostNoble(
   transport?: HciTransport,
   onLink?: (up: boolean, detail?: string) => void,
 ): Noble {
+  // Its adapter warnings (advice for `node`), once, in the gateway's words, in a JSON log.
+  addConsoleRewriterOnce();
   const { withBindings } = require("@stoprocent/noble") as {
     withBindings: (t: string, options?: Record<string, unknown>) => Noble;
   };
@@ -125,20 +129,12 @@ export async function waitForAdapter(noble: Noble, timeoutMs = 15_000): Promise<
     await noble.waitForPoweredOnAsync(timeoutMs);
   } catch {
     const state = noble.state;
-    const hint: Record<string, string> = {
-      unsupported:
-        "no usable Bluetooth LE adapter: check `hciconfig`/`bluetoothctl list`, that BlueZ sees it, " +
-        "and that the adapter supports Bluetooth 4.0 (LE)",
-      unauthorized: "no permission to use the adapter: run as root or grant the binary " +
-        "`sudo setcap cap_net_raw,cap_net_admin+eip $(readlink -f $(which gateway))`",
-      poweredOff:
-        "the adapter is powered off: `bluetoothctl power on` (or `rfkill unblock bluetooth`)",
-      resetting: "the adapter is resetting: try again in a moment",
-    };
-    throw new Error(
-      `Bluetooth adapter not ready (state ${state}): ${
-        hint[state] ?? "check the adapter and BlueZ"
-      }`,
-    );
+    throw new Error(`Bluetooth adapter not ready (state ${state}): ${adapterHint(state)}`);
   }
+}
+
+let rewriterAdded = false;
+function addConsoleRewriterOnce(): void {
+  if (!rewriterAdded) addConsoleRewriter(nobleWarningRewriter());
+  rewriterAdded = true;
 }

@@ -5,7 +5,7 @@
  * and prints the systemctl lines to run (the binary starts no subprocesses).
  */
 import { Argument, Command, Option } from "commander";
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { UsageError } from "./usage_error.ts";
 
 export const SERVICE_KINDS = ["produce", "sink"] as const;
@@ -74,8 +74,10 @@ export function installServiceCommand(): Command {
       const bin = o.bin ?? defaultBin();
       const files = serviceFiles(kind);
       const unit = unitFor(await Deno.readTextFile(files.unit), bin);
-      const unitPath = join(o.root, "etc/systemd/system", `gateway-${kind}.service`);
-      const envPath = join(o.root, "etc/gateway", `${kind}.env`);
+      // Absolute, so every line about a file names the file itself.
+      const root = resolve(o.root);
+      const unitPath = join(root, "etc/systemd/system", `gateway-${kind}.service`);
+      const envPath = join(root, "etc/gateway", `${kind}.env`);
       if ((await exists(unitPath)) && !o.force) {
         throw new UsageError(`${unitPath} exists; --force replaces it`);
       }

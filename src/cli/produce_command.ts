@@ -4,7 +4,7 @@ import { HCI_OPTION, type HciTransport } from "../ble/hci/transport.ts";
 import { toOption } from "../config/option_spec.ts";
 import { UsageError } from "./usage_error.ts";
 import { hostname } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { parseAddresses } from "../ble/address.ts";
 import { COMPRESSIONS } from "../kafka/client.ts";
 import { parseBrokers } from "../kafka/client.ts";
@@ -321,7 +321,10 @@ export function produceCommand(): Command {
         throw new UsageError(error.message);
       });
     }
-    const spoolPath = options.spool ?? defaultSpoolPath(options.topic);
+    // Absolute, so every message about the spool names the file itself.
+    const spoolPath = options.spool !== undefined
+      ? resolve(options.spool)
+      : defaultSpoolPath(options.topic);
     if (options.spool === undefined && existsSync(legacySpoolPath())) {
       log.warn("a spool of an earlier version exists (it was shared by every topic)", {
         spool: legacySpoolPath(),

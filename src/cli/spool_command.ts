@@ -2,6 +2,7 @@
  * `gateway spool`: what a spool holds, per destination, and what to do with it — list, send
  * readings to where they were meant to go, export them as JSON lines, delete them on request.
  */
+import { resolve } from "node:path";
 import { Command, Option } from "commander";
 import { Buffer } from "node:buffer";
 import { existsSync } from "node:fs";
@@ -61,7 +62,7 @@ function destinationOption(): Option {
 
 /** Opens an existing spool (owning it while the command runs). */
 function openSpool(o: SpoolOptions): Spool {
-  const path = o.spool ?? defaultSpoolPath(o.topic);
+  const path = o.spool !== undefined ? resolve(o.spool) : defaultSpoolPath(o.topic);
   if (!existsSync(path)) throw new UsageError(`no spool at ${path}`);
   return new Spool({ path, maxBytes: Number.MAX_SAFE_INTEGER, policy: "drop-newest" });
 }

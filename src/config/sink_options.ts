@@ -218,8 +218,9 @@ export const SINK_OPTIONS = {
   stallTimeout: {
     flag: "--stall-timeout <seconds>",
     env: "GATEWAY_STALL_TIMEOUT",
-    help: "records waiting and no batch handled for this long: the consumer is stuck, the sink " +
-      "exits non-zero (default: 120, or 4 session timeouts if longer; " +
+    help: "Kafka answering, records waiting and no batch handled for this long: the consumer is " +
+      "stuck, the sink exits non-zero (default: 120, or 4 session timeouts if longer; Kafka away " +
+      "or a write waiting on MongoDB is never a stall; " +
       `${durationHelp(SINK_DURATIONS.stallTimeout)})`,
     parse: duration("--stall-timeout", SINK_DURATIONS.stallTimeout),
   } as SinkOptionSpec<number>,

@@ -69,6 +69,7 @@ export function createKafka(options: KafkaClientOptions): Kafka {
     caGiven: Boolean(security.caFile || security.caPem),
     clientCertGiven: Boolean(security.certFile || security.certPem),
     tls: ssl !== undefined,
+    brokers: options.brokers,
   });
   if (security.checkHostname === false && ssl && !hostnameNoticeLogged.has(options.log)) {
     hostnameNoticeLogged.add(options.log);
