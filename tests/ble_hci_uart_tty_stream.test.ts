@@ -55,7 +55,7 @@ Deno.test("a uart: line is raw: every byte passes unchanged both ways, and nothi
     assert.deepEqual(await readBytes(pty.main, 1), [0x42]);
   } finally {
     tty.close();
-    pty.main.close();
+    pty.close();
   }
 });
 
@@ -78,7 +78,7 @@ Deno.test("closing a uart: stream ends its pending read and releases the device"
       again.close();
     }
   } finally {
-    pty.main.close();
+    pty.close();
   }
   // (The test sanitizer fails this test if a poll() were still pending on a worker thread.)
 });
@@ -110,7 +110,7 @@ Deno.test("the H4 socket over uart: comes up on Reset, delivers packets, and sto
     assert.deepEqual([...packets[0] ?? []], [4, 0x0e, 6, 1, 1, 0x10, 0, 0x0a, 0x0d]);
   } finally {
     socket.stop();
-    pty.main.close();
+    pty.close();
   }
 });
 

@@ -12,14 +12,16 @@ const O_NOCTTY = 0o400;
 const O_NONBLOCK = 0o4000;
 const O_CLOEXEC = 0o2000000;
 
-let pt:
-  | Deno.DynamicLibrary<{
-    posix_openpt: { parameters: ["i32"]; result: "i32" };
-    grantpt: { parameters: ["i32"]; result: "i32" };
-    unlockpt: { parameters: ["i32"]; result: "i32" };
-    ptsname_r: { parameters: ["i32", "buffer", "usize"]; result: "i32" };
-  }>["symbols"]
-  | undefined;
+const PT_SYMBOLS = {
+  posix_openpt: { parameters: ["i32"], result: "i32" },
+  grantpt: { parameters: ["i32"], result: "i32" },
+  unlockpt: { parameters: ["i32"], result: "i32" },
+  ptsname_r: { parameters: ["i32", "buffer", "usize"], result: "i32" },
+  open: { parameters: ["buffer", "i32"], result: "i32" },
+  close: { parameters: ["i32"], result: "i32" },
+} as const;
+
+let pt: Deno.DynamicLibrary<typeof PT_SYMBOLS>["symbols"] | undefined;
 
 function ptLib() {
   if (pt) return pt;
@@ -31,12 +33,7 @@ function ptLib() {
     }
   });
   if (!path) throw new Error(`no C library at ${libcCandidates().join(" or ")}`);
-  pt = Deno.dlopen(path, {
-    posix_openpt: { parameters: ["i32"], result: "i32" },
-    grantpt: { parameters: ["i32"], result: "i32" },
-    unlockpt: { parameters: ["i32"], result: "i32" },
-    ptsname_r: { parameters: ["i32", "buffer", "usize"], result: "i32" },
-  }).symbols;
+  pt = Deno.dlopen(path, PT_SYMBOLS).symbols;
   return pt;
 }
 
@@ -45,6 +42,8 @@ export interface Pty {
   path: string;
   /** The device's side of the line. */
   main: FdStream;
+  /** Closes both sides. */
+  close(): void;
 }
 
 /** Opens a new pseudo-terminal pair. */
@@ -57,5 +56,17 @@ export function openPty(): Pty {
     throw new Error("cannot set up the pseudo-terminal");
   }
   const path = new TextDecoder().decode(name.subarray(0, name.indexOf(0)));
-  return { path, main: new FdStream(fd) };
+  // The subordinate side held open (settings untouched), so the main side never reads a hang-up
+  // (EIO) while the gateway has not opened the device yet or has just closed it.
+  const held = c.open(new TextEncoder().encode(path + "\0"), O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (held < 0) throw new Error(`cannot open ${path}`);
+  const main = new FdStream(fd);
+  return {
+    path,
+    main,
+    close() {
+      main.close();
+      c.close(held);
+    },
+  };
 }

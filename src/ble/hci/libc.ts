@@ -36,6 +36,9 @@ const SYMBOLS = {
   cfmakeraw: { parameters: ["buffer"], result: "void" },
   strerror: { parameters: ["i32"], result: "pointer" },
   __errno_location: { parameters: [], result: "pointer" },
+  // To read C memory: Deno.UnsafePointerView needs --allow-ffi for every path, these do not.
+  memcpy: { parameters: ["buffer", "pointer", "usize"], result: "pointer" },
+  strlen: { parameters: ["pointer"], result: "usize" },
 } as const;
 
 /** The loaded C library's functions this module declares. */
@@ -97,16 +100,25 @@ export class ErrnoError extends Error {
 }
 
 /**
- * The error of the C call that just failed on this thread. Only for calls made synchronously on
- * the JavaScript thread: `errno` is per thread, and a `nonblocking` call runs on another one.
+ * The `errno` of the C call that just failed on this thread. Only for calls made synchronously
+ * on the JavaScript thread, read at once: `errno` is per thread (a `nonblocking` call runs on
+ * another one), and any later C call (even a console write) may change it.
  */
-export function lastError(c: Libc, call: string): ErrnoError {
-  const errno = new Deno.UnsafePointerView(c.__errno_location()!).getInt32();
-  const text = Deno.UnsafePointerView.getCString(c.strerror(errno)!);
-  return new ErrnoError(call, errno, text);
+export function lastErrno(c: Libc): number {
+  const errno = new Int32Array(1);
+  c.memcpy(new Uint8Array(errno.buffer), c.__errno_location(), 4n);
+  return errno[0];
 }
 
-/** The `errno` of the C call that just failed on this thread (see {@linkcode lastError}). */
-export function lastErrno(c: Libc): number {
-  return new Deno.UnsafePointerView(c.__errno_location()!).getInt32();
+/** The error of the C call that just failed on this thread (see {@linkcode lastErrno}). */
+export function lastError(c: Libc, call: string): ErrnoError {
+  return errnoError(c, call, lastErrno(c));
+}
+
+/** The error for `errno`, with the C library's text for it. */
+export function errnoError(c: Libc, call: string, errno: number): ErrnoError {
+  const text = c.strerror(errno);
+  const bytes = new Uint8Array(Number(c.strlen(text)));
+  c.memcpy(bytes, text, BigInt(bytes.length));
+  return new ErrnoError(call, errno, new TextDecoder().decode(bytes));
 }

@@ -7,7 +7,7 @@
  * after the last wait has returned (never under a `poll()` still using them).
  */
 import type { ByteStream } from "./h4_stream_socket.ts";
-import { lastErrno, lastError, type Libc, libc } from "./libc.ts";
+import { errnoError, lastErrno, lastError, type Libc, libc } from "./libc.ts";
 
 // Linux values, the same on x86_64 and aarch64 (asm-generic).
 const O_RDWR = 0o2;
@@ -59,7 +59,7 @@ export class FdStream implements ByteStream {
       if (n === 0) return null;
       const errno = lastErrno(this.#c);
       if (errno === EAGAIN) await this.#wait(POLLIN);
-      else if (errno !== EINTR) throw lastError(this.#c, "read");
+      else if (errno !== EINTR) throw errnoError(this.#c, "read", errno);
     }
   }
 
@@ -71,7 +71,7 @@ export class FdStream implements ByteStream {
       if (n >= 0) return n;
       const errno = lastErrno(this.#c);
       if (errno === EAGAIN) await this.#wait(POLLOUT);
-      else if (errno !== EINTR) throw lastError(this.#c, "write");
+      else if (errno !== EINTR) throw errnoError(this.#c, "write", errno);
     }
   }
 
