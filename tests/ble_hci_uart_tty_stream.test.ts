@@ -133,3 +133,38 @@ Deno.test("uart: open errors name the transport and the cause", async () => {
     await Deno.remove(file);
   }
 });
+
+Deno.test("an unplugged uart: device takes the H4 socket down with the cause, and it retries", async () => {
+  const pty = openPty();
+  const links: [boolean, string | undefined][] = [];
+  const socket = new H4StreamSocket({
+    name: `uart:${pty.path}`,
+    open: () => openHciStream({ kind: "uart", path: pty.path }),
+    reopenMs: 50,
+    onLink: (up, detail) => links.push([up, detail]),
+  });
+  try {
+    socket.start();
+    await socket.firstOpen;
+    assert.deepEqual(await readBytes(pty.main, 4), [0x01, 0x03, 0x0c, 0x00]);
+    await pty.main.write(Uint8Array.of(0x04, 0x0e, 0x04, 0x01, 0x03, 0x0c, 0x00));
+    const until = async (what: string, ok: () => boolean) => {
+      const deadline = Date.now() + 5000;
+      while (!ok()) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${links}`);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    };
+    await until("up", () => socket.isDevUp());
+    pty.close(); // the device is gone: the kernel hangs the line up
+    await until("down", () => links.some(([up]) => !up));
+    assert.equal(socket.isDevUp(), false);
+    const [, why] = links.find(([up]) => !up)!;
+    assert.match(why ?? "", /read: .*\(EIO\)|closed by the other end/);
+    // Reopening fails while it is gone, and says why (the pty's number is released).
+    await until("a failed reopen", () => socket.lastError !== why);
+    assert.match(socket.lastError ?? "", /cannot open .*\(uart:/);
+  } finally {
+    socket.stop();
+  }
+});
