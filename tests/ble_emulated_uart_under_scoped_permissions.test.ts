@@ -1,14 +1,17 @@
 /**
- * `./gateway scan --hci uart:PATH` through the real launcher, with its scoped permissions (no
- * --allow-all, FFI only for the addons and the C library): a pseudo-terminal plays the serial
- * dongle, its far side bridged to the emulated radio's controller, so the whole HCI conversation
- * of a scan crosses the tty both ways and finds the emulated tags.
+ * `--hci uart:PATH` through the real launcher, with its scoped permissions (no --allow-all, FFI
+ * only for the addons and the C library), and under the compiled binary's permission list: a
+ * pseudo-terminal plays the serial dongle, its far side bridged to the emulated radio's
+ * controller, so the whole HCI conversation of a scan (and of a produce run, stopped by SIGTERM)
+ * crosses the tty both ways.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { type Emulator, startEmulator } from "./_support/ble_emulator.ts";
 import { REPO, waitFor } from "./_support/gateway_process.ts";
 import { openPty } from "./_support/pty.ts";
+import { APP_PERMISSIONS } from "../scripts/compile/permissions.ts";
+import { GATEWAY_RUNTIME_FLAGS } from "../scripts/compile/runtime_flags.ts";
 
 /** A pty playing a serial dongle, its main side bridged to the emulated controller over TCP. */
 async function startDongle(emulator: Emulator) {
@@ -57,34 +60,48 @@ function holds(bytes: number[], sub: number[]): boolean {
   return false;
 }
 
-Deno.test("./gateway scan --hci uart: finds the emulated tags through a tty, scoped permissions", async () => {
-  const emulator = await startEmulator({ cc2650: 1, cc2541: 1 });
-  const dongle = await startDongle(emulator);
-  const home = await Deno.makeTempDir();
-  try {
-    const out = await new Deno.Command(join(REPO, "gateway"), {
-      args: ["scan", "--hci", `uart:${dongle.path}`, "--seconds", "2", "--json"],
-      env: { NO_COLOR: "1", GATEWAY_HTTP: "127.0.0.1:0", HOME: home },
-      stdin: "null",
-    }).output();
-    const stdout = new TextDecoder().decode(out.stdout);
-    const stderr = new TextDecoder().decode(out.stderr);
-    assert.equal(out.code, 0, `${stderr}\nemulator:\n${emulator.stderr()}`);
-    assert.deepEqual(dongle.fromGateway.slice(0, 4), [0x01, 0x03, 0x0c, 0x00], "HCI Reset first");
-    assert.ok(dongle.toGateway() > 0);
-    const found = JSON.parse(stdout) as { address: string; model: string }[];
-    for (const tag of emulator.tags) {
-      assert.ok(
-        found.some((f) => f.address === tag.address && f.model === tag.model),
-        `${tag.model} ${tag.address} in ${stdout}`,
-      );
+/** How each runs the gateway: the launcher, and main.ts under the compiled binary's permissions. */
+const RUNNERS: [string, string, string[]][] = [
+  ["./gateway", join(REPO, "gateway"), []],
+  ["the compiled binary's permissions", Deno.execPath(), [
+    "run",
+    "--quiet",
+    ...APP_PERMISSIONS,
+    ...GATEWAY_RUNTIME_FLAGS,
+    join(REPO, "main.ts"),
+  ]],
+];
+
+for (const [runner, command, prefix] of RUNNERS) {
+  Deno.test(`scan --hci uart: finds the emulated tags through a tty, under ${runner}`, async () => {
+    const emulator = await startEmulator({ cc2650: 1, cc2541: 1 });
+    const dongle = await startDongle(emulator);
+    const home = await Deno.makeTempDir();
+    try {
+      const out = await new Deno.Command(command, {
+        args: [...prefix, "scan", "--hci", `uart:${dongle.path}`, "--seconds", "2", "--json"],
+        env: { NO_COLOR: "1", GATEWAY_HTTP: "127.0.0.1:0", HOME: home },
+        stdin: "null",
+      }).output();
+      const stdout = new TextDecoder().decode(out.stdout);
+      const stderr = new TextDecoder().decode(out.stderr);
+      assert.equal(out.code, 0, `${stderr}\nemulator:\n${emulator.stderr()}`);
+      assert.deepEqual(dongle.fromGateway.slice(0, 4), [0x01, 0x03, 0x0c, 0x00], "HCI Reset first");
+      assert.ok(dongle.toGateway() > 0);
+      const found = JSON.parse(stdout) as { address: string; model: string }[];
+      for (const tag of emulator.tags) {
+        assert.ok(
+          found.some((f) => f.address === tag.address && f.model === tag.model),
+          `${tag.model} ${tag.address} in ${stdout}`,
+        );
+      }
+    } finally {
+      await dongle.close();
+      await emulator.stop();
+      await Deno.remove(home, { recursive: true });
     }
-  } finally {
-    await dongle.close();
-    await emulator.stop();
-    await Deno.remove(home, { recursive: true });
-  }
-});
+  });
+}
 
 Deno.test("./gateway produce --hci uart: streams readings, and SIGTERM disconnects and stops it", async () => {
   const emulator = await startEmulator({ cc2650: 1, cc2541: 0 });
