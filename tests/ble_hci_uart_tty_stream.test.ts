@@ -69,7 +69,7 @@ Deno.test("closing a uart: stream ends its pending read and releases the device"
     assert.equal(await within(pending, 1000, "the pending read ending"), null);
     assert.equal(await tty.read(new Uint8Array(8)), null, "reads after close end at once");
     await assert.rejects(tty.write(Uint8Array.of(1)), /closed/);
-    // The descriptor is closed: the device can be opened again, and bytes flow.
+    // The descriptor (and its lock) is released: the device opens again, and bytes flow.
     const again = openTty(pty.path);
     try {
       await pty.main.write(Uint8Array.of(7, 8));
@@ -166,5 +166,21 @@ Deno.test("an unplugged uart: device takes the H4 socket down with the cause, an
     assert.match(socket.lastError ?? "", /cannot open .*\(uart:/);
   } finally {
     socket.stop();
+  }
+});
+
+Deno.test("a uart: device already opened by another gateway is refused as in use", async () => {
+  const pty = openPty();
+  const first = openTty(pty.path);
+  try {
+    await assert.rejects(
+      openHciStream({ kind: "uart", path: pty.path }),
+      new RegExp(`cannot open ${pty.path} \\(uart:${pty.path}\\): in use by another process`),
+    );
+    await first.write(Uint8Array.of(9)); // the first one is undisturbed
+    assert.deepEqual(await readBytes(pty.main, 1), [9]);
+  } finally {
+    first.close();
+    pty.close();
   }
 });

@@ -20,6 +20,8 @@ const POLLIN = 0x1;
 const POLLOUT = 0x4;
 const TCSANOW = 0;
 const TCIOFLUSH = 2;
+const LOCK_EX = 2;
+const LOCK_NB = 4;
 const CREAD = 0o200;
 const CLOCAL = 0o4000;
 /** `struct termios` is 60 bytes in glibc on both arches; c_cflag is its third u32. */
@@ -114,8 +116,8 @@ export class FdStream implements ByteStream {
 }
 
 /**
- * Opens a serial device for H4: read/write, non-blocking, not as the controlling terminal, and
- * switched to raw mode (no echo, no line editing, no CR/LF translation, 8 data bits, no parity,
+ * Opens a serial device for H4: read/write, non-blocking, not as the controlling terminal, locked
+ * against a second host (flock), and switched to raw mode (no echo, no line editing, no CR/LF translation, 8 data bits, no parity,
  * modem control lines ignored). Speed and flow control are left as the line was set up (`stty`).
  * Pending input and output are discarded, so the stream starts on a packet boundary.
  */
@@ -124,6 +126,14 @@ export function openTty(path: string): FdStream {
   const fd = c.open(cString(path), O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) throw lastError(c, "open");
   try {
+    // One host per controller: a second gateway on the same device would interleave H4 packets.
+    // (An advisory lock, as npm serialport takes; released when the descriptor is closed.)
+    if (c.flock(fd, LOCK_EX | LOCK_NB) !== 0) {
+      const error = lastError(c, "flock");
+      throw error.errno === EAGAIN
+        ? new Error("in use by another process (it holds the device's lock)")
+        : error;
+    }
     const termios = new Uint8Array(TERMIOS_SIZE);
     if (c.tcgetattr(fd, termios) !== 0) throw lastError(c, "not a serial device: tcgetattr");
     c.cfmakeraw(termios);
