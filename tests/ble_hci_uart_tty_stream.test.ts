@@ -10,6 +10,7 @@ import { H4StreamSocket } from "../src/ble/hci/h4_stream_socket.ts";
 import { openHciStream } from "../src/ble/hci/open_stream.ts";
 import { openTty } from "../src/ble/hci/tty_stream.ts";
 import { openPty } from "./_support/pty.ts";
+import { LIBC_PATHS } from "../src/ble/hci/libc.ts";
 
 /** Reads from `stream` until `count` bytes have come (or the stream ends). */
 async function readBytes(
@@ -181,6 +182,45 @@ Deno.test("a uart: device already opened by another gateway is refused as in use
     assert.deepEqual(await readBytes(pty.main, 1), [9]);
   } finally {
     first.close();
+    pty.close();
+  }
+});
+
+Deno.test("once the C library is loaded, a uart: device opens and streams with ffi revoked", async () => {
+  // What a command that gives up ffi after start relies on (hostNoble loads it early for uart:).
+  const script = `
+    import { loadLibcEarly } from "${new URL("../src/ble/hci/libc.ts", import.meta.url)}";
+    import { openTty } from "${new URL("../src/ble/hci/tty_stream.ts", import.meta.url)}";
+    loadLibcEarly();
+    Deno.permissions.revokeSync({ name: "ffi" });
+    const tty = openTty(Deno.args[0]);
+    await tty.write(Uint8Array.of(0x5a));
+    const buf = new Uint8Array(8);
+    const n = await tty.read(buf);
+    tty.close();
+    console.log(Deno.permissions.querySync({ name: "ffi" }).state, buf[0], n);
+  `;
+  const pty = openPty();
+  try {
+    const child = new Deno.Command(Deno.execPath(), {
+      args: [
+        "eval",
+        "--quiet",
+        "--allow-read",
+        `--allow-ffi=${LIBC_PATHS.join(",")}`,
+        script,
+        pty.path,
+      ],
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    assert.deepEqual(await readBytes(pty.main, 1), [0x5a]);
+    await pty.main.write(Uint8Array.of(0xa5));
+    const out = await child.output();
+    const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
+    assert.equal(out.code, 0, text);
+    assert.equal(text.trim(), "prompt 165 1");
+  } finally {
     pty.close();
   }
 });

@@ -8,6 +8,7 @@ import { addConsoleRewriter } from "../util/console_to_log.ts";
 import { createRequire } from "node:module";
 import { H4StreamSocket } from "./hci/h4_stream_socket.ts";
 import { openHciStream } from "./hci/open_stream.ts";
+import { loadLibcEarly } from "./hci/libc.ts";
 import { describeHciTransport, type HciTransport } from "./hci/transport.ts";
 import type { EventEmitter } from "node:events";
 import type { Buffer } from "node:buffer";
@@ -81,6 +82,9 @@ export function hostNoble(
   if (!transport) return withBindings("default");
   if (transport.kind === "hci") return withBindings("hci", { deviceId: transport.device });
   const name = describeHciTransport(transport);
+  // uart: opens its device through the C library (tty_stream.ts): load it now, while ffi is still
+  // granted; calls into a loaded library need no permission, so ffi can be given up after this.
+  if (transport.kind === "uart") loadLibcEarly();
   const socket = new H4StreamSocket({ name, open: () => openHciStream(transport), onLink });
   const HciBindings = require("@stoprocent/noble/lib/hci-socket/bindings.js");
   const bindings = new HciBindings({});

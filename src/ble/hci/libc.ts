@@ -70,6 +70,16 @@ export function libc(): Libc {
   throw new Error(`cannot load the C library (${failures.join("; ")})`);
 }
 
+/**
+ * Loads the C library now if it can (a failure is left for the device's open to report, with
+ * the transport's name). Once loaded, its functions need no permission: ffi can be revoked.
+ */
+export function loadLibcEarly(): void {
+  try {
+    libc();
+  } catch { /* reported by openTty */ }
+}
+
 /** errno names of the values the serial device code reports or acts on (Linux, all arches). */
 const ERRNO_NAMES: Record<number, string> = {
   1: "EPERM",
