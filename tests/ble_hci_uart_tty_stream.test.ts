@@ -214,12 +214,21 @@ Deno.test("once the C library is loaded, a uart: device opens and streams with f
       stdout: "piped",
       stderr: "piped",
     }).spawn();
-    assert.deepEqual(await readBytes(pty.main, 1), [0x5a]);
+    const output = child.output();
+    const text = (o: Deno.CommandOutput) =>
+      new TextDecoder().decode(o.stdout) + new TextDecoder().decode(o.stderr);
+    // The child's first byte, unless it ends first (then its output says why).
+    const first = await Promise.race([
+      readBytes(pty.main, 1),
+      output.then((o) => {
+        throw new Error(`the child ended (${o.code}) before writing: ${text(o)}`);
+      }),
+    ]);
+    assert.deepEqual(first, [0x5a]);
     await pty.main.write(Uint8Array.of(0xa5));
-    const out = await child.output();
-    const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
-    assert.equal(out.code, 0, text);
-    assert.equal(text.trim(), "prompt 165 1");
+    const out = await output;
+    assert.equal(out.code, 0, text(out));
+    assert.equal(text(out).trim(), "prompt 165 1");
   } finally {
     pty.close();
   }

@@ -25,15 +25,13 @@ let pt: Deno.DynamicLibrary<typeof PT_SYMBOLS>["symbols"] | undefined;
 
 function ptLib() {
   if (pt) return pt;
-  const path = libcCandidates().find((p) => {
+  for (const path of libcCandidates()) {
     try {
-      return Deno.statSync(p).isFile;
-    } catch {
-      return false;
-    }
-  });
-  if (!path) throw new Error(`no C library at ${libcCandidates().join(" or ")}`);
-  pt = Deno.dlopen(path, PT_SYMBOLS).symbols;
+      pt = Deno.dlopen(path, PT_SYMBOLS).symbols;
+      break;
+    } catch { /* the next one */ }
+  }
+  if (!pt) throw new Error(`no C library at ${libcCandidates().join(" or ")}`);
   return pt;
 }
 
