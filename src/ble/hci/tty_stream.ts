@@ -117,8 +117,9 @@ export class FdStream implements ByteStream {
 
 /**
  * Opens a serial device for H4: read/write, non-blocking, not as the controlling terminal, locked
- * against a second host (flock), and switched to raw mode (no echo, no line editing, no CR/LF translation, 8 data bits, no parity,
- * modem control lines ignored). Speed and flow control are left as the line was set up (`stty`).
+ * against a second host (flock), and switched to raw mode (no echo, no line editing, no CR/LF
+ * translation, 8 data bits, no parity, modem control lines ignored). Speed and flow control are
+ * left as the line was set up (`stty`).
  * Pending input and output are discarded, so the stream starts on a packet boundary.
  */
 export function openTty(path: string): FdStream {
