@@ -66,6 +66,12 @@ export class Forwarder {
   #lastCause = "";
   #quarantineCauses = new Set<string>();
   #stopAbort = new AbortController();
+  /**
+   * Kafka acknowledged this destination's readings up to this row, but the spool could not record
+   * it yet (disk full, unwritable): they are not sent again while this process runs.
+   */
+  #ackedUpTo = 0;
+  #ackFailure?: string;
 
   constructor(options: ForwarderOptions) {
     this.#o = {
@@ -101,7 +107,7 @@ export class Forwarder {
     if (!this.#running) return;
     const deadline = Date.now() + flushTimeoutMs;
     while (
-      this.#o.spool.stats(this.#o.dest).entries > 0 && Date.now() < deadline &&
+      this.#unsent() > 0 && Date.now() < deadline &&
       this.#stats.failing === undefined
     ) {
       this.notify();
@@ -121,23 +127,48 @@ export class Forwarder {
     ]);
     clearTimeout(timer);
     this.#closed = true;
+    this.#recordAcks();
+  }
+
+  /** Readings waiting to be sent (those Kafka acknowledged but the spool still holds excluded). */
+  #unsent(): number {
+    if (this.#ackedUpTo === 0) return this.#o.spool.stats(this.#o.dest).entries;
+    return this.#o.spool.peek(this.#o.dest, 1, this.#ackedUpTo).length;
+  }
+
+  /** Records acknowledgements the spool could not take earlier; true when none is left. */
+  #recordAcks(): boolean {
+    if (this.#ackedUpTo === 0) return true;
+    try {
+      this.#o.spool.acknowledge(this.#o.dest, this.#ackedUpTo);
+    } catch {
+      return false;
+    }
+    this.#o.log.info("acknowledgements recorded in the spool again", {
+      spool: this.#o.spool.path,
+    });
+    this.#ackedUpTo = 0;
+    this.#ackFailure = undefined;
+    return true;
   }
 
   async #run(): Promise<void> {
     const signal = this.#stopAbort.signal;
     while (this.#running) {
-      if (this.#o.spool.stats(this.#o.dest).entries === 0) {
+      if (this.#unsent() === 0) {
         await this.#sleepUntilNotified();
         if (this.#o.lingerMs > 0) await delay(this.#o.lingerMs, signal).catch(() => {});
         continue;
       }
       try {
-        await retry(() => this.#deliverOnce(), {
+        const progressed = await retry(() => this.#deliverOnce(), {
           signal,
           minDelayMs: this.#o.minBackoffMs,
           maxDelayMs: this.#o.maxBackoffMs,
           onRetry: (error) => this.#failed(error),
         });
+        // Counted readings that read as no rows: never loop without waiting.
+        if (!progressed) await this.#sleepUntilNotified();
       } catch (error) {
         if (!this.#running) break;
         // retry() only gives up when stopped; anything else is a bug worth seeing.
@@ -148,10 +179,11 @@ export class Forwarder {
   }
 
   /** One attempt: the oldest batch of this destination, framed, sent, acknowledged. */
-  async #deliverOnce(): Promise<void> {
-    if (!this.#running || this.#closed) return;
-    const batch = this.#o.spool.peek(this.#o.dest, this.#o.batchSize);
-    if (batch.length === 0) return;
+  async #deliverOnce(): Promise<boolean> {
+    if (!this.#running || this.#closed) return false;
+    this.#recordAcks();
+    const batch = this.#o.spool.peek(this.#o.dest, this.#o.batchSize, this.#ackedUpTo);
+    if (batch.length === 0) return false;
     if (!this.#connected) {
       await this.#o.producer.connect();
       this.#connected = true;
@@ -182,6 +214,7 @@ export class Forwarder {
     for (const { failure, entries } of refused.values()) this.#quarantine(entries, failure);
     if (framed.length > 0) await this.#send(framed);
     else if (refused.size > 0) this.#recovered(0);
+    return true;
   }
 
   #message(e: SpoolEntry, value: Uint8Array): Message {
@@ -218,7 +251,21 @@ export class Forwarder {
       return;
     }
     if (this.#closed) return;
-    this.#o.spool.acknowledge(this.#o.dest, records[records.length - 1].entry.id);
+    const last = records[records.length - 1].entry.id;
+    try {
+      this.#o.spool.acknowledge(this.#o.dest, last);
+    } catch (error) {
+      // Kafka has them: not sent again while this process runs; recorded when the spool can.
+      this.#ackedUpTo = Math.max(this.#ackedUpTo, last);
+      const message = (error as Error).message;
+      if (this.#ackFailure !== message) {
+        this.#ackFailure = message;
+        this.#o.log.warn("cannot record Kafka's acknowledgement in the spool yet", {
+          error: message,
+          hint: "the readings are not sent again while the gateway runs",
+        });
+      }
+    }
     this.#o.onDelivered(records.map((r) => r.entry.device));
     this.#stats.sent += records.length;
     this.#stats.batches++;

@@ -5,9 +5,25 @@
  * for good move to the quarantine table with the reason. One process owns a spool: it is opened
  * in EXCLUSIVE locking mode, so a second process fails at start, naming the owner.
  */
+import { existsSync } from "node:fs";
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { type Destination, destinationFromKey, destinationKey } from "./destination.ts";
 import { clearOwner, readOwnerPid, SpoolInUseError, writeOwner } from "./owner.ts";
+import {
+  classifySpoolError,
+  diskFullReason,
+  freeBytes,
+  type SpoolFailureCause,
+  SpoolWriteError,
+} from "./spool_failure.ts";
+import {
+  type FileIdentity,
+  fileIdentity,
+  identityChange,
+  SpoolFileError,
+  spoolFileProblem,
+  SQLITE_SIDE_FILES,
+} from "./spool_file.ts";
 
 export type OverflowPolicy = "drop-oldest" | "drop-newest";
 export const OVERFLOW_POLICIES: readonly OverflowPolicy[] = ["drop-oldest", "drop-newest"];
@@ -44,9 +60,25 @@ export interface SpoolOptions {
   path: string;
   maxBytes: number;
   policy: OverflowPolicy;
-  /** Called whenever readings are dropped because the spool is full. */
-  onDrop?: (dropped: number, policy: OverflowPolicy, totalDropped: number) => void;
+  /**
+   * Called whenever readings are dropped because the spool is full: its size limit, or the disk
+   * (`diskFull`, said once per episode by the caller).
+   */
+  onDrop?: (
+    dropped: number,
+    policy: OverflowPolicy,
+    totalDropped: number,
+    diskFull: boolean,
+  ) => void;
 }
+
+/**
+ * Bytes the spool leaves free on its disk: the room SQLite needs to delete readings and
+ * checkpoint its write-ahead log when the disk is otherwise full. Below it the disk counts as full.
+ */
+export const DISK_RESERVE_BYTES = 256 * 1024;
+/** Write-ahead log pages before SQLite copies them into the database (keeps the log small). */
+const WAL_CHECKPOINT_PAGES = 64;
 
 /** Counters of one destination (`entries`) and of the whole spool (the rest, lifetime). */
 export interface SpoolStats {
@@ -138,6 +170,18 @@ export class Spool {
   #lastSeq = new Map<string, number>();
   #schemas = new Set<string>();
   #s: Record<string, StatementSync>;
+  /** The file opened: the path must keep naming it (see {@linkcode Spool.identityLost}). */
+  #identity?: FileIdentity;
+  #lost?: string;
+  /** Readings dropped while nothing could be written: persisted with the next write. */
+  #droppedUnsaved = 0;
+  /** The disk had no room for the last append (some readings were dropped, evicted or held). */
+  #diskFull = false;
+  #failure?: SpoolWriteError;
+  #stale = false;
+  #writeFailures = new Map<SpoolFailureCause, number>();
+  /** Left beside a missing spool by a process whose file was deleted, set aside at open. */
+  readonly setAsideSideFiles: string[] = [];
 
   constructor(options: SpoolOptions) {
     if (!(options.maxBytes > 0)) {
@@ -147,7 +191,14 @@ export class Spool {
     this.#maxBytes = options.maxBytes;
     this.#policy = options.policy;
     this.#onDrop = options.onDrop;
-    this.#db = new DatabaseSync(options.path);
+    const problem = spoolFileProblem(options.path);
+    if (problem) throw new SpoolFileError(options.path, problem);
+    if (!existsSync(options.path)) this.#create(options.path);
+    try {
+      this.#db = new DatabaseSync(options.path);
+    } catch (error) {
+      throw openError(options.path, error);
+    }
     try {
       // EXCLUSIVE: the first transaction takes the file lock and keeps it until close (or
       // death): a second process on the same file fails here.
@@ -156,6 +207,8 @@ export class Spool {
         PRAGMA locking_mode = EXCLUSIVE;
         PRAGMA journal_mode = WAL;
         PRAGMA synchronous = FULL;
+        PRAGMA wal_autocheckpoint = ${WAL_CHECKPOINT_PAGES};
+        PRAGMA journal_size_limit = ${WAL_CHECKPOINT_PAGES * 4096};
       `);
       this.#db.exec("BEGIN IMMEDIATE");
     } catch (error) {
@@ -163,24 +216,30 @@ export class Spool {
       if (/locked|busy/i.test((error as Error).message)) {
         throw new SpoolInUseError(options.path, readOwnerPid(options.path));
       }
-      throw error;
+      throw openError(options.path, error);
     }
     try {
       this.migrated = this.#migrate();
       this.#db.exec(TABLES);
       this.#db.exec("COMMIT");
     } catch (error) {
-      this.#db.exec("ROLLBACK");
+      this.#rollback();
       this.#db.close();
-      throw error;
+      throw openError(options.path, error);
     }
-    writeOwner(options.path);
+    this.#identity = fileIdentity(options.path);
+    try {
+      writeOwner(options.path);
+    } catch (error) {
+      this.#db.close();
+      throw openError(options.path, error);
+    }
     const p = (sql: string) => this.#db.prepare(sql);
     this.#s = {
       insert: p(
         "INSERT INTO readings (dest, device, seq, taken_ms, schema_fp, body) VALUES (?, ?, ?, ?, ?, ?)",
       ),
-      peek: p(`SELECT ${COLUMNS} FROM readings WHERE dest = ? ORDER BY id LIMIT ?`),
+      peek: p(`SELECT ${COLUMNS} FROM readings WHERE dest = ? AND id > ? ORDER BY id LIMIT ?`),
       ackUpTo: p(
         "DELETE FROM readings WHERE dest = ? AND id <= ? RETURNING length(body) + length(device) AS cost",
       ),
@@ -215,13 +274,21 @@ export class Spool {
     const key = destinationKey(destination);
     const row = this.#s.getDest.get(key) as { id: number } | undefined;
     if (row) return Number(row.id);
-    return Number(this.#s.addDest.run(key).lastInsertRowid);
+    try {
+      return Number(this.#s.addDest.run(key).lastInsertRowid);
+    } catch (error) {
+      throw this.#failed(error);
+    }
   }
 
   /** Remembers a writer schema by fingerprint, so spooled bodies stay readable after restarts. */
   rememberSchema(fp: string, schema: string): void {
     if (this.#schemas.has(fp)) return;
-    this.#s.insertSchema.run(fp, schema);
+    try {
+      this.#s.insertSchema.run(fp, schema);
+    } catch (error) {
+      throw this.#failed(error);
+    }
     this.#schemas.add(fp);
   }
 
@@ -236,23 +303,43 @@ export class Spool {
    * sequence number of its device. Returns how many were kept (with drop-newest, entries that do
    * not fit are refused and counted, and use no sequence number).
    */
-  append(dest: number, entries: readonly NewEntry[]): number {
+  append(
+    dest: number,
+    entries: readonly NewEntry[],
+    hold?: (entry: NewEntry) => void,
+  ): number {
     if (entries.length === 0) return 0;
     let kept = 0;
     let dropped = 0;
+    let held = 0;
+    let diskLimited = false;
     const seqs = new Map<string, number>();
-    this.#db.exec("BEGIN IMMEDIATE");
+    const disk = this.#diskLimit();
+    const limit = Math.min(this.#maxBytes, disk.limit);
     try {
+      this.#reloadIfStale();
+      this.#db.exec("BEGIN IMMEDIATE");
       for (const e of entries) {
         const seq = (seqs.get(e.device) ?? this.lastSeq(dest, e.device)) + 1;
         const body = e.encode(seq);
         const cost = entryCost(body, e.device);
-        if (this.#bytes + cost > this.#maxBytes) {
+        if (this.#bytes + cost > limit) {
+          const byDisk = disk.limit < this.#maxBytes;
+          diskLimited ||= byDisk;
           if (this.#policy === "drop-newest" || cost > this.#maxBytes) {
             dropped++;
             continue;
           }
-          dropped += this.#evictFor(cost);
+          if (cost > limit) {
+            // Even an empty spool would not fit on the disk: dropping older readings cannot
+            // help. Hold the reading, if the caller can.
+            if (hold) {
+              hold(e);
+              held++;
+            } else dropped++;
+            continue;
+          }
+          dropped += this.#evictFor(cost, limit);
         }
         this.#s.insert.run(dest, e.device, seq, e.takenMs, e.schemaFp, body);
         seqs.set(e.device, seq);
@@ -260,18 +347,83 @@ export class Spool {
         this.#entries.set(dest, (this.#entries.get(dest) ?? 0) + 1);
         kept++;
       }
-      for (const [device, seq] of seqs) this.#s.setSeq.run(dest, device, seq);
-      this.#bump("appended", kept);
-      if (dropped > 0) this.#bump("dropped", dropped);
-      this.#db.exec("COMMIT");
+      if (kept === 0) {
+        // Nothing to write (and nothing was evicted): a full disk is not asked for room to
+        // count the drops; they are persisted with the next write.
+        this.#db.exec("ROLLBACK");
+        this.#droppedUnsaved += dropped;
+      } else {
+        for (const [device, seq] of seqs) this.#s.setSeq.run(dest, device, seq);
+        this.#bump("appended", kept);
+        this.#bump("dropped", dropped + this.#droppedUnsaved);
+        this.#db.exec("COMMIT");
+        this.#droppedUnsaved = 0;
+      }
     } catch (error) {
-      this.#db.exec("ROLLBACK");
-      this.#reloadTotals();
-      throw error;
+      this.#rollback();
+      throw this.#failed(error);
+    }
+    this.#failure = undefined;
+    if (diskLimited || held > 0) {
+      this.#countFailure("disk_full");
+      this.#diskFull = true;
+      this.#diskFree = disk.free;
+    } else if (disk.limit - this.#bytes > DISK_RESERVE_BYTES) {
+      // The episode ends with room to spare, so that a disk at the edge does not flap.
+      this.#diskFull = false;
     }
     for (const [device, seq] of seqs) this.#lastSeq.set(`${dest}\0${device}`, seq);
-    if (dropped > 0) this.#onDrop?.(dropped, this.#policy, this.counter("dropped"));
+    if (dropped > 0) {
+      this.#onDrop?.(dropped, this.#policy, this.stats().dropped, diskLimited);
+    }
     return kept;
+  }
+
+  /**
+   * Counts readings dropped without being written (the disk full or unwritable): they show in
+   * `stats().dropped` at once and are persisted with the next write that succeeds.
+   */
+  countDropped(n: number): void {
+    this.#droppedUnsaved += n;
+  }
+
+  /** What keeps the spool from taking readings now, in words; undefined while it works. */
+  problem(): string | undefined {
+    if (this.#failure && this.#failure.kind !== "disk_full") return this.#failure.reason;
+    if (this.#diskFull || this.#failure) return "disk full";
+    return undefined;
+  }
+
+  /** The last write failure, until a write succeeds. */
+  get failure(): SpoolWriteError | undefined {
+    return this.#failure;
+  }
+
+  /** Whether the disk had no room for the last append (readings were dropped, evicted or held). */
+  get diskFull(): boolean {
+    return this.#diskFull || this.#failure?.kind === "disk_full";
+  }
+
+  /** Bytes free on the spool's disk when it was last found full. */
+  get diskFree(): number {
+    return this.#diskFree;
+  }
+  #diskFree = 0;
+
+  /** Writes that failed (or found the disk full), by cause, this run. */
+  writeFailures(): ReadonlyMap<SpoolFailureCause, number> {
+    return this.#writeFailures;
+  }
+
+  /**
+   * Whether the spool's path still names the file this process opened; a sentence saying what
+   * became of it when not (removed, replaced). Once lost, always lost.
+   */
+  identityLost(): string | undefined {
+    if (this.#lost || !this.#identity) return this.#lost;
+    const change = identityChange(this.path, this.#identity);
+    if (change) this.#lost = `spool ${this.path} ${change}`;
+    return this.#lost;
   }
 
   /** The last sequence number given to `device` for `dest` (0 before its first reading). */
@@ -296,8 +448,8 @@ export class Spool {
   }
 
   /** The oldest `limit` entries of destination `dest`, in order. */
-  peek(dest: number, limit: number): SpoolEntry[] {
-    return (this.#s.peek.all(dest, limit) as Record<string, unknown>[]).map(toEntry);
+  peek(dest: number, limit: number, afterId = 0): SpoolEntry[] {
+    return (this.#s.peek.all(dest, afterId, limit) as Record<string, unknown>[]).map(toEntry);
   }
 
   /** Removes every entry of `dest` up to and including row `id`: Kafka has acknowledged them. */
@@ -445,16 +597,33 @@ export class Spool {
       quarantined,
       bytes: this.#bytes,
       maxBytes: this.#maxBytes,
-      dropped: this.counter("dropped"),
+      dropped: this.counter("dropped") + this.#droppedUnsaved,
       appended: this.counter("appended"),
       acknowledged: this.counter("acknowledged"),
       quarantinedTotal: this.counter("quarantined"),
     };
   }
 
+  /**
+   * Closes the spool. A spool whose path no longer names its file is left open until the process
+   * ends: closing would remove `<path>-wal`, which may by now belong to another process's spool.
+   */
   close(): void {
     if (!this.#db.isOpen) return;
-    this.#db.close();
+    if (this.identityLost()) return;
+    if (this.#droppedUnsaved > 0) {
+      try {
+        this.#inTransaction(() => this.#bump("dropped", this.#droppedUnsaved));
+        this.#droppedUnsaved = 0;
+      } catch {
+        // still unwritable: the count was logged; the spool's lifetime total misses it
+      }
+    }
+    try {
+      this.#db.close();
+    } catch {
+      // an unwritable disk: SQLite keeps its log for the next open
+    }
     clearOwner(this.path);
   }
 
@@ -482,19 +651,119 @@ export class Spool {
   }
 
   #inTransaction<T>(fn: () => T): T {
-    this.#db.exec("BEGIN IMMEDIATE");
     try {
+      this.#reloadIfStale();
+      this.#db.exec("BEGIN IMMEDIATE");
       const out = fn();
       this.#db.exec("COMMIT");
       return out;
     } catch (error) {
-      this.#db.exec("ROLLBACK");
-      this.#reloadTotals();
-      throw error;
+      this.#rollback();
+      throw this.#failed(error);
     }
   }
 
-  #evictFor(cost: number): number {
+  /**
+   * Undoes a failed transaction. SQLite may have rolled it back already (a full disk does): an
+   * explicit ROLLBACK then throws, so it is only issued while a transaction is open. The totals
+   * kept in memory are read again from what the file holds.
+   */
+  #rollback(): void {
+    try {
+      if (this.#db.isTransaction) this.#db.exec("ROLLBACK");
+    } catch {
+      // rolled back by SQLite meanwhile
+    }
+    this.#stale = true;
+    this.#reloadIfStale();
+  }
+
+  #reloadIfStale(): void {
+    if (!this.#stale) return;
+    try {
+      this.#reloadTotals();
+      this.#stale = false;
+    } catch {
+      // unreadable now: tried again before the next write
+    }
+  }
+
+  /** Classifies a failed write and remembers it until a write succeeds. */
+  #failed(error: unknown): SpoolWriteError {
+    const failure = classifySpoolError(this.path, error);
+    this.#countFailure(failure.kind);
+    this.#failure = failure;
+    if (failure.kind === "disk_full") this.#diskFree = freeBytes(this.path);
+    return failure;
+  }
+
+  #countFailure(kind: SpoolFailureCause): void {
+    this.#writeFailures.set(kind, (this.#writeFailures.get(kind) ?? 0) + 1);
+  }
+
+  /**
+   * The most the spool may hold (in the bytes {@linkcode entryCost} counts) for the disk to keep
+   * {@linkcode DISK_RESERVE_BYTES} free; room freed inside the file by deleted readings counts.
+   * Infinite while the disk has room for the whole size limit.
+   */
+  #diskLimit(): { limit: number; free: number } {
+    const free = freeBytes(this.path);
+    if (!Number.isFinite(free) || free - DISK_RESERVE_BYTES >= this.#maxBytes - this.#bytes) {
+      return { limit: Number.POSITIVE_INFINITY, free };
+    }
+    let inside = 0;
+    try {
+      const pages = this.#db.prepare("PRAGMA freelist_count").get() as { freelist_count: number };
+      const size = this.#db.prepare("PRAGMA page_size").get() as { page_size: number };
+      inside = Number(pages.freelist_count) * Number(size.page_size);
+    } catch {
+      // unreadable: count no room inside
+    }
+    return { limit: this.#bytes + free - DISK_RESERVE_BYTES + inside, free };
+  }
+
+  /**
+   * Creates a new spool at `path` (missing): built under a temporary name and renamed into place,
+   * so a file at the path is always a whole spool. Side files a deleted spool left behind
+   * (`-wal` of a process whose file was removed under it) are set aside first: they belong to
+   * no file at this path, and SQLite would read them as this one's.
+   */
+  #create(path: string): void {
+    const stamp = new Date().toISOString().replace(/[:.]/g, "-");
+    for (const side of SQLITE_SIDE_FILES) {
+      if (!existsSync(path + side)) continue;
+      const to = `${path}${side}.orphan-${stamp}`;
+      try {
+        Deno.renameSync(path + side, to);
+        this.setAsideSideFiles.push(to);
+      } catch (error) {
+        throw openError(path, error);
+      }
+    }
+    const tmp = `${path}.new-${Deno.pid}`;
+    try {
+      for (const f of [tmp, ...SQLITE_SIDE_FILES.map((side) => tmp + side)]) {
+        if (existsSync(f)) Deno.removeSync(f);
+      }
+      const db = new DatabaseSync(tmp);
+      try {
+        db.exec("PRAGMA journal_mode = WAL");
+        db.exec(TABLES);
+      } finally {
+        db.close();
+      }
+      Deno.renameSync(tmp, path);
+    } catch (error) {
+      try {
+        if (existsSync(tmp)) Deno.removeSync(tmp);
+      } catch {
+        // left for the next start to remove
+      }
+      throw openError(path, error);
+    }
+  }
+
+  #evictFor(cost: number, limit: number): number {
     let evicted = 0;
     for (
       const [select, remove, counts] of [
@@ -502,11 +771,11 @@ export class Spool {
         [this.#s.oldestQuarantined, this.#s.deleteQuarantinedOne, this.#quarantined],
       ] as const
     ) {
-      while (this.#bytes + cost > this.#maxBytes) {
+      while (this.#bytes + cost > limit) {
         const batch = select.all(64) as { id: number; dest: number; cost: number }[];
         if (batch.length === 0) break;
         for (const r of batch) {
-          if (this.#bytes + cost <= this.#maxBytes) break;
+          if (this.#bytes + cost <= limit) break;
           remove.run(r.id);
           this.#bytes -= Number(r.cost) + ROW_OVERHEAD;
           counts.set(Number(r.dest), (counts.get(Number(r.dest)) ?? 0) - 1);
@@ -532,6 +801,7 @@ export class Spool {
     this.#entries.clear();
     this.#quarantined.clear();
     this.#lastSeq.clear();
+    this.#counters.clear();
     for (
       const [table, counts] of [["readings", this.#entries], [
         "quarantine",
@@ -551,6 +821,22 @@ export class Spool {
       this.#counters.set(r.name, Number(r.value));
     }
   }
+}
+
+/**
+ * Why a spool cannot be opened: a damaged file is refused like a foreign one (set it aside); a
+ * folder or file that cannot be written names the cause and may pass (a remount, a fixed mode).
+ */
+function openError(path: string, error: unknown): Error {
+  if (error instanceof SpoolFileError || error instanceof SpoolInUseError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  if (/malformed|not a database|corrupt/i.test(message)) {
+    return new SpoolFileError(path, `is damaged (SQLite: ${message})`);
+  }
+  const failure = classifySpoolError(path, error);
+  return new SpoolWriteError(path, failure.kind, `cannot be opened: ${failure.reason}`, {
+    cause: error,
+  });
 }
 
 function toEntry(r: Record<string, unknown>): SpoolEntry {
