@@ -66,11 +66,7 @@ export class Forwarder {
   #lastCause = "";
   #quarantineCauses = new Set<string>();
   #stopAbort = new AbortController();
-  /**
-   * Kafka acknowledged this destination's readings up to this row, but the spool could not record
-   * it yet (disk full, unwritable): they are not sent again while this process runs.
-   */
-  #ackedUpTo = 0;
+  /** The spool could not record Kafka's acknowledgement (said once per cause). */
   #ackFailure?: string;
 
   constructor(options: ForwarderOptions) {
@@ -127,29 +123,11 @@ export class Forwarder {
     ]);
     clearTimeout(timer);
     this.#closed = true;
-    this.#recordAcks();
   }
 
-  /** Readings waiting to be sent (those Kafka acknowledged but the spool still holds excluded). */
+  /** Readings waiting to be sent (those Kafka acknowledged are not, even if not deleted yet). */
   #unsent(): number {
-    if (this.#ackedUpTo === 0) return this.#o.spool.stats(this.#o.dest).entries;
-    return this.#o.spool.peek(this.#o.dest, 1, this.#ackedUpTo).length;
-  }
-
-  /** Records acknowledgements the spool could not take earlier; true when none is left. */
-  #recordAcks(): boolean {
-    if (this.#ackedUpTo === 0) return true;
-    try {
-      this.#o.spool.acknowledge(this.#o.dest, this.#ackedUpTo);
-    } catch {
-      return false;
-    }
-    this.#o.log.info("acknowledgements recorded in the spool again", {
-      spool: this.#o.spool.path,
-    });
-    this.#ackedUpTo = 0;
-    this.#ackFailure = undefined;
-    return true;
+    return this.#o.spool.stats(this.#o.dest).entries;
   }
 
   async #run(): Promise<void> {
@@ -181,8 +159,7 @@ export class Forwarder {
   /** One attempt: the oldest batch of this destination, framed, sent, acknowledged. */
   async #deliverOnce(): Promise<boolean> {
     if (!this.#running || this.#closed) return false;
-    this.#recordAcks();
-    const batch = this.#o.spool.peek(this.#o.dest, this.#o.batchSize, this.#ackedUpTo);
+    const batch = this.#o.spool.peek(this.#o.dest, this.#o.batchSize);
     if (batch.length === 0) return false;
     if (!this.#connected) {
       await this.#o.producer.connect();
@@ -254,15 +231,16 @@ export class Forwarder {
     const last = records[records.length - 1].entry.id;
     try {
       this.#o.spool.acknowledge(this.#o.dest, last);
+      this.#ackFailure = undefined;
     } catch (error) {
-      // Kafka has them: not sent again while this process runs; recorded when the spool can.
-      this.#ackedUpTo = Math.max(this.#ackedUpTo, last);
+      // Kafka has them: the spool keeps the acknowledgement in memory (not sent again while
+      // this process runs) and deletes them with its next write that succeeds.
       const message = (error as Error).message;
       if (this.#ackFailure !== message) {
         this.#ackFailure = message;
         this.#o.log.warn("cannot record Kafka's acknowledgement in the spool yet", {
           error: message,
-          hint: "the readings are not sent again while the gateway runs",
+          hint: "the readings are not sent again; they are deleted with the next write",
         });
       }
     }

@@ -23,6 +23,8 @@ import type { Logger } from "../util/log.ts";
  * at one reading a second). Beyond it, `--spool-full` drops the oldest or the newest.
  */
 export const MAX_HELD_READINGS = 5000;
+/** Most readings in one spool transaction when writing held readings back. */
+const WRITE_CHUNK = 500;
 /** How long to wait before writing held readings again. */
 const RETRY_MS = 1000;
 
@@ -124,17 +126,24 @@ export class Spooler {
     const unwritten: NewEntry[] = [];
     const droppedBefore = this.spool.stats().dropped;
     let failure: SpoolWriteError | undefined;
-    try {
-      if (!this.#schemaKept) {
-        this.spool.rememberSchema(this.schema.fingerprintHex, this.schema.text);
-        this.#schemaKept = true;
+    // Held readings go back in bounded transactions: one huge one would need more room than a
+    // disk that just got some back may have.
+    for (let at = 0; at < batch.length; at += WRITE_CHUNK) {
+      const chunk = batch.slice(at, at + WRITE_CHUNK);
+      if (failure) {
+        this.#unwritable(failure, chunk, unwritten);
+        continue;
       }
-      this.#stats.spooled += this.spool.append(this.dest, batch, (e) => unwritten.push(e));
-    } catch (error) {
-      failure = classifySpoolError(this.spool.path, error);
-      if (failure.kind === "disk_full" && this.#options.policy === "drop-newest") {
-        this.spool.countDropped(batch.length);
-      } else unwritten.push(...batch);
+      try {
+        if (!this.#schemaKept) {
+          this.spool.rememberSchema(this.schema.fingerprintHex, this.schema.text);
+          this.#schemaKept = true;
+        }
+        this.#stats.spooled += this.spool.append(this.dest, chunk, (e) => unwritten.push(e));
+      } catch (error) {
+        failure = classifySpoolError(this.spool.path, error);
+        this.#unwritable(failure, chunk, unwritten);
+      }
     }
     this.#episode.dropped += this.spool.stats().dropped - droppedBefore;
     this.#hold(unwritten);
@@ -164,6 +173,13 @@ export class Spooler {
         cause: this.spool.problem() ?? "unwritable",
       });
     }
+  }
+
+  /** Readings a failed write could not take: dropped (drop-newest on a full disk) or held. */
+  #unwritable(failure: SpoolWriteError, entries: NewEntry[], held: NewEntry[]): void {
+    if (failure.kind === "disk_full" && this.#options.policy === "drop-newest") {
+      this.spool.countDropped(entries.length);
+    } else held.push(...entries);
   }
 
   /** Keeps readings in memory, at most `maxHeld`; beyond, the policy drops (and counts) some. */

@@ -77,6 +77,8 @@ export interface SpoolOptions {
  * checkpoint its write-ahead log when the disk is otherwise full. Below it the disk counts as full.
  */
 export const DISK_RESERVE_BYTES = 256 * 1024;
+/** The most one write deletes to make room on a full disk (deleting needs log pages too). */
+const EVICT_BYTES_PER_WRITE = 64 * 1024;
 /** Write-ahead log pages before SQLite copies them into the database (keeps the log small). */
 const WAL_CHECKPOINT_PAGES = 64;
 
@@ -180,6 +182,8 @@ export class Spool {
   #failure?: SpoolWriteError;
   #stale = false;
   #writeFailures = new Map<SpoolFailureCause, number>();
+  /** Acknowledgements Kafka gave that the spool could not record yet, per destination. */
+  #pendingAcks = new Map<number, { upTo: number; rows: number }>();
   /** Left beside a missing spool by a process whose file was deleted, set aside at open. */
   readonly setAsideSideFiles: string[] = [];
 
@@ -219,6 +223,8 @@ export class Spool {
       throw openError(options.path, error);
     }
     try {
+      const foreign = foreignContent(this.#db);
+      if (foreign) throw new SpoolFileError(options.path, foreign);
       this.migrated = this.#migrate();
       this.#db.exec(TABLES);
       this.#db.exec("COMMIT");
@@ -230,9 +236,8 @@ export class Spool {
     this.#identity = fileIdentity(options.path);
     try {
       writeOwner(options.path);
-    } catch (error) {
-      this.#db.close();
-      throw openError(options.path, error);
+    } catch {
+      // The side file only names the owner (the lock is SQLite's): a full disk does not stop us.
     }
     const p = (sql: string) => this.#db.prepare(sql);
     this.#s = {
@@ -316,9 +321,13 @@ export class Spool {
     const seqs = new Map<string, number>();
     const disk = this.#diskLimit();
     const limit = Math.min(this.#maxBytes, disk.limit);
+    // On a full disk, deleting costs log pages too: a write frees a bounded amount at a time.
+    const evict = { budget: limit < this.#maxBytes ? EVICT_BYTES_PER_WRITE : Infinity, count: 0 };
+    const acks = this.#pendingAcks.size > 0;
     try {
       this.#reloadIfStale();
       this.#db.exec("BEGIN IMMEDIATE");
+      this.#applyDeferredAcks();
       for (const e of entries) {
         const seq = (seqs.get(e.device) ?? this.lastSeq(dest, e.device)) + 1;
         const body = e.encode(seq);
@@ -339,7 +348,17 @@ export class Spool {
             } else dropped++;
             continue;
           }
-          dropped += this.#evictFor(cost, limit);
+          const evicted = this.#evictFor(cost, limit, evict);
+          dropped += evicted;
+          evict.count += evicted;
+          if (this.#bytes + cost > limit) {
+            // As much was freed as one write may: the rest waits for the next one.
+            if (hold) {
+              hold(e);
+              held++;
+            } else dropped++;
+            continue;
+          }
         }
         this.#s.insert.run(dest, e.device, seq, e.takenMs, e.schemaFp, body);
         seqs.set(e.device, seq);
@@ -347,9 +366,9 @@ export class Spool {
         this.#entries.set(dest, (this.#entries.get(dest) ?? 0) + 1);
         kept++;
       }
-      if (kept === 0) {
-        // Nothing to write (and nothing was evicted): a full disk is not asked for room to
-        // count the drops; they are persisted with the next write.
+      if (kept === 0 && evict.count === 0 && !acks) {
+        // Nothing to write: a full disk is not asked for room to count the drops; they are
+        // persisted with the next write.
         this.#db.exec("ROLLBACK");
         this.#droppedUnsaved += dropped;
       } else {
@@ -358,6 +377,7 @@ export class Spool {
         this.#bump("dropped", dropped + this.#droppedUnsaved);
         this.#db.exec("COMMIT");
         this.#droppedUnsaved = 0;
+        this.#pendingAcks.clear();
       }
     } catch (error) {
       this.#rollback();
@@ -448,19 +468,48 @@ export class Spool {
   }
 
   /** The oldest `limit` entries of destination `dest`, in order. */
-  peek(dest: number, limit: number, afterId = 0): SpoolEntry[] {
-    return (this.#s.peek.all(dest, afterId, limit) as Record<string, unknown>[]).map(toEntry);
+  peek(dest: number, limit: number): SpoolEntry[] {
+    const after = this.#pendingAcks.get(dest)?.upTo ?? 0;
+    return (this.#s.peek.all(dest, after, limit) as Record<string, unknown>[]).map(toEntry);
   }
 
   /** Removes every entry of `dest` up to and including row `id`: Kafka has acknowledged them. */
   acknowledge(dest: number, id: number): number {
-    return this.#inTransaction(() => {
-      const rows = this.#s.ackUpTo.all(dest, id) as { cost: number }[];
-      for (const r of rows) this.#bytes -= Number(r.cost) + ROW_OVERHEAD;
-      this.#entries.set(dest, (this.#entries.get(dest) ?? 0) - rows.length);
-      this.#bump("acknowledged", rows.length, dest);
-      return rows.length;
-    });
+    try {
+      return this.#inTransaction(() => this.#ackUpTo(dest, id));
+    } catch (error) {
+      this.#deferAck(dest, id);
+      throw error;
+    }
+  }
+
+  #ackUpTo(dest: number, id: number): number {
+    const rows = this.#s.ackUpTo.all(dest, id) as { cost: number }[];
+    for (const r of rows) this.#bytes -= Number(r.cost) + ROW_OVERHEAD;
+    this.#entries.set(dest, (this.#entries.get(dest) ?? 0) - rows.length);
+    this.#bump("acknowledged", rows.length, dest);
+    return rows.length;
+  }
+
+  /**
+   * Kafka acknowledged readings the spool could not delete (disk full, unwritable): they count
+   * as acknowledged, are not read again by {@linkcode Spool.peek}, and are deleted first by the
+   * next write that succeeds — the room a full disk needs, freed without dropping a reading.
+   */
+  #deferAck(dest: number, id: number): void {
+    const upTo = Math.max(id, this.#pendingAcks.get(dest)?.upTo ?? 0);
+    try {
+      const row = this.#db.prepare("SELECT count(*) AS n FROM readings WHERE dest = ? AND id <= ?")
+        .get(dest, upTo) as { n: number };
+      this.#pendingAcks.set(dest, { upTo, rows: Number(row.n) });
+    } catch {
+      this.#pendingAcks.set(dest, { upTo, rows: this.#pendingAcks.get(dest)?.rows ?? 0 });
+    }
+  }
+
+  /** Deletes the readings of deferred acknowledgements, inside the caller's transaction. */
+  #applyDeferredAcks(): void {
+    for (const [dest, p] of this.#pendingAcks) this.#ackUpTo(dest, p.upTo);
   }
 
   /** Moves entries to the quarantine table with `reason`: they were refused for good. */
@@ -581,7 +630,8 @@ export class Spool {
 
   /** A lifetime counter of one destination (acknowledged, quarantined). */
   counterFor(name: "acknowledged" | "quarantined", dest: number): number {
-    return this.#counters.get(`${name}@${dest}`) ?? 0;
+    const deferred = name === "acknowledged" ? this.#pendingAcks.get(dest)?.rows ?? 0 : 0;
+    return (this.#counters.get(`${name}@${dest}`) ?? 0) + deferred;
   }
 
   /** Counters, with `entries` for destination `dest` and `otherEntries` for all others. */
@@ -590,7 +640,12 @@ export class Spool {
     let quarantined = 0;
     for (const n of this.#entries.values()) all += n;
     for (const n of this.#quarantined.values()) quarantined += n;
-    const mine = dest === undefined ? all : this.#entries.get(dest) ?? 0;
+    let deferred = 0;
+    for (const p of this.#pendingAcks.values()) deferred += p.rows;
+    all -= deferred;
+    const mine = dest === undefined
+      ? all
+      : (this.#entries.get(dest) ?? 0) - (this.#pendingAcks.get(dest)?.rows ?? 0);
     return {
       entries: mine,
       otherEntries: all - mine,
@@ -599,7 +654,7 @@ export class Spool {
       maxBytes: this.#maxBytes,
       dropped: this.counter("dropped") + this.#droppedUnsaved,
       appended: this.counter("appended"),
-      acknowledged: this.counter("acknowledged"),
+      acknowledged: this.counter("acknowledged") + deferred,
       quarantinedTotal: this.counter("quarantined"),
     };
   }
@@ -654,8 +709,10 @@ export class Spool {
     try {
       this.#reloadIfStale();
       this.#db.exec("BEGIN IMMEDIATE");
+      this.#applyDeferredAcks();
       const out = fn();
       this.#db.exec("COMMIT");
+      this.#pendingAcks.clear();
       return out;
     } catch (error) {
       this.#rollback();
@@ -763,7 +820,7 @@ export class Spool {
     }
   }
 
-  #evictFor(cost: number, limit: number): number {
+  #evictFor(cost: number, limit: number, budget: { budget: number }): number {
     let evicted = 0;
     for (
       const [select, remove, counts] of [
@@ -771,13 +828,14 @@ export class Spool {
         [this.#s.oldestQuarantined, this.#s.deleteQuarantinedOne, this.#quarantined],
       ] as const
     ) {
-      while (this.#bytes + cost > limit) {
+      while (this.#bytes + cost > limit && budget.budget > 0) {
         const batch = select.all(64) as { id: number; dest: number; cost: number }[];
         if (batch.length === 0) break;
         for (const r of batch) {
-          if (this.#bytes + cost <= limit) break;
+          if (this.#bytes + cost <= limit || budget.budget <= 0) break;
           remove.run(r.id);
           this.#bytes -= Number(r.cost) + ROW_OVERHEAD;
+          budget.budget -= Number(r.cost) + ROW_OVERHEAD;
           counts.set(Number(r.dest), (counts.get(Number(r.dest)) ?? 0) - 1);
           evicted++;
         }
@@ -821,6 +879,18 @@ export class Spool {
       this.#counters.set(r.name, Number(r.value));
     }
   }
+}
+
+/** What makes an opened SQLite file no spool (another program's tables, or none); else undefined. */
+function foreignContent(db: DatabaseSync): string | undefined {
+  const tables = (db.prepare(
+    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+  ).all() as { name: string }[]).map((t) => t.name);
+  if (tables.includes("readings")) return undefined;
+  if (tables.length === 0) {
+    return "is a SQLite database without a spool's tables (an empty database)";
+  }
+  return `is a SQLite database of something else (tables: ${tables.slice(0, 8).join(", ")})`;
 }
 
 /**
