@@ -233,8 +233,9 @@ export async function runProduce(
       failing: f.failing ?? "none",
       spool: spool.identityLost() ? "lost" : spool.problem() ?? "ok",
     });
+    checkIdentity();
   }, settings.statsIntervalMs);
-  const identityTimer = setInterval(() => {
+  const checkIdentity = () => {
     const lost = spool.identityLost();
     if (lost) {
       fail(
@@ -244,7 +245,8 @@ export async function runProduce(
         ),
       );
     }
-  }, IDENTITY_CHECK_MS);
+  };
+  const identityTimer = setInterval(checkIdentity, IDENTITY_CHECK_MS);
 
   const stopped = new Promise<void>((resolve) => {
     if (signal.aborted || failed.signal.aborted) resolve();
