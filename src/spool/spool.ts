@@ -204,6 +204,15 @@ export class Spool {
       throw openError(options.path, error);
     }
     try {
+      // Before anything is written to it (journal mode included): another program's database
+      // is left exactly as it was.
+      const foreign = foreignContent(this.#db);
+      if (foreign) throw new SpoolFileError(options.path, foreign);
+    } catch (error) {
+      this.#db.close();
+      throw openError(options.path, error);
+    }
+    try {
       // EXCLUSIVE: the first transaction takes the file lock and keeps it until close (or
       // death): a second process on the same file fails here.
       this.#db.exec(`
@@ -223,8 +232,6 @@ export class Spool {
       throw openError(options.path, error);
     }
     try {
-      const foreign = foreignContent(this.#db);
-      if (foreign) throw new SpoolFileError(options.path, foreign);
       this.migrated = this.#migrate();
       this.#db.exec(TABLES);
       this.#db.exec("COMMIT");
