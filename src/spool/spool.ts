@@ -11,7 +11,6 @@ import { type Destination, destinationFromKey, destinationKey } from "./destinat
 import { clearOwner, readOwnerPid, SpoolInUseError, writeOwner } from "./owner.ts";
 import {
   classifySpoolError,
-  diskFullReason,
   freeBytes,
   type SpoolFailureCause,
   SpoolWriteError,
