@@ -266,6 +266,8 @@ export class Spool {
         "INSERT INTO counters (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value",
       ),
       insertSchema: p("INSERT OR IGNORE INTO schemas (fp, schema) VALUES (?, ?)"),
+      freelist: p("PRAGMA freelist_count"),
+      pageSize: p("PRAGMA page_size"),
       getSchema: p("SELECT schema FROM schemas WHERE fp = ?"),
       getSeq: p("SELECT last FROM device_seq WHERE dest = ? AND device = ?"),
       setSeq: p(
@@ -776,8 +778,8 @@ export class Spool {
     }
     let inside = 0;
     try {
-      const pages = this.#db.prepare("PRAGMA freelist_count").get() as { freelist_count: number };
-      const size = this.#db.prepare("PRAGMA page_size").get() as { page_size: number };
+      const pages = this.#s.freelist.get() as { freelist_count: number };
+      const size = this.#s.pageSize.get() as { page_size: number };
       inside = Number(pages.freelist_count) * Number(size.page_size);
     } catch {
       // unreadable: count no room inside
