@@ -1,6 +1,6 @@
 /**
  * A spool that cannot be written — its file system turned read-only while running (ext4 after an
- * error, as a worn SD card does), or a read-only folder at start: the message names the file and
+ * error, as a worn SD card does), I/O errors (ext4 shut down), or a read-only folder at start: the message names the file and
  * the cause; readings are held (bounded, counted) and retried; once writable the gateway goes on;
  * past --give-up-after it exits 1 with the cause in its last line, and taken = spooled + dropped.
  */
@@ -102,6 +102,43 @@ Deno.test({
       );
       console.log(
         `read-only while running: taken ${end.taken}, spooled ${end.spooled}, dropped ${end.dropped}`,
+      );
+    } finally {
+      await disk.unmount();
+    }
+  },
+});
+
+Deno.test({
+  name: "I/O errors under a running gateway: said with the file and the cause, held, exit 1 " +
+    "after --give-up-after with the cause last; taken = spooled + dropped",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: async () => {
+    const disk = await mountFailingDisk();
+    try {
+      const spool = join(disk.dir, "spool.sqlite");
+      const proc = produce(spool, ["--give-up-after", "4", "--http", "off"]);
+      await waitForStats(proc.lines, "readings spooled", (s) => Number(s.spooled) >= 100);
+      await disk.shutdown();
+      const said = new RegExp(`ERROR spool ${escape(spool)}: I/O error: Input/output error`);
+      await proc.waitForLine(said, 20_000);
+      await waitForStats(proc.lines, "readings held", (s) => Number(s.held) > 0);
+      assert.equal(await proc.exited, 1);
+      assert.match(
+        lastLine(proc.lines),
+        new RegExp(
+          `^gateway: spool ${
+            escape(spool)
+          }: I/O error: Input/output error; still failing after --give-up-after 4 s$`,
+        ),
+      );
+      const end = stoppedFields(proc.lines);
+      assert.equal(Number(end.held), 0);
+      assert.ok(Number(end.dropped) > 0);
+      assert.equal(Number(end.taken), Number(end.spooled) + Number(end.dropped));
+      console.log(
+        `I/O errors while running: taken ${end.taken}, spooled ${end.spooled}, dropped ${end.dropped}`,
       );
     } finally {
       await disk.unmount();

@@ -80,6 +80,9 @@ export function classifySpoolError(path: string, error: unknown): SpoolWriteErro
   const why = probeWritable(path);
   if (why !== undefined) {
     if (/no space left/i.test(why)) return full(freeBytes(path));
+    if (/input\/output error/i.test(why)) {
+      return new SpoolWriteError(path, "io_error", `I/O error: ${why}`, { cause: error });
+    }
     return new SpoolWriteError(path, "read_only", `not writable: ${why}`, { cause: error });
   }
   if (/readonly|read-only|read only|permission denied|EACCES|EROFS/i.test(message)) {

@@ -68,8 +68,17 @@ export interface FailingDisk {
    * `errors=remount-ro`, turns read-only at once, under files open for writing.
    */
   fail(): Promise<void>;
+  /** Shuts the file system down (ext4's EXT4_IOC_SHUTDOWN): every write and open fails with EIO. */
+  shutdown(): Promise<void>;
   unmount(): Promise<void>;
 }
+
+/** EXT4_IOC_SHUTDOWN = _IOR('X', 125, __u32); flag EXT4_GOING_FLAGS_NOLOGFLUSH. */
+const SHUTDOWN = `
+import fcntl, os, struct, sys
+fd = os.open(sys.argv[1], os.O_RDONLY)
+fcntl.ioctl(fd, 0x8004587D, struct.pack("I", 2))
+`;
 
 /** An ext4 file system of `sizeMiB` on a loop device, mounted with `errors=remount-ro`. */
 export async function mountFailingDisk(sizeMiB = 16): Promise<FailingDisk> {
@@ -86,6 +95,9 @@ export async function mountFailingDisk(sizeMiB = 16): Promise<FailingDisk> {
     dir,
     async fail() {
       await Deno.writeTextFile(`/sys/fs/ext4/${device}/trigger_fs_error`, "gateway test\n");
+    },
+    async shutdown() {
+      await run("python3", ["-c", SHUTDOWN, dir]);
     },
     async unmount() {
       await run("umount", ["-l", dir]).catch(() => {});
