@@ -11,6 +11,7 @@ import { Command, CommanderError } from "commander";
 import { UsageError } from "./usage_error.ts";
 import { redact } from "../util/redact.ts";
 import { setUpJsonOutput } from "./json_output.ts";
+import { dropPermission, permissionsToDrop } from "./permission_scope.ts";
 
 export { VERSION } from "./version.ts";
 import { VERSION } from "./version.ts";
@@ -75,6 +76,14 @@ export async function runCli(args: string[]): Promise<number> {
   try {
     const program = await buildProgram(commandsFor(args));
     setUpJsonOutput(args, program);
+    // Each command keeps only the permissions it uses (see permission_scope.ts).
+    program.hook("preAction", (_root, action) => {
+      let top = action;
+      while (top.parent && top.parent !== program) top = top.parent;
+      const o = action.opts();
+      const radio = { simulate: Boolean(o.simulate), uart: o.hci?.kind === "uart" };
+      for (const p of permissionsToDrop(top.name(), radio)) dropPermission(p);
+    });
     await program.parseAsync(args, { from: "user" });
     return typeof Deno.exitCode === "number" ? Deno.exitCode : 0;
   } catch (error) {
