@@ -9,6 +9,12 @@ import { join } from "node:path";
 import { BROKERS, decodeConfluent, readTopic, recordsIn } from "./_support/kafka.ts";
 import { runGateway, uniqueName, waitFor } from "./_support/gateway_process.ts";
 import { finalCounters, lastStats, startSimulatedProducer } from "./_support/produce.ts";
+import {
+  ACCOUNT,
+  ensureSecuredListeners,
+  propertiesFile,
+  SASL_PLAINTEXT_BROKER,
+} from "./_support/secured_kafka.ts";
 
 const DEAD = "127.0.0.1:1";
 
@@ -169,6 +175,60 @@ Deno.test({
     ]);
     assert.equal(none.code, 2);
     assert.match(none.stderr, new RegExp(`has no destination spooled for ${DEAD}`));
+    await Deno.remove(dir, { recursive: true });
+  },
+});
+
+Deno.test({
+  name:
+    "spool retarget takes the new brokers and their security from --kafka-config: the backlog reaches a SASL listener",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: async () => {
+    await ensureSecuredListeners();
+    const dir = await Deno.makeTempDir({ prefix: "gateway-retarget-sasl-" });
+    const spool = join(dir, "spool.sqlite");
+    const topic = uniqueName("retarget-sasl");
+    const typo = await startSimulatedProducer(
+      topic,
+      1,
+      ["--brokers", DEAD, "--flush-timeout", "1"],
+      dir,
+    );
+    await waitFor(
+      "3 readings spooled",
+      () => Number(lastStats(typo.proc.lines)?.spooled ?? 0) >= 3 ? true : undefined,
+      30_000,
+    );
+    assert.equal(await typo.proc.stop(), 0);
+    const backlog = finalCounters(typo.proc.lines).leftInSpool;
+
+    const config = await propertiesFile("client.properties", [
+      `bootstrap.servers=${SASL_PLAINTEXT_BROKER}`,
+      "security.protocol=SASL_PLAINTEXT",
+      "sasl.mechanism=SCRAM-SHA-512",
+      `sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username='${ACCOUNT.username}' password='${ACCOUNT.password}';`,
+    ]);
+    const moved = await runGateway([
+      "spool",
+      "retarget",
+      "--spool",
+      spool,
+      "--from",
+      DEAD,
+      "--kafka-config",
+      config,
+      "--yes",
+    ]);
+    assert.equal(moved.code, 0, moved.stderr);
+    assert.ok(!(moved.stdout + moved.stderr).includes(ACCOUNT.password), "no secret in the output");
+    const values = await decodeConfluent(
+      await readTopic(topic, (r) => r.length >= backlog, 30_000),
+    );
+    assert.equal(values.length, backlog);
+    const [d] = await list(spool);
+    assert.equal(d.destination.brokers, SASL_PLAINTEXT_BROKER);
+    assert.equal(d.entries, 0);
     await Deno.remove(dir, { recursive: true });
   },
 });
