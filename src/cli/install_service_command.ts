@@ -141,9 +141,9 @@ export function installServiceCommand(): Command {
     .addOption(
       new Option(
         "--credential <VARIABLE=file>",
-        "a root-only file with secrets the service reads (e.g. GATEWAY_SINK_CONFIG=" +
-          "/etc/gateway/mongo-sink.properties): loaded as a systemd credential, the variable " +
-          "pointing at it; repeatable",
+        "a root-only file with secrets the service reads (e.g. GATEWAY_SINK_CONFIG and the " +
+          "sink's connector file): loaded as a systemd credential, the variable pointing at " +
+          "it; repeatable",
       ).argParser((v: string, all: string[] = []) => [...all, v]).default([]),
     )
     .action(async (kind: ServiceKind, o: InstallOptions) => {
