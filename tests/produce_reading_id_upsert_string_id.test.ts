@@ -11,7 +11,14 @@ import { UUID_V7_PATTERN } from "../src/util/uuid_v7.ts";
 import { runGateway, uniqueName, waitFor } from "./_support/gateway_process.ts";
 import { decodeConfluent, readTopic, REGISTRY } from "./_support/kafka.ts";
 import { finalCounters, startSimulatedProducer, waitForSent } from "./_support/produce.ts";
-import { createTopic, mongo, produce, startSink, waitForCount } from "./_support/sink.ts";
+import {
+  avroEncoder,
+  createTopic,
+  mongo,
+  produce,
+  startSink,
+  waitForCount,
+} from "./_support/sink.ts";
 
 Deno.test({
   name: "the schema with reading_id and spool_id registers under BACKWARD after the one without",
@@ -81,16 +88,19 @@ Deno.test({
     });
     assert.equal(ids.size, records.length, "no two readings share a reading_id");
 
-    // The same records once more, as a resend after a lost acknowledgement would put them.
-    await produce(
-      topic,
-      records.map((r) => ({
+    // The same records once more, as a resend after a lost acknowledgement would put them, and
+    // then the first one changed: UPSERT still replaces (the insert tried first finds it stored).
+    const encoder = await avroEncoder(topic, JSON.parse((await loadWriterSchema()).text));
+    const changed = { ...values[0], rh: 99.5 };
+    await produce(topic, [
+      ...records.map((r) => ({
         key: r.key,
         value: new Uint8Array(r.value!),
         headers: r.headers,
         partition: r.partition,
       })),
-    );
+      { key: records[0].key, value: encoder.encode(changed), partition: records[0].partition },
+    ]);
     const sink = startSink([
       "--kcql",
       `UPSERT INTO ${coll} SELECT * FROM ${topic} PK reading_id`,
@@ -107,7 +117,7 @@ Deno.test({
       await waitFor(
         "the sink to commit every record",
         () =>
-          sink.lines.some((l) => new RegExp(`written=${2 * records.length}\\b`).test(l))
+          sink.lines.some((l) => new RegExp(`written=${2 * records.length + 1}\\b`).test(l))
             ? true
             : undefined,
         60_000,
@@ -122,9 +132,12 @@ Deno.test({
         assert.equal(d._id, d.reading_id);
         assert.ok(ids.has(d._id as unknown as string));
       }
-      // Found by its _id (FerretDB's index), as the sink's upsert finds it.
-      const one = docs[0]._id as unknown as string;
-      assert.equal((await c.findOne({ _id: one } as never))?.reading_id, one);
+      // Found by its _id (FerretDB's index), as the sink's upsert finds it; replaced, not kept.
+      const first = await c.findOne({ _id: values[0].reading_id } as never);
+      assert.equal(first?.reading_id, values[0].reading_id);
+      assert.equal(first?.rh, 99.5, "the changed record replaced the stored one");
+      const others = docs.filter((d) => d._id !== values[0].reading_id);
+      assert.ok(others.every((d) => d.rh !== 99.5));
     } finally {
       assert.equal(await sink.stop(), 0, sink.lines.slice(-10).join("\n"));
       await client.close();
