@@ -70,3 +70,15 @@ export function httpUrl(what: string) {
     return value.replace(/\/+$/, "");
   };
 }
+
+/** A whole number of seconds, 0 included (0: never give up). */
+export function wholeSeconds(what: string) {
+  return (v: string): number => {
+    if (!/^\d+$/.test(v.trim())) {
+      throw new InvalidArgumentError(
+        `${what} must be a whole number of seconds (0: never), got "${v}"`,
+      );
+    }
+    return Number(v);
+  };
+}

@@ -25,7 +25,7 @@ import {
   registryAuthOptions,
   registryOption,
 } from "./common_options.ts";
-import { oneOf, positiveInt, positiveSeconds } from "./option_values.ts";
+import { oneOf, positiveInt, positiveSeconds, wholeSeconds } from "./option_values.ts";
 import { HTTP_DEFAULTS, type HttpAddress, httpOption } from "../http/http_address.ts";
 import { startProduceOps } from "../status/produce_ops.ts";
 import { loadWriterSchema } from "../avro/writer_schema.ts";
@@ -98,6 +98,7 @@ interface ProduceOptions {
   spool?: string;
   spoolMaxBytes: number;
   spoolFull: (typeof OVERFLOW_POLICIES)[number];
+  giveUpAfter: number;
   batchSize: number;
   simulate?: number;
   connectTimeout: number;
@@ -219,6 +220,13 @@ export function produceCommand(): Command {
         ),
     )
     .addOption(
+      new Option(
+        "--give-up-after <seconds>",
+        "how long a spool that cannot be opened or written (read-only, I/O errors) is retried " +
+          "before produce exits non-zero (0: never); a full disk is waited out",
+      ).env("GATEWAY_GIVE_UP_AFTER").default(300).argParser(wholeSeconds("--give-up-after")),
+    )
+    .addOption(
       new Option("--batch-size <n>", "most records in one produce request").env(
         "GATEWAY_BATCH_SIZE",
       )
@@ -332,6 +340,7 @@ export function produceCommand(): Command {
       spoolPath,
       spoolMaxBytes: options.spoolMaxBytes,
       spoolFull: options.spoolFull,
+      giveUpAfterMs: options.giveUpAfter * 1000,
       batchSize: options.batchSize,
       clientId: `sensortag-gateway-${hostname()}`,
       flushTimeoutMs: Math.round(options.flushTimeout * 1000),

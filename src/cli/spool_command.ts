@@ -10,6 +10,8 @@ import { type WriterSchema, writerSchemaFromText } from "../avro/writer_schema.t
 import { COMPRESSIONS } from "../kafka/client.ts";
 import { createDelivery } from "../produce/delivery.ts";
 import { describeDestination } from "../spool/destination.ts";
+import { readOwnerPid } from "../spool/owner.ts";
+import { setAsideSpool, spoolFileProblem } from "../spool/spool_file.ts";
 import {
   type DestinationSummary,
   type QuarantinedEntry,
@@ -179,6 +181,52 @@ function exportCommand(): Command {
     });
 }
 
+function setAsideCommand(): Command {
+  return spoolOptions(new Command("set-aside"))
+    .description(
+      "rename a spool that cannot be used (empty, truncated, damaged, not a spool) to " +
+        "<spool>.broken-<time>, kept for inspection; the next produce starts a new spool",
+    )
+    .option("--force", "also a spool that opens (its readings go with it, unsent)")
+    .action((o: SpoolOptions & { force?: boolean }) => {
+      const path = o.spool ?? defaultSpoolPath(o.topic);
+      if (!existsSync(path)) throw new UsageError(`no spool at ${path}`);
+      const problem = spoolFileProblem(path);
+      if (problem === undefined && !o.force) {
+        // A file that looks whole may still be damaged inside: opening it tells.
+        let opened = false;
+        try {
+          new Spool({ path, maxBytes: Number.MAX_SAFE_INTEGER, policy: "drop-newest" }).close();
+          opened = true;
+        } catch {
+          // damaged, or owned by a running gateway (checked next)
+        }
+        if (opened) {
+          throw new UsageError(
+            `spool ${path} opens as a spool: not set aside (gateway spool lists its readings; ` +
+              `--force sets it aside anyway)`,
+          );
+        }
+      }
+      const owner = readOwnerPid(path);
+      if (owner !== undefined && owner !== Deno.pid && processAlive(owner)) {
+        throw new UsageError(
+          `spool ${path} names a running gateway as its owner (pid ${owner}): stop it first`,
+        );
+      }
+      const to = setAsideSpool(path);
+      console.log(
+        `spool ${path}${problem ? ` (${problem})` : ""} set aside as ${to}; ` +
+          `the next gateway produce starts a new spool at ${path}`,
+      );
+    });
+}
+
+/** Whether a process `pid` runs (Linux: it has a /proc entry). */
+function processAlive(pid: number): boolean {
+  return existsSync(`/proc/${pid}`);
+}
+
 function deleteCommand(): Command {
   return spoolOptions(new Command("delete"))
     .description(
@@ -321,7 +369,8 @@ export function spoolCommand(): Command {
     .addCommand(listCommand(), { isDefault: true })
     .addCommand(sendCommand())
     .addCommand(exportCommand())
-    .addCommand(deleteCommand());
+    .addCommand(deleteCommand())
+    .addCommand(setAsideCommand());
   for (const c of cmd.commands) {
     c.exitOverride().showHelpAfterError("(run with --help for the options)");
   }

@@ -9,7 +9,7 @@ import { DEFAULT_MAX_RECORD_BYTES } from "../sink/values/record_size.ts";
 import type { OptionSpec } from "./option_spec.ts";
 import type { SinkSettings } from "../sink/config/sink_settings.ts";
 import { registerSecret } from "../util/redact.ts";
-import { byteSize, oneOf, positiveInt } from "../cli/option_values.ts";
+import { byteSize, oneOf, positiveInt, wholeSeconds } from "../cli/option_values.ts";
 
 /** A sink option: its spec, and the connector-file setting it stands for (if any). */
 export interface SinkOptionSpec<T> extends OptionSpec<T> {
@@ -201,18 +201,6 @@ export const SINK_OPTIONS = {
     parse: positiveInt("--stall-timeout"),
   } as SinkOptionSpec<number>,
 };
-
-/** A whole number of seconds, 0 included (0: never give up). */
-function wholeSeconds(what: string) {
-  return (v: string): number => {
-    if (!/^\d+$/.test(v.trim())) {
-      throw new InvalidArgumentError(
-        `${what} must be a whole number of seconds (0: never), got "${v}"`,
-      );
-    }
-    return Number(v);
-  };
-}
 
 /** The option keys of the table. */
 export type SinkOptionName = keyof typeof SINK_OPTIONS;
