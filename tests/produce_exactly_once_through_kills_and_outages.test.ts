@@ -1,8 +1,8 @@
 /**
  * Exactly once in the store, end to end, in one run: simulated tags produce for over two
  * minutes while the gateway is SIGKILLed five times, the broker is stopped for 20 s, the spool
- * (on a small tmpfs of its own) is deleted between two runs, the sink is SIGKILLed five times and
- * MongoDB is stopped for 20 s. `UPSERT ... PK reading_id` then holds every reading the gateway
+ * (on a small tmpfs of its own) is deleted between two runs, its disk is then filled for 15 s,
+ * the sink is SIGKILLed five times and MongoDB is stopped for 20 s. `UPSERT ... PK reading_id` then holds every reading the gateway
  * reports as taken exactly once (by reading_id), none overwritten by a restarted seq, and per
  * (bid, spool_id) the seq values 1..N, N what that spool took for the device.
  */
@@ -18,7 +18,7 @@ import {
 import { BROKERS, REGISTRY } from "./_support/kafka.ts";
 import { finalCounters, logFields, sleep } from "./_support/produce.ts";
 import { createTopic, mongo, startSink } from "./_support/sink.ts";
-import { mountTmpfs, unmountTmpfs } from "./_support/tmpfs.ts";
+import { fillFilesystem, mountTmpfs, unmountTmpfs } from "./_support/tmpfs.ts";
 import { down, up } from "../scripts/services/mod.ts";
 import { UUID_V7_PATTERN } from "../src/util/uuid_v7.ts";
 
@@ -95,6 +95,7 @@ Deno.test({
     const sinkKills: number[] = [];
     let brokerOutageMs = 0;
     let storeOutageMs = 0;
+    let diskFullMs = 0;
     const t0 = Date.now();
     const at = (s: number) => sleep(Math.max(0, t0 + s * 1000 - Date.now()));
     const gatewayLines: string[][] = [gateway.lines];
@@ -152,12 +153,21 @@ Deno.test({
         }
         await brokerOutage;
 
-        // 56-88 s: five sink kills; then MongoDB away for over 20 s (94-116 s), which the sink
-        // rides.
+        // 56-88 s: five sink kills, the spool's disk full from 60 s for 15 s; then MongoDB away
+        // for over 20 s (94-116 s), which the sink rides.
+        const diskFull = (async () => {
+          await at(60);
+          const from = Date.now();
+          const filler = await fillFilesystem(dir);
+          await at(75);
+          diskFullMs = Date.now() - from;
+          await Deno.remove(filler);
+        })();
         for (const s of [56, 64, 72, 80, 88]) {
           await at(s);
           await killSink();
         }
+        await diskFull;
         await at(94);
         const from = Date.now();
         await down(["mongo"]);
@@ -267,6 +277,13 @@ Deno.test({
         gatewayLines.flat().some((l) => /cannot deliver readings yet.* failing=kafka/.test(l)),
         "the gateway saw the broker outage",
       );
+      assert.ok(diskFullMs >= 15_000, `spool's disk full for ${diskFullMs} ms`);
+      const said = gatewayLines.flat();
+      assert.ok(
+        said.some((l) => l.includes(`spool ${spool}: disk full`)),
+        "the gateway saw its disk full",
+      );
+      assert.ok(said.some((l) => l.includes(`spool ${spool}: writable again`)), "and recover");
     } finally {
       // Whatever failed, no gateway or sink of this test outlives it.
       gateway.signal("SIGKILL");
