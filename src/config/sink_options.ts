@@ -4,7 +4,6 @@
  * one rule — flags (command line or environment) over the file over the defaults — so there is a
  * single merge path. Kafka security and registry credentials come from their shared modules.
  */
-import { InvalidArgumentError } from "commander";
 import { DEFAULT_MAX_RECORD_BYTES } from "../sink/values/record_size.ts";
 import type { OptionSpec } from "./option_spec.ts";
 import type { SinkSettings } from "../sink/config/sink_settings.ts";

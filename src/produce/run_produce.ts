@@ -171,13 +171,20 @@ export async function runProduce(
     giveUpAfterMs,
     onFatal: fail,
   });
+  const oldestTaken = () => {
+    try {
+      return spool.peek(dest, 1)[0]?.takenMs;
+    } catch {
+      return undefined; // unreadable now: the metric shows 0
+    }
+  };
   deps.observer?.spoolSource(() => {
     const st = spool.stats(dest);
     return {
       readings: st.entries,
       bytes: st.bytes,
       maxBytes: st.maxBytes,
-      oldestTakenMs: st.entries > 0 ? spool.peek(dest, 1)[0]?.takenMs : undefined,
+      oldestTakenMs: st.entries > 0 ? oldestTaken() : undefined,
       droppedFull: st.dropped,
       rejected: spooler.stats.rejected,
       quarantined: st.quarantined,
@@ -233,8 +240,9 @@ export async function runProduce(
       failing: f.failing ?? "none",
       spool: spool.identityLost() ? "lost" : spool.problem() ?? "ok",
     });
+    checkIdentity();
   }, settings.statsIntervalMs);
-  const identityTimer = setInterval(() => {
+  const checkIdentity = () => {
     const lost = spool.identityLost();
     if (lost) {
       fail(
@@ -244,7 +252,8 @@ export async function runProduce(
         ),
       );
     }
-  }, IDENTITY_CHECK_MS);
+  };
+  const identityTimer = setInterval(checkIdentity, IDENTITY_CHECK_MS);
 
   const stopped = new Promise<void>((resolve) => {
     if (signal.aborted || failed.signal.aborted) resolve();

@@ -18,7 +18,6 @@ import { type Destination, destinationFromKey, destinationKey } from "./destinat
 import { clearOwner, readOwnerPid, SpoolInUseError, writeOwner } from "./owner.ts";
 import {
   classifySpoolError,
-  diskFullReason,
   freeBytes,
   type SpoolFailureCause,
   SpoolWriteError,
@@ -227,10 +226,14 @@ export class Spool {
     }
     try {
       // EXCLUSIVE: the first transaction takes the file lock and keeps it until close (or
-      // death): a second process on the same file fails here.
+      // death): a second process on the same file fails here. Set before the first read, so
+      // that the log's index lives in memory (no -shm file).
+      this.#db.exec("PRAGMA busy_timeout = 300; PRAGMA locking_mode = EXCLUSIVE;");
+      // Before anything is written to it (journal mode included): another program's database
+      // is left exactly as it was.
+      const foreign = foreignContent(this.#db);
+      if (foreign) throw new SpoolFileError(options.path, foreign);
       this.#db.exec(`
-        PRAGMA busy_timeout = 300;
-        PRAGMA locking_mode = EXCLUSIVE;
         PRAGMA journal_mode = WAL;
         PRAGMA synchronous = FULL;
         PRAGMA wal_autocheckpoint = ${WAL_CHECKPOINT_PAGES};
@@ -245,8 +248,6 @@ export class Spool {
       throw openError(options.path, error);
     }
     try {
-      const foreign = foreignContent(this.#db);
-      if (foreign) throw new SpoolFileError(options.path, foreign);
       this.migrated = this.#migrate();
       this.#db.exec(TABLES);
       this.id = this.#identify();
@@ -283,6 +284,8 @@ export class Spool {
         "INSERT INTO counters (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value",
       ),
       insertSchema: p("INSERT OR IGNORE INTO schemas (fp, schema) VALUES (?, ?)"),
+      freelist: p("PRAGMA freelist_count"),
+      pageSize: p("PRAGMA page_size"),
       getSchema: p("SELECT schema FROM schemas WHERE fp = ?"),
       getSeq: p("SELECT last FROM device_seq WHERE dest = ? AND device = ?"),
       setSeq: p(
@@ -484,17 +487,27 @@ export class Spool {
 
   /** Readings ever spooled for `dest`: the sum of its devices' last sequence numbers. */
   takenFor(dest: number): number {
-    const row = this.#db.prepare(
-      "SELECT coalesce(sum(last), 0) AS n FROM device_seq WHERE dest = ?",
-    )
-      .get(dest) as { n: number };
-    return Number(row.n);
+    try {
+      const row = this.#db.prepare(
+        "SELECT coalesce(sum(last), 0) AS n FROM device_seq WHERE dest = ?",
+      )
+        .get(dest) as { n: number };
+      this.#takenFor.set(dest, Number(row.n));
+    } catch {
+      // unreadable now (I/O errors): the last answer, so that the stats line keeps coming
+    }
+    return this.#takenFor.get(dest) ?? 0;
   }
+  #takenFor = new Map<number, number>();
 
   /** The oldest `limit` entries of destination `dest`, in order. */
   peek(dest: number, limit: number): SpoolEntry[] {
     const after = this.#pendingAcks.get(dest)?.upTo ?? 0;
-    return (this.#s.peek.all(dest, after, limit) as Record<string, unknown>[]).map(toEntry);
+    try {
+      return (this.#s.peek.all(dest, after, limit) as Record<string, unknown>[]).map(toEntry);
+    } catch (error) {
+      throw classifySpoolError(this.path, error);
+    }
   }
 
   /** Removes every entry of `dest` up to and including row `id`: Kafka has acknowledged them. */
@@ -827,8 +840,8 @@ export class Spool {
     }
     let inside = 0;
     try {
-      const pages = this.#db.prepare("PRAGMA freelist_count").get() as { freelist_count: number };
-      const size = this.#db.prepare("PRAGMA page_size").get() as { page_size: number };
+      const pages = this.#s.freelist.get() as { freelist_count: number };
+      const size = this.#s.pageSize.get() as { page_size: number };
       inside = Number(pages.freelist_count) * Number(size.page_size);
     } catch {
       // unreadable: count no room inside
@@ -957,6 +970,7 @@ function foreignContent(db: DatabaseSync): string | undefined {
 function openError(path: string, error: unknown): Error {
   if (error instanceof SpoolFileError || error instanceof SpoolInUseError) return error;
   const message = error instanceof Error ? error.message : String(error);
+  if (/locked|busy/i.test(message)) return new SpoolInUseError(path, readOwnerPid(path));
   if (/malformed|not a database|corrupt/i.test(message)) {
     return new SpoolFileError(path, `is damaged (SQLite: ${message})`);
   }

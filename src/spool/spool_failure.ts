@@ -44,7 +44,8 @@ export function freeBytes(path: string): number {
 /** The message of `error` without Deno's ` (os error N)` suffix. */
 export function osMessage(error: unknown): string {
   const m = error instanceof Error ? error.message : String(error);
-  return m.replace(/\s*\(os error \d+\)/, "").replace(/:\s*$/, "");
+  // "Read-only file system (os error 30): open '/x'" → "Read-only file system"
+  return m.replace(/\s*\(os error \d+\)/, "").replace(/: [a-z]+ '[^']*'$/, "").replace(/:\s*$/, "");
 }
 
 /** What a plain write to `path` (or, when it is missing, its folder) says now; undefined if it works. */
@@ -73,33 +74,23 @@ export function probeWritable(path: string): string | undefined {
 export function classifySpoolError(path: string, error: unknown): SpoolWriteError {
   if (error instanceof SpoolWriteError) return error;
   const message = error instanceof Error ? error.message : String(error);
-  const free = freeBytes(path);
-  if (/database or disk is full|no space left|ENOSPC/i.test(message)) {
-    return new SpoolWriteError(path, "disk_full", diskFullReason(free), { cause: error });
+  const full = (free: number) =>
+    new SpoolWriteError(path, "disk_full", diskFullReason(free), { cause: error });
+  if (/database or disk is full|no space left|ENOSPC/i.test(message)) return full(freeBytes(path));
+  const why = probeWritable(path);
+  if (why !== undefined) {
+    if (/no space left/i.test(why)) return full(freeBytes(path));
+    if (/input\/output error/i.test(why)) {
+      return new SpoolWriteError(path, "io_error", `I/O error: ${why}`, { cause: error });
+    }
+    return new SpoolWriteError(path, "read_only", `not writable: ${why}`, { cause: error });
   }
   if (/readonly|read-only|read only|permission denied|EACCES|EROFS/i.test(message)) {
-    const why = probeWritable(path);
-    return new SpoolWriteError(
-      path,
-      "read_only",
-      `not writable: ${why ?? message}`,
-      { cause: error },
-    );
+    return new SpoolWriteError(path, "read_only", `not writable: ${message}`, { cause: error });
   }
   if (/disk I\/O error|EIO/i.test(message)) {
-    const why = probeWritable(path);
-    if (why && /read-only/i.test(why)) {
-      return new SpoolWriteError(path, "read_only", `not writable: ${why}`, { cause: error });
-    }
-    if (free === 0) {
-      return new SpoolWriteError(path, "disk_full", diskFullReason(free), { cause: error });
-    }
-    return new SpoolWriteError(
-      path,
-      "io_error",
-      `I/O error (${why ?? message})`,
-      { cause: error },
-    );
+    if (freeBytes(path) === 0) return full(0);
+    return new SpoolWriteError(path, "io_error", `I/O error (${message})`, { cause: error });
   }
   return new SpoolWriteError(path, "other", message, { cause: error });
 }

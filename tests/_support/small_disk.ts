@@ -60,3 +60,49 @@ export async function mountSmallDisk(size: string): Promise<SmallDisk> {
     },
   };
 }
+
+export interface FailingDisk {
+  dir: string;
+  /**
+   * Makes the file system fail as a worn SD card does: ext4 records an error and, mounted with
+   * `errors=remount-ro`, turns read-only at once, under files open for writing.
+   */
+  fail(): Promise<void>;
+  /** Shuts the file system down (ext4's EXT4_IOC_SHUTDOWN): every write and open fails with EIO. */
+  shutdown(): Promise<void>;
+  unmount(): Promise<void>;
+}
+
+/** EXT4_IOC_SHUTDOWN = _IOR('X', 125, __u32); flag EXT4_GOING_FLAGS_NOLOGFLUSH. */
+const SHUTDOWN = `
+import fcntl, os, struct, sys
+fd = os.open(sys.argv[1], os.O_RDONLY)
+fcntl.ioctl(fd, 0x8004587D, struct.pack("I", 2))
+`;
+
+/** An ext4 file system of `sizeMiB` on a loop device, mounted with `errors=remount-ro`. */
+export async function mountFailingDisk(sizeMiB = 16): Promise<FailingDisk> {
+  const dir = await Deno.makeTempDir({ prefix: "gateway-failing-disk-" });
+  const image = `${dir}.img`;
+  await run("truncate", ["-s", `${sizeMiB}M`, image]);
+  await run("mkfs.ext4", ["-q", "-F", image]);
+  await run("mount", ["-o", "loop,errors=remount-ro", image, dir]);
+  const source = new TextDecoder().decode(
+    new Deno.Command("findmnt", { args: ["-n", "-o", "SOURCE", dir] }).outputSync().stdout,
+  ).trim();
+  const device = source.split("/").pop()!;
+  return {
+    dir,
+    async fail() {
+      await Deno.writeTextFile(`/sys/fs/ext4/${device}/trigger_fs_error`, "gateway test\n");
+    },
+    async shutdown() {
+      await run("python3", ["-c", SHUTDOWN, dir]);
+    },
+    async unmount() {
+      await run("umount", ["-l", dir]).catch(() => {});
+      await Deno.remove(dir, { recursive: true }).catch(() => {});
+      await Deno.remove(image).catch(() => {});
+    },
+  };
+}
