@@ -9,7 +9,13 @@ import { join } from "node:path";
 import { Spool } from "../src/spool/spool.ts";
 import { destinationOf } from "../src/spool/destination.ts";
 import { Spooler } from "../src/produce/spooler.ts";
-import { decodeRecord, loadWriterSchema } from "../src/avro/writer_schema.ts";
+import {
+  decodeRecord,
+  encodeRecord,
+  loadWriterSchema,
+  writerSchemaFromText,
+} from "../src/avro/writer_schema.ts";
+import { addIdentityToSpooledValues } from "../src/produce/identity_upgrade.ts";
 import { UUID_V7_PATTERN, uuidV7Time } from "../src/util/uuid_v7.ts";
 import { createLogger } from "../src/util/log.ts";
 
@@ -138,6 +144,70 @@ Deno.test("the spooler checks a reading when taken and encodes it once, with seq
     assert.equal(r.spool_id, spool.id);
     assert.equal(r.seq, e.seq);
   }
+  spool.close();
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("readings spooled before reading_id get the ids into their values, in the schema of today", async () => {
+  const { dir, path, open } = await fresh();
+  const current = await loadWriterSchema();
+  const parsed = JSON.parse(current.text);
+  const previous = writerSchemaFromText(JSON.stringify({
+    ...parsed,
+    fields: parsed.fields.filter((f: { name: string }) =>
+      !["reading_id", "spool_id"].includes(f.name)
+    ),
+  }));
+  const old = new DatabaseSync(path);
+  old.exec(PREVIOUS_LAYOUT);
+  old.exec(`INSERT INTO destinations (key) VALUES ('{"topic":"t"}')`);
+  old.prepare("INSERT INTO schemas (fp, schema) VALUES (?, ?)").run(
+    previous.fingerprintHex,
+    previous.text,
+  );
+  const insert = old.prepare(
+    "INSERT INTO readings (dest, device, seq, taken_ms, schema_fp, body) VALUES (1, ?, ?, ?, ?, ?)",
+  );
+  for (const seq of [1, 2]) {
+    const record = {
+      bid: "AA",
+      time: 1_700_000_000,
+      ambient: 21,
+      objecttemp: 20,
+      humidity: 22,
+      rh: 40 + seq,
+      seq,
+    };
+    insert.run(
+      "AA",
+      seq,
+      1_700_000_000_000,
+      previous.fingerprintHex,
+      encodeRecord(previous, record),
+    );
+  }
+  old.close();
+
+  const spool = open();
+  assert.equal(addIdentityToSpooledValues(spool, current), 2);
+  const entries = spool.peek(1, 10);
+  assert.equal(entries.length, 2);
+  for (const e of entries) {
+    assert.notEqual(e.schemaFp, previous.fingerprintHex);
+    const written = writerSchemaFromText(spool.schema(e.schemaFp)!);
+    assert.ok(written.type.equals(current.type), "the schema of today, field for field");
+    const r = decodeRecord(written, e.body);
+    assert.equal(r.reading_id, e.readingId);
+    assert.equal(r.spool_id, spool.id);
+    assert.equal(r.seq, e.seq);
+    assert.equal(r.rh, 40 + e.seq!, "the reading's own values kept");
+  }
+  assert.equal(addIdentityToSpooledValues(spool, current), 0, "done once");
+  assert.equal(
+    addIdentityToSpooledValues(spool, previous),
+    0,
+    "a schema without the fields adds none",
+  );
   spool.close();
   await Deno.remove(dir, { recursive: true });
 });

@@ -604,6 +604,48 @@ export class Spool {
     }));
   }
 
+  /** The schema fingerprints the waiting readings' bodies were written with. */
+  waitingSchemas(): string[] {
+    return (this.#db.prepare("SELECT DISTINCT schema_fp FROM readings").all() as {
+      schema_fp: string;
+    }[]).map((r) => r.schema_fp);
+  }
+
+  /**
+   * Rewrites the bodies of the waiting readings written with schema `fromFp`, in one transaction:
+   * `rewrite` gets each body and the reading's identity and returns the body written with schema
+   * `toFp` (remembered before, see {@linkcode rememberSchema}). Returns how many were rewritten.
+   */
+  rewriteBodies(
+    fromFp: string,
+    toFp: string,
+    rewrite: (body: Uint8Array, identity: EntryIdentity) => Uint8Array,
+  ): number {
+    const page = this.#db.prepare(
+      "SELECT id, body, reading_id FROM readings WHERE schema_fp = ? AND id > ? ORDER BY id LIMIT 500",
+    );
+    const update = this.#db.prepare("UPDATE readings SET body = ?, schema_fp = ? WHERE id = ?");
+    const n = this.#inTransaction(() => {
+      let done = 0;
+      for (let after = 0;;) {
+        const rows = page.all(fromFp, after) as {
+          id: number;
+          body: Uint8Array;
+          reading_id: string;
+        }[];
+        if (rows.length === 0) return done;
+        for (const r of rows) {
+          const body = rewrite(r.body, { readingId: String(r.reading_id), spoolId: this.id });
+          update.run(body, toFp, r.id);
+          done++;
+        }
+        after = Number(rows[rows.length - 1].id);
+      }
+    });
+    this.#reloadTotals();
+    return n;
+  }
+
   /** Iterates the readings of `dest` (all when undefined), oldest first, in pages. */
   *readings(dest?: number): Generator<SpoolEntry> {
     const page = this.#db.prepare(
