@@ -238,6 +238,11 @@ Deno.test({
         }
         assert.equal(ids.size, docs.length);
         assert.equal(docs.length, taken, "every reading taken is stored, once");
+        console.log(
+          `exactly once: ${taken} readings taken in two spools (${
+            spools.map((sp) => [...sp.lastSeq.values()].join("+")).join(", ")
+          }), ${docs.length} documents, ${ids.size} distinct reading_ids`,
+        );
 
         // Per (bid, spool_id), seq 1..N once, N what that spool took: none lost, none
         // overwritten by the restarted seq of the new spool.
