@@ -11,11 +11,12 @@
  * - A duplicate key on an insert whose stored document equals the one written (a replay after
  *   a crash, or a retry after an outage) counts as written.
  * - UPSERT's replace-by-`_id` is first tried as an insert: a new `_id` (every new reading under
- *   `PK reading_id`) is then an insert, which FerretDB 1.24 writes many to a statement, where it
- *   runs each replace-upsert as its own statement on its own backend connection (30× slower at
- *   BATCH 100, measured). The first duplicate key of a batch, an `_id` already stored, writes that
- *   operation and the rest of the batch as the replace-upserts they are; the end state is the
- *   same as replacing from the start.
+ *   `PK reading_id`) is then an insert, which FerretDB 1.24 checks against its unique `_id`
+ *   index, where it finds the document a replace-upsert names by scanning the collection
+ *   (measured, ordered bulks of 100 new string ids: 233 replace-upserts/s against 11,150 inserts/s
+ *   into 10,000 documents; 9/s against 10,369/s into 200,000). The first duplicate key of a
+ *   batch, an `_id` already stored, writes that operation and the rest of the batch as the
+ *   replace-upserts they are; the end state is the same as replacing from the start.
  */
 import type { AnyBulkWriteOperation, Document, FindOptions } from "mongodb";
 import { delay, giveUp, retry } from "../../util/retry.ts";
