@@ -197,3 +197,45 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "disk full with Kafka down and drop-oldest (the default): the oldest readings make room " +
+    "for the new, every reading is spooled once and then left or dropped, counted for good",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: async () => {
+    const disk = await mountSmallDisk("1m");
+    try {
+      const spool = join(disk.dir, "spool.sqlite");
+      const proc = startGateway(produceArgs(spool, "127.0.0.1:1", ["--http", "off"]));
+      const said = new RegExp(`ERROR spool ${escape(spool)}: disk full \\(\\d+ bytes free\\)`);
+      await proc.waitForLine(said, 60_000);
+      await waitForStats(
+        proc.lines,
+        "old readings dropped for new ones",
+        (s) => s.spool === "disk full" && Number(s.dropped) >= 2000,
+      );
+      const s = lastStats(proc.lines)!;
+      assert.equal(s.failing, "kafka", "Kafka is the side failing, and only it");
+      assert.equal(Number(s.held), 0, "room is made, nothing waits in memory");
+      assert.equal(Number(s.takenTotal), Number(s.taken), "every reading was spooled");
+      assert.equal(Number(s.taken), Number(s.spooled) + Number(s.dropped), JSON.stringify(s));
+      proc.signal("SIGTERM");
+      assert.equal(await proc.exited, 0);
+      assert.equal(proc.lines.filter((l) => said.test(l)).length, 1, "said once per episode");
+      const end = stoppedFields(proc.lines);
+      const taken = Number(end.taken);
+      assert.equal(Number(end.spooled), taken);
+      assert.equal(taken, Number(end.leftInSpool) + Number(end.dropped), JSON.stringify(end));
+      const life = await lifetime(spool);
+      assert.equal(life.appended, taken);
+      assert.equal(life.dropped, Number(end.dropped));
+      assert.equal(life.entries, Number(end.leftInSpool));
+      console.log(
+        `disk full, drop-oldest: taken ${taken}, left ${end.leftInSpool}, dropped ${end.dropped}`,
+      );
+    } finally {
+      await disk.unmount();
+    }
+  },
+});
