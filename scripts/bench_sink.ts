@@ -177,7 +177,7 @@ function gateway(
         [
           "run",
           "-A",
-          // As the product runs: the compiled binary and `deno task gateway` carry these.
+          // As the product runs: the compiled binary and `./gateway` carry these.
           ...GATEWAY_RUNTIME_FLAGS,
           "main.ts",
           "sink",

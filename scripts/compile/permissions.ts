@@ -13,8 +13,8 @@
  * Why no paths: Deno fixes a compiled binary's permissions when it is built, on the build
  * machine. The spool is wherever `--spool` / `HOME` / `XDG_STATE_HOME` put it on the Pi, and the
  * BLE addon is extracted at start into a temporary folder whose name is chosen then; neither is
- * known at build time, so write and ffi cannot name them. (`deno task gateway` does limit both:
- * see deno.json and tests/deno_task_permissions.test.ts.)
+ * known at build time, so write and ffi cannot name them. (`./gateway` does limit both:
+ * see that launcher and tests/gateway_launcher_permissions.test.ts.)
  * The aarch64 test runs the app under exactly this list, so a missing entry fails there.
  */
 export const APP_PERMISSIONS: readonly string[] = [

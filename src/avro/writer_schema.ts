@@ -1,4 +1,5 @@
 /** The gateway's writer schema: loaded from `schemas/` (embedded in compiled binaries). */
+import { resolve } from "node:path";
 import avsc from "avsc";
 import { Buffer } from "node:buffer";
 import { fingerprint64 } from "./single_object.ts";
@@ -19,13 +20,15 @@ export interface WriterSchema {
 export async function loadWriterSchema(
   path: string | URL = DEFAULT_SCHEMA_URL,
 ): Promise<WriterSchema> {
+  // Absolute, so every message about the file names the file itself.
+  const named = typeof path === "string" ? resolve(path) : String(path);
   let text: string;
   try {
     text = await Deno.readTextFile(path);
   } catch (error) {
-    throw new Error(`cannot read Avro schema ${path}: ${(error as Error).message}`);
+    throw new Error(`cannot read Avro schema ${named}: ${(error as Error).message}`);
   }
-  return writerSchemaFromText(text, String(path));
+  return writerSchemaFromText(text, named);
 }
 
 export function writerSchemaFromText(text: string, origin = "schema"): WriterSchema {

@@ -30,6 +30,21 @@ export class TagManager {
     for (const resolve of this.#waiting.get(address) ?? []) resolve(p);
   };
 
+  /**
+   * The adapter left poweredOn (an unplugged dongle, a closed `--hci tcp:` stream): noble has
+   * dropped every peripheral and stopped scanning, so the ones heard before are forgotten here
+   * too (connecting a stale one never completes). Back on, scanning resumes for those waiting.
+   */
+  #onStateChange = (state: string) => {
+    if (state !== "poweredOn") {
+      this.#seen.clear();
+      this.#scanning = false;
+    } else if (this.#waiting.size > 0) {
+      this.#scanning = false; // a start asked while the adapter was off has failed
+      void this.#setScanning(true);
+    }
+  };
+
   constructor(
     private readonly noble: Noble,
     private readonly addresses: readonly string[],
@@ -40,6 +55,7 @@ export class TagManager {
   async start(onReading: (r: TagReading) => void): Promise<void> {
     await waitForAdapter(this.noble);
     this.noble.on("discover", this.#onDiscover);
+    this.noble.on("stateChange", this.#onStateChange);
     for (const address of this.addresses) {
       const session = new TagSession({
         ...this.options,
@@ -76,6 +92,7 @@ export class TagManager {
   async stop(): Promise<void> {
     await Promise.all(this.sessions.map((s) => s.stop()));
     this.noble.removeListener("discover", this.#onDiscover);
+    this.noble.removeListener("stateChange", this.#onStateChange);
     await this.#setScanning(false);
     this.noble.stop();
   }

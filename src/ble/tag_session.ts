@@ -7,6 +7,7 @@
  * backoff at once, however long) and enables the sensors again (the
  * CC2541 switches them off on disconnect). A failing tag never disturbs the others.
  */
+import { Buffer } from "node:buffer";
 import { retry } from "../util/retry.ts";
 import { type DecodeOptions, decodePart } from "../sensortag/decode.ts";
 import { parseT5400Calibration, type T5400Calibration } from "../sensortag/decode/t5400.ts";
@@ -198,7 +199,17 @@ export class TagSession {
         }
       }
       this.#setState("enabling");
-      const links = await Promise.race([this.#enable(model, characteristics), lost]);
+      // noble never settles a write the tag answers with an ATT error, nor a read it never
+      // answers (and queues every later request behind it): a step that does not finish within
+      // the connect timeout ends the attempt, which disconnects and retries with backoff.
+      const links = await Promise.race([
+        withTimeout(
+          this.#enable(model, characteristics),
+          o.connectTimeoutMs,
+          "enabling the sensors",
+        ),
+        lost,
+      ]);
       this.#setState("streaming");
       await Promise.race([this.#stream(model, links), lost]);
     } catch (error) {
@@ -227,7 +238,7 @@ export class TagSession {
         const opts: DecodeOptions = { part: g.part };
         const config = find(g.config);
         if (g.calibration && g.calibrate && config) {
-          await config.writeAsync(g.calibrate, false);
+          await config.writeAsync(Buffer.from(g.calibrate), false);
           const cal = find(g.calibration);
           if (!cal) {
             throw new TagConfigError(
@@ -242,10 +253,12 @@ export class TagSession {
           const enable = g.part === "mpu9250"
             ? movementConfig({ accelRange: o.accelRange })
             : g.enable;
-          if (enable) await config.writeAsync(enable, false);
+          if (enable) await config.writeAsync(Buffer.from(enable), false);
         }
         const period = find(g.period);
-        if (period) await period.writeAsync(periodBytes(g, o.periodMs ?? o.intervalMs), false);
+        if (period) {
+          await period.writeAsync(Buffer.from(periodBytes(g, o.periodMs ?? o.intervalMs)), false);
+        }
         links.push({ sensor, gatt: g, data, opts });
       }
     }
@@ -268,14 +281,17 @@ export class TagSession {
       }
     };
     const event = links.filter((l) => l.gatt.part === "keys" || o.mode === "notify");
-    for (const l of event) {
-      l.data.on("data", (bytes: Uint8Array, isNotification: boolean) => {
-        if (isNotification) decode(l, bytes);
-      });
-      await l.data.subscribeAsync();
-      if (l.gatt.part === "keys") latest.set("keys", { keys: 0 });
-      else if (l.data.properties.includes("read")) decode(l, await l.data.readAsync());
-    }
+    const subscribe = async () => {
+      for (const l of event) {
+        l.data.on("data", (bytes: Uint8Array, isNotification: boolean) => {
+          if (isNotification) decode(l, bytes);
+        });
+        await l.data.subscribeAsync();
+        if (l.gatt.part === "keys") latest.set("keys", { keys: 0 });
+        else if (l.data.properties.includes("read")) decode(l, await l.data.readAsync());
+      }
+    };
+    await withTimeout(subscribe(), o.connectTimeoutMs, "subscribing");
     const polled = links.filter((l) => !event.includes(l));
     const emit = () => {
       if (links.some((l) => !latest.has(l.gatt.part))) return;
@@ -285,24 +301,37 @@ export class TagSession {
       o.onReading({ address: o.address, model, time: Date.now(), fields });
     };
     let busy = false;
+    let unanswered: (error: Error) => void = () => {};
     const tick = async () => {
       if (busy) return; // a slow radio never stacks reads
       busy = true;
       try {
-        const values = await Promise.all(polled.map((l) => l.data.readAsync()));
+        const values = await withTimeout(
+          Promise.all(polled.map((l) => l.data.readAsync())),
+          o.connectTimeoutMs,
+          "sensor read",
+        );
         polled.forEach((l, i) => decode(l, values[i]));
         emit();
       } catch (error) {
         o.log.warn("sensor read failed", { tag: o.address, error: (error as Error).message });
+        // A read never answered blocks noble's request queue for this link: start afresh.
+        if (error instanceof StepTimeout) unanswered(error);
       } finally {
         busy = false;
       }
     };
-    await new Promise<void>((resolve) => {
+    await new Promise<void>((resolve, reject) => {
+      unanswered = reject;
       this.#timer = setInterval(() => void tick(), o.intervalMs);
       this.#stop.signal.addEventListener("abort", () => resolve(), { once: true });
     });
   }
+}
+
+/** A step of the BLE conversation that did not finish in time. */
+class StepTimeout extends Error {
+  override name = "StepTimeout";
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
@@ -310,7 +339,7 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   return Promise.race([
     p.finally(() => clearTimeout(timer)),
     new Promise<T>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
+      timer = setTimeout(() => reject(new StepTimeout(`${what} timed out after ${ms} ms`)), ms);
     }),
   ]);
 }

@@ -5,7 +5,7 @@
  * and prints the systemctl lines to run (the binary starts no subprocesses).
  */
 import { Argument, Command, Option } from "commander";
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { UsageError } from "./usage_error.ts";
 
 export const SERVICE_KINDS = ["produce", "sink"] as const;
@@ -52,27 +52,32 @@ interface InstallOptions {
 
 export function installServiceCommand(): Command {
   return new Command("install-service")
+    .summary("Install the systemd unit of `gateway produce` or `gateway sink`.")
     .description(
-      "Install the systemd unit of `gateway produce` or `gateway sink` and its example settings:\n" +
-        "  /etc/systemd/system/gateway-<kind>.service and /etc/gateway/<kind>.env (kept if present).",
+      "Install the systemd unit of `gateway produce` or `gateway sink` and its example " +
+        "settings: /etc/systemd/system/gateway-<kind>.service and /etc/gateway/<kind>.env " +
+        "(kept if present).",
     )
     .addArgument(new Argument("<kind>", "which service").choices(SERVICE_KINDS))
     .addOption(
       new Option(
         "--bin <path>",
         `the gateway binary ExecStart runs (default: this binary, or ${DEFAULT_BIN} from a checkout)`,
-      ),
+      ).env("GATEWAY_INSTALL_BIN"),
     )
     .addOption(
-      new Option("--root <dir>", "install below this directory instead of /").default("/"),
+      new Option("--root <dir>", "install below this directory instead of /")
+        .env("GATEWAY_INSTALL_ROOT").default("/"),
     )
     .addOption(new Option("--force", "replace an existing unit file").default(false))
     .action(async (kind: ServiceKind, o: InstallOptions) => {
       const bin = o.bin ?? defaultBin();
       const files = serviceFiles(kind);
       const unit = unitFor(await Deno.readTextFile(files.unit), bin);
-      const unitPath = join(o.root, "etc/systemd/system", `gateway-${kind}.service`);
-      const envPath = join(o.root, "etc/gateway", `${kind}.env`);
+      // Absolute, so every line about a file names the file itself.
+      const root = resolve(o.root);
+      const unitPath = join(root, "etc/systemd/system", `gateway-${kind}.service`);
+      const envPath = join(root, "etc/gateway", `${kind}.env`);
       if ((await exists(unitPath)) && !o.force) {
         throw new UsageError(`${unitPath} exists; --force replaces it`);
       }

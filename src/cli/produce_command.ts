@@ -1,8 +1,10 @@
 /** `gateway produce <bd-address...>` */
 import { Command, Option } from "commander";
+import { HCI_OPTION, type HciTransport } from "../ble/hci/transport.ts";
+import { toOption } from "../config/option_spec.ts";
 import { UsageError } from "./usage_error.ts";
 import { hostname } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { parseAddresses } from "../ble/address.ts";
 import { COMPRESSIONS } from "../kafka/client.ts";
 import { parseBrokers } from "../kafka/client.ts";
@@ -25,7 +27,8 @@ import {
   registryAuthOptions,
   registryOption,
 } from "./common_options.ts";
-import { oneOf, positiveInt, positiveSeconds, wholeSeconds } from "./option_values.ts";
+import { duration, oneOf, positiveInt } from "./option_values.ts";
+import { type DurationBounds, durationHelp } from "../util/duration.ts";
 import { HTTP_DEFAULTS, type HttpAddress, httpOption } from "../http/http_address.ts";
 import { startProduceOps } from "../status/produce_ops.ts";
 import { loadWriterSchema } from "../avro/writer_schema.ts";
@@ -64,6 +67,16 @@ export function spoolSize(what: string) {
   };
 }
 
+/** The bounds of produce's duration options (a plain number in the unit given). */
+export const PRODUCE_DURATIONS = {
+  /** The sensors' period register holds 10 ms steps up to 2.55 s. */
+  period: { unit: "ms", maxMs: 2550 },
+  connectTimeout: { unit: "s", maxMs: 3_600_000 },
+  flushTimeout: { unit: "s", maxMs: 3_600_000 },
+  statsInterval: { unit: "s", maxMs: 86_400_000 },
+  giveUpAfter: { unit: "s", maxMs: 86_400_000, zero: "never" },
+} as const satisfies Record<string, DurationBounds>;
+
 /** Where spools live by default: `$XDG_STATE_HOME/sensortag-gateway` (or ~/.local/state/...). */
 export function spoolDirectory(): string {
   const state = Deno.env.get("XDG_STATE_HOME") ??
@@ -75,6 +88,10 @@ export function spoolDirectory(): string {
 export function defaultSpoolPath(topic: string): string {
   return join(spoolDirectory(), `spool-${topic}.sqlite`);
 }
+
+/** How help texts say where the default spool is (in words that wrap, not one long path). */
+export const SPOOL_DEFAULT_HELP =
+  "spool-<topic>.sqlite in $XDG_STATE_HOME/sensortag-gateway, else in ~/.local/state/sensortag-gateway";
 
 /** The single default spool of earlier versions, shared by every topic. */
 export function legacySpoolPath(): string {
@@ -101,6 +118,7 @@ interface ProduceOptions {
   giveUpAfter: number;
   batchSize: number;
   simulate?: number;
+  hci?: HciTransport;
   connectTimeout: number;
   flushTimeout: number;
   statsInterval: number;
@@ -112,8 +130,8 @@ interface ProduceOptions {
 export function produceCommand(): Command {
   const cmd = new Command("produce")
     .description(
-      "Read SensorTags over BLE and produce one Avro record per reading to Kafka.\n" +
-        "Every reading is written to a local spool first and leaves it only once Kafka acknowledged it.",
+      "Read SensorTags over BLE and produce one Avro record per reading to Kafka. Every " +
+        "reading is written to a local spool first and leaves it only once Kafka acknowledged it.",
     )
     .argument(
       "[bd-address...]",
@@ -176,9 +194,10 @@ export function produceCommand(): Command {
     .addOption(
       new Option(
         "--period <ms>",
-        "sensor period in notify mode, milliseconds (default: the interval, within each sensor's limits)",
+        "sensor period in notify mode (default: the interval, within each sensor's limits; " +
+          `${durationHelp(PRODUCE_DURATIONS.period)})`,
       )
-        .env("GATEWAY_PERIOD").argParser(positiveInt("--period", 2550)),
+        .env("GATEWAY_PERIOD").argParser(duration("--period", PRODUCE_DURATIONS.period)),
     )
     .addOption(
       new Option("--accel-range <g>", "accelerometer range on CC2650 (2, 4, 8 or 16 G)").env(
@@ -197,9 +216,7 @@ export function produceCommand(): Command {
     .addOption(
       new Option(
         "--spool <file>",
-        `spool database (SQLite); one process owns a spool (default: ${
-          defaultSpoolPath("<topic>")
-        })`,
+        `spool database (SQLite); one process owns a spool (default: ${SPOOL_DEFAULT_HELP})`,
       ).env("GATEWAY_SPOOL"),
     )
     .addOption(
@@ -223,8 +240,11 @@ export function produceCommand(): Command {
       new Option(
         "--give-up-after <seconds>",
         "how long a spool that cannot be opened or written (read-only, I/O errors) is retried " +
-          "before produce exits non-zero (0: never); a full disk is waited out",
-      ).env("GATEWAY_GIVE_UP_AFTER").default(300).argParser(wholeSeconds("--give-up-after")),
+          "before produce exits non-zero; a full disk is waited out " +
+          `(${durationHelp(PRODUCE_DURATIONS.giveUpAfter)})`,
+      ).env("GATEWAY_GIVE_UP_AFTER").default(300).argParser(
+        duration("--give-up-after", PRODUCE_DURATIONS.giveUpAfter),
+      ),
     )
     .addOption(
       new Option("--batch-size <n>", "most records in one produce request").env(
@@ -239,24 +259,29 @@ export function produceCommand(): Command {
       )
         .env("GATEWAY_SIMULATE").argParser(positiveInt("--simulate", 10_000)),
     )
+    .addOption(toOption(HCI_OPTION))
     .addOption(
-      new Option("--connect-timeout <seconds>", "BLE connect timeout per attempt").env(
-        "GATEWAY_CONNECT_TIMEOUT",
-      )
-        .default(15).argParser(positiveSeconds("--connect-timeout")),
+      new Option(
+        "--connect-timeout <seconds>",
+        `BLE connect timeout per attempt (${durationHelp(PRODUCE_DURATIONS.connectTimeout)})`,
+      ).env("GATEWAY_CONNECT_TIMEOUT")
+        .default(15).argParser(duration("--connect-timeout", PRODUCE_DURATIONS.connectTimeout)),
     )
     .addOption(
       new Option(
         "--flush-timeout <seconds>",
-        "on SIGTERM/SIGINT, how long to keep sending spooled readings",
+        "on SIGTERM/SIGINT, how long to keep sending spooled readings " +
+          `(${durationHelp(PRODUCE_DURATIONS.flushTimeout)})`,
       )
-        .env("GATEWAY_FLUSH_TIMEOUT").default(10).argParser(positiveSeconds("--flush-timeout")),
+        .env("GATEWAY_FLUSH_TIMEOUT").default(10)
+        .argParser(duration("--flush-timeout", PRODUCE_DURATIONS.flushTimeout)),
     )
     .addOption(
-      new Option("--stats-interval <seconds>", "how often to log counters").env(
-        "GATEWAY_STATS_INTERVAL",
-      )
-        .default(60).argParser(positiveSeconds("--stats-interval")),
+      new Option(
+        "--stats-interval <seconds>",
+        `how often to log counters (${durationHelp(PRODUCE_DURATIONS.statsInterval)})`,
+      ).env("GATEWAY_STATS_INTERVAL")
+        .default(60).argParser(duration("--stats-interval", PRODUCE_DURATIONS.statsInterval)),
     )
     .addOption(httpOption(HTTP_DEFAULTS.produce));
   for (const o of [...kafkaSecurityOptions(), ...registryAuthOptions()]) cmd.addOption(o);
@@ -282,6 +307,9 @@ export function produceCommand(): Command {
         "no SensorTag given: pass one or more BD addresses (e.g. B0:B4:48:BE:5E:00), or --simulate N",
       );
     }
+    if (options.simulate !== undefined && options.hci !== undefined) {
+      throw new UsageError("--hci and --simulate exclude each other (virtual tags need no radio)");
+    }
     let sensors: ReturnType<typeof parseSensorList>;
     try {
       sensors = parseSensorList(options.sensors);
@@ -291,6 +319,7 @@ export function produceCommand(): Command {
     const source: SourceSettings = {
       addresses,
       simulate: options.simulate,
+      hci: options.hci,
       sensors,
       mode: options.mode,
       intervalMs: Math.round(options.interval * 1000),
@@ -304,7 +333,10 @@ export function produceCommand(): Command {
         throw new UsageError(error.message);
       });
     }
-    const spoolPath = options.spool ?? defaultSpoolPath(options.topic);
+    // Absolute, so every message about the spool names the file itself.
+    const spoolPath = options.spool !== undefined
+      ? resolve(options.spool)
+      : defaultSpoolPath(options.topic);
     if (options.spool === undefined && existsSync(legacySpoolPath())) {
       log.warn("a spool of an earlier version exists (it was shared by every topic)", {
         spool: legacySpoolPath(),

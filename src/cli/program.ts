@@ -15,6 +15,12 @@ import { setUpJsonOutput } from "./json_output.ts";
 export { VERSION } from "./version.ts";
 import { VERSION } from "./version.ts";
 
+/**
+ * The options no environment variable sets: which readings to delete (or export) and the
+ * confirmations to delete or replace are given on the command line each time.
+ */
+export const COMMAND_LINE_ONLY: readonly string[] = ["--all", "--quarantine", "--yes", "--force"];
+
 /** Every command, in `--help` order, with the module that defines it. */
 export const COMMANDS: readonly { name: string; load: () => Promise<Command> }[] = [
   { name: "produce", load: async () => (await import("./produce_command.ts")).produceCommand() },
@@ -43,7 +49,9 @@ export async function buildProgram(
   const program = new Command("gateway")
     .description(
       "TI SensorTag gateway: BLE → Avro → Kafka (produce), Kafka → MongoDB with KCQL (sink).\n" +
-        "Every option can also be set by its GATEWAY_* environment variable (shown in each command's help).",
+        "Every option can also be set by its GATEWAY_* environment variable (shown in each " +
+        "command's help), except the spool selections and confirmations (--all, --quarantine, " +
+        "--yes) and install-service --force, given on the command line each time.",
     )
     .version(VERSION)
     .showHelpAfterError("(run with --help for the options)")
@@ -53,7 +61,10 @@ export async function buildProgram(
   for (const command of await Promise.all(wanted.map((c) => c.load()))) {
     program.addCommand(command);
   }
-  for (const c of program.commands) {
+  // Every command at every depth (`kcql check`, `spool send`): commander's own errors (a missing
+  // argument, an unknown option) are usage errors, exit 2, not commander's process.exit(1).
+  const all = (c: Command): Command[] => [c, ...c.commands.flatMap(all)];
+  for (const c of program.commands.flatMap(all)) {
     c.exitOverride().showHelpAfterError("(run with --help for the options)")
       .configureOutput({ outputError: (text, write) => write(redact(text)) });
   }

@@ -12,6 +12,7 @@ import { createLogger, type LogFormat, type LogLevel } from "../util/log.ts";
 import { onStopSignal } from "../util/signals.ts";
 import { createValueDecoder } from "../sink/values/create_decoder.ts";
 import { mongoClientOptions } from "../sink/config/mongo_options.ts";
+import { maskedMongoUri, mongoConnectionProblem } from "../sink/config/mongo_connection_check.ts";
 import { loadSinkConfigFile, type SinkOverrides } from "../sink/config/connector_properties.ts";
 import {
   brokersOption,
@@ -31,9 +32,10 @@ import { VERSION } from "./version.ts";
 export function sinkCommand(): Command {
   const cmd = new Command("sink")
     .description(
-      "Consume Avro (or JSON) records from Kafka and write MongoDB documents, configured with KCQL\n" +
-        "as the Lenses Stream Reactor MongoDB sink connector is. At least once: offsets are committed\n" +
-        "only after MongoDB acknowledged every record up to them. Poison records go to a dead-letter topic.",
+      "Consume Avro (or JSON) records from Kafka and write MongoDB documents, configured with " +
+        "KCQL as the Lenses Stream Reactor MongoDB sink connector is. At least once: offsets are " +
+        "committed only after MongoDB acknowledged every record up to them. Poison records go " +
+        "to a dead-letter topic.",
     );
   const [kcql, config, ...rest] = Object.values(SINK_OPTIONS) as OptionSpec<unknown>[];
   cmd.addOption(toOption(kcql)).addOption(toOption(config));
@@ -89,8 +91,15 @@ export function sinkCommand(): Command {
     try {
       const parsed = parseKcql(kcqlText);
       plans = parsed.statements;
+      // KCQL from the file is placed in the file (its value may span continued lines).
+      const inFile = given("kcql") ? undefined : file?.kcqlLocation;
       for (const w of parsed.warnings) {
-        log.warn(`KCQL line ${w.line}, column ${w.column}: ${w.message}`);
+        const at = inFile?.(w.line, w.column);
+        log.warn(
+          at
+            ? `${configPath}: KCQL at line ${at.line}, column ${at.column}: ${w.message}`
+            : `KCQL line ${w.line}, column ${w.column}: ${w.message}`,
+        );
       }
     } catch (error) {
       if (error instanceof KcqlError) {
@@ -124,6 +133,29 @@ export function sinkCommand(): Command {
     const name = file?.settings.name;
     const groupId = options.group ?? (name ? `connect-${name}` : "gateway-sink");
     const mongoUri = options.mongo;
+    const mongoOptions = {
+      ...mongoClientOptions({
+        username: options.username,
+        password: options.password,
+        authMechanism: options.authMechanism as never,
+        authSource: file?.settings.authSource,
+        tls: file?.settings.tls,
+      }),
+      appName: `sensortag-gateway-sink@${hostname()}`,
+    };
+    // A connection string the driver cannot read is a usage error naming where it was given.
+    const mongoProblem = mongoConnectionProblem(mongoUri, mongoOptions);
+    if (mongoProblem) {
+      const origin = given("mongo")
+        ? (command.getOptionValueSource("mongo") === "env" ? "GATEWAY_MONGO" : "--mongo")
+        : file?.settings.mongoUri
+        ? `${configPath}: connect.mongo.connection`
+        : "--mongo";
+      throw new UsageError(
+        `${origin}=${maskedMongoUri(mongoUri)} is not a usable MongoDB connection string: ` +
+          mongoProblem,
+      );
+    }
     const decoder = await createValueDecoder({
       registryUrl,
       registryAuth,
@@ -143,16 +175,6 @@ export function sinkCommand(): Command {
       log,
       security: kafkaSecurity.security,
     });
-    const mongoOptions = {
-      ...mongoClientOptions({
-        username: options.username,
-        password: options.password,
-        authMechanism: options.authMechanism as never,
-        authSource: file?.settings.authSource,
-        tls: file?.settings.tls,
-      }),
-      appName: `sensortag-gateway-sink@${hostname()}`,
-    };
     const ops = startSinkOps({
       http: raw.http as HttpAddress | null,
       httpOptional: command.getOptionValueSource("http") === "default",

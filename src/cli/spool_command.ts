@@ -2,6 +2,7 @@
  * `gateway spool`: what a spool holds, per destination, and what to do with it — list, send
  * readings to where they were meant to go, export them as JSON lines, delete them on request.
  */
+import { resolve } from "node:path";
 import { Command, Option } from "commander";
 import { Buffer } from "node:buffer";
 import { existsSync } from "node:fs";
@@ -31,8 +32,9 @@ import {
   registryAuthOptions,
   registryOption,
 } from "./common_options.ts";
-import { oneOf, positiveInt, positiveSeconds } from "./option_values.ts";
-import { defaultSpoolPath } from "./produce_command.ts";
+import { duration, oneOf, positiveInt, switchOption } from "./option_values.ts";
+import { type DurationBounds, durationHelp } from "../util/duration.ts";
+import { defaultSpoolPath, SPOOL_DEFAULT_HELP } from "./produce_command.ts";
 import { UsageError } from "./usage_error.ts";
 
 interface SpoolOptions {
@@ -43,7 +45,7 @@ interface SpoolOptions {
 function spoolOptions(cmd: Command): Command {
   return cmd
     .addOption(
-      new Option("--spool <file>", `spool database (default: ${defaultSpoolPath("<topic>")})`)
+      new Option("--spool <file>", `spool database (default: ${SPOOL_DEFAULT_HELP})`)
         .env("GATEWAY_SPOOL"),
     )
     .addOption(
@@ -52,14 +54,17 @@ function spoolOptions(cmd: Command): Command {
     );
 }
 
+/** `spool send --timeout`: at most a day per destination. */
+export const SEND_TIMEOUT: DurationBounds = { unit: "s", maxMs: 86_400_000 };
+
 function destinationOption(): Option {
   return new Option("--destination <id>", "only this destination (its id, from gateway spool)")
-    .argParser(positiveInt("--destination"));
+    .env("GATEWAY_SPOOL_DESTINATION").argParser(positiveInt("--destination"));
 }
 
 /** Opens an existing spool (owning it while the command runs). */
 function openSpool(o: SpoolOptions): Spool {
-  const path = o.spool ?? defaultSpoolPath(o.topic);
+  const path = o.spool !== undefined ? resolve(o.spool) : defaultSpoolPath(o.topic);
   if (!existsSync(path)) throw new UsageError(`no spool at ${path}`);
   return new Spool({ path, maxBytes: Number.MAX_SAFE_INTEGER, policy: "drop-newest" });
 }
@@ -83,7 +88,7 @@ const iso = (ms: number | null) => (ms === null ? "-" : new Date(ms).toISOString
 function listCommand(): Command {
   return spoolOptions(new Command("list"))
     .description("list the readings waiting and quarantined, per destination (the default)")
-    .option("--json", "one JSON document instead of text")
+    .addOption(switchOption("--json", "one JSON document instead of text", "GATEWAY_SPOOL_JSON"))
     .action((o: SpoolOptions & { json?: boolean }) => {
       const spool = openSpool(o);
       try {
@@ -273,13 +278,16 @@ function sendCommand(): Command {
     .addOption(destinationOption())
     .addOption(registryOption())
     .addOption(
-      new Option("--compression <codec>", "Kafka compression").default("none").argParser(
-        oneOf("--compression", COMPRESSIONS),
-      ),
+      new Option("--compression <codec>", "Kafka compression: none, gzip, snappy, lz4 or zstd")
+        .env("GATEWAY_COMPRESSION").default("none").argParser(oneOf("--compression", COMPRESSIONS)),
     )
     .addOption(
-      new Option("--timeout <seconds>", "give up on a destination after this long")
-        .default(60).argParser(positiveSeconds("--timeout")),
+      new Option(
+        "--timeout <seconds>",
+        `give up on a destination after this long (${durationHelp(SEND_TIMEOUT)})`,
+      ).env("GATEWAY_SPOOL_SEND_TIMEOUT").default(60).argParser(
+        duration("--timeout", SEND_TIMEOUT),
+      ),
     );
   // The readings' destination names the brokers and topic; how to reach them securely is this
   // run's to say, with the same options and variables as `gateway produce`.

@@ -1,4 +1,5 @@
 /** The status page of `gateway produce`: one card per tag with its chart, the spool, Kafka and the registry. */
+import { checkBadge } from "./health.ts";
 import type { HistoryPoint } from "./history.ts";
 import { ago, badge, esc, pageDocument } from "./page_layout.ts";
 import type { ProduceStatus, TagStatus } from "./produce_monitor.ts";
@@ -59,7 +60,7 @@ export function producePage(s: ProduceStatus, historyOf: (device: string) => His
   const dep = (name: string) => {
     const c = s.ready.checks[name];
     if (!c) return "";
-    return `<span>${esc(name)} ${badge(c.up ? "up" : "down", c.up ? "good" : "bad")}</span>`;
+    return `<span>${esc(name)} ${badge(checkBadge(c), c.up ? "good" : "bad")}</span>`;
   };
   const streaming = s.tags.filter((t) => t.state === "streaming").length;
   const dropped = Object.entries(s.spool.dropped).map(([k, v]) => `${v} ${k.replace("_", " ")}`)
