@@ -16,7 +16,7 @@ import {
   waitFor,
 } from "./_support/gateway_process.ts";
 import { BROKERS, REGISTRY } from "./_support/kafka.ts";
-import { finalCounters, logFields, sleep } from "./_support/produce.ts";
+import { finalCounters, logFields, sleep, waitForStats } from "./_support/produce.ts";
 import { createTopic, mongo, startSink } from "./_support/sink.ts";
 import { fillFilesystem, mountTmpfs, unmountTmpfs } from "./_support/tmpfs.ts";
 import { down, up } from "../scripts/services/mod.ts";
@@ -114,6 +114,12 @@ Deno.test({
         };
         // A clean stop (delivered: nothing waits in the spool), the spool deleted, a new run.
         const deleteSpool = async () => {
+          // The broker is back (since 36 s); the producer may still be in its backoff.
+          await waitForStats(
+            gateway.lines,
+            "the spool drained before it is deleted",
+            (st) => st.spooled === "0" && st.failing === "none",
+          );
           assert.equal(await gateway.stop(), 0, gateway.lines.slice(-20).join("\n"));
           assert.equal(finalCounters(gateway.lines).leftInSpool, 0, "nothing waited when deleted");
           deletedSpools.push(await spoolTaken(spool));
