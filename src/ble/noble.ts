@@ -12,6 +12,7 @@ import { loadLibcEarly } from "./hci/libc.ts";
 import { describeHciTransport, type HciTransport } from "./hci/transport.ts";
 import type { EventEmitter } from "node:events";
 import type { Buffer } from "node:buffer";
+import { dropFfiAfterAddonLoaded } from "../cli/permission_scope.ts";
 
 const require = createRequire(import.meta.url);
 
@@ -79,12 +80,14 @@ export function hostNoble(
   const { withBindings } = require("@stoprocent/noble") as {
     withBindings: (t: string, options?: Record<string, unknown>) => Noble;
   };
+  // uart: opens its device through the C library (tty_stream.ts): load it now, while ffi is
+  // still granted; calls into a loaded library need no permission.
+  if (transport?.kind === "uart") loadLibcEarly();
+  // noble's HCI socket addon is loaded now (at require): nothing else is loaded through ffi.
+  dropFfiAfterAddonLoaded();
   if (!transport) return withBindings("default");
   if (transport.kind === "hci") return withBindings("hci", { deviceId: transport.device });
   const name = describeHciTransport(transport);
-  // uart: opens its device through the C library (tty_stream.ts): load it now, while ffi is still
-  // granted; calls into a loaded library need no permission, so ffi can be given up after this.
-  if (transport.kind === "uart") loadLibcEarly();
   const socket = new H4StreamSocket({ name, open: () => openHciStream(transport), onLink });
   const HciBindings = require("@stoprocent/noble/lib/hci-socket/bindings.js");
   const bindings = new HciBindings({});

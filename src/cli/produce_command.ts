@@ -74,6 +74,7 @@ export const PRODUCE_DURATIONS = {
   connectTimeout: { unit: "s", maxMs: 3_600_000 },
   flushTimeout: { unit: "s", maxMs: 3_600_000 },
   statsInterval: { unit: "s", maxMs: 86_400_000 },
+  giveUpAfter: { unit: "s", maxMs: 86_400_000, zero: "never" },
 } as const satisfies Record<string, DurationBounds>;
 
 /** Where spools live by default: `$XDG_STATE_HOME/sensortag-gateway` (or ~/.local/state/...). */
@@ -114,6 +115,7 @@ interface ProduceOptions {
   spool?: string;
   spoolMaxBytes: number;
   spoolFull: (typeof OVERFLOW_POLICIES)[number];
+  giveUpAfter: number;
   batchSize: number;
   simulate?: number;
   hci?: HciTransport;
@@ -233,6 +235,16 @@ export function produceCommand(): Command {
         .env("GATEWAY_SPOOL_FULL").default("drop-oldest").argParser(
           oneOf("--spool-full", OVERFLOW_POLICIES),
         ),
+    )
+    .addOption(
+      new Option(
+        "--give-up-after <seconds>",
+        "how long a spool that cannot be opened or written (read-only, I/O errors) is retried " +
+          "before produce exits non-zero; a full disk is waited out " +
+          `(${durationHelp(PRODUCE_DURATIONS.giveUpAfter)})`,
+      ).env("GATEWAY_GIVE_UP_AFTER").default(300).argParser(
+        duration("--give-up-after", PRODUCE_DURATIONS.giveUpAfter),
+      ),
     )
     .addOption(
       new Option("--batch-size <n>", "most records in one produce request").env(
@@ -360,6 +372,7 @@ export function produceCommand(): Command {
       spoolPath,
       spoolMaxBytes: options.spoolMaxBytes,
       spoolFull: options.spoolFull,
+      giveUpAfterMs: options.giveUpAfter * 1000,
       batchSize: options.batchSize,
       clientId: `sensortag-gateway-${hostname()}`,
       flushTimeoutMs: Math.round(options.flushTimeout * 1000),

@@ -12,6 +12,8 @@ export interface Liveness {
 export interface ReadinessReport {
   ok: boolean;
   checks: Record<string, CheckResult>;
+  /** What else keeps the process from doing its job, one line each (e.g. `spool: disk full`). */
+  problems?: string[];
 }
 
 /** What every status snapshot starts with. */
@@ -30,8 +32,9 @@ export interface StatusHead {
 /** The body of `/readyz`: `ready` or one line per dependency that does not answer or refuses. */
 export function readinessText(r: ReadinessReport): string {
   if (r.ok) return `ready: ${Object.keys(r.checks).join(", ")} answer\n`;
-  return Object.entries(r.checks).filter(([, c]) => !c.up)
-    .map(([name, c]) => `${name} ${checkState(c)}: ${c.error ?? "unknown"}\n`).join("");
+  return (r.problems ?? []).map((p) => `${p}\n`).join("") +
+    Object.entries(r.checks).filter(([, c]) => !c.up)
+      .map(([name, c]) => `${name} ${checkState(c)}: ${c.error ?? "unknown"}\n`).join("");
 }
 
 /** What a dependency that is not up does, in the words of /readyz and `gateway status`. */

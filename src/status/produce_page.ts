@@ -74,6 +74,7 @@ export function producePage(s: ProduceStatus, historyOf: (device: string) => His
 ${
     [
       ...s.live.reasons,
+      ...(s.ready.problems ?? []),
       ...Object.entries(s.ready.checks).filter(([, c]) => !c.up)
         .map(([n, c]) => `${n}: ${c.error ?? "down"}`),
     ]
@@ -87,9 +88,9 @@ ${
     bytes(s.spool.maxBytes)
   }</b></span><span><span class="k">dropped</span> <b>${
     esc(dropped)
-  }</b></span><span><span class="k">quarantined</span> <b>${
-    s.spool.quarantined ?? "—"
-  }</b></span></div></div>
+  }</b></span><span><span class="k">quarantined</span> <b>${s.spool.quarantined ?? "—"}</b></span>${
+    s.spool.held ? `<span><span class="k">held in memory</span> <b>${s.spool.held}</b></span>` : ""
+  }</div>${s.spool.problem ? `<div class="err">spool: ${esc(s.spool.problem)}</div>` : ""}</div>
 <h2>Tags</h2>
 <div class="grid">${s.tags.map((t) => tagCard(t, historyOf(t.device), now)).join("\n")}</div>`;
   return pageDocument("gateway produce", body);
