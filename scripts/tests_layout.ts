@@ -11,7 +11,9 @@
  * `deno run -A scripts/tests_layout.ts` lists every test with its kind and the reason;
  * `--move` moves each tests/*.test.ts (a straggler added flat, e.g. by a merge) into its folder
  * with `git mv`, rewrites its relative paths for the deeper folder, and names a unit test after
- * the one module it covers when no other unit test covers that module; `--check` exits 1 when
+ * the one module it covers when no other unit test covers that module; it also moves a test in
+ * the wrong folder to the other, and repairs `../src/`-style paths that a merge wrote into a test
+ * already moved (run it after merging a branch that predates the split). `--check` exits 1 when
  * a test lies directly in tests/ or in the wrong folder. `--root DIR` works on another checkout.
  */
 import { basename, join } from "node:path";
@@ -44,7 +46,15 @@ export const SERVICE_HELPERS: Readonly<Record<string, readonly string[] | "*">> 
   "small_disk.ts": "*", // a small file system, mounted
   "tcp_proxy.ts": "*", // sockets
   "tmpfs.ts": "*", // a tmpfs, mounted
+  "sigint_over_hci_bindings.ts": "*", // run as a child process (from branch ble-fix)
 };
+
+/**
+ * Helpers in tests/_support/ that need nothing outside the process. Every helper is in this list
+ * or in {@linkcode SERVICE_HELPERS} (tests/unit/tests_layout.test.ts checks), so a new one is
+ * classified when it is added.
+ */
+export const PURE_HELPERS: readonly string[] = ["avro_bytes.ts", "bson.ts"];
 
 /** Calls in a test's own source that make it a service test, each with the reason. */
 export const SERVICE_CALLS: readonly (readonly [RegExp, string])[] = [
@@ -122,6 +132,20 @@ export function deepen(source: string): string {
     .replaceAll(/(import\.meta\.(?:url\)\)|dirname)\s*,\s*)(["'])\.\.\2/g, "$1$2..$2, $2..$2");
 }
 
+/** The top-level entries of the repository a test reaches with `../` from tests/. */
+const TOP = "src|scripts|schemas|deploy|docs|README\\.md|main\\.ts|deno\\.json|gateway|denow";
+
+/**
+ * `source` of a test already in tests/unit/ or tests/service/ with the paths a merge brought in
+ * written for tests/ itself made right: `./_support/` becomes `../_support/`, and `../src/` (any
+ * top-level entry) `../../src/`. Paths already right are left alone, so this is idempotent.
+ */
+export function repair(source: string): string {
+  return source
+    .replaceAll(/(["'`])\.\/_support\//g, "$1../_support/")
+    .replaceAll(new RegExp(`(["'\`])\\.\\./(${TOP})(?=[/"'\`])`, "g"), "$1../../$2");
+}
+
 /**
  * The name a unit test gets: after the one module under src/ it imports
  * (`src/util/log_episodes.ts` gives `util_log_episodes.test.ts`, a folder's `mod.ts` the
@@ -180,8 +204,9 @@ export async function placements(root: string): Promise<Placement[]> {
 
 /**
  * Moves every test lying directly in `root`/tests into its folder (with `git mv` when `git` is
- * true, so history follows), rewrites its paths and names unit tests after their module.
- * Returns `[from, to]` per move.
+ * true, so history follows), rewrites its paths and names unit tests after their module; moves a
+ * test in the wrong folder to the right one; and {@linkcode repair}s paths in both folders.
+ * Returns `[from, to]` per change (`from === to`: paths repaired in place).
  */
 export async function moveStragglers(root: string, git = true): Promise<[string, string][]> {
   const all = await placements(root);
@@ -204,7 +229,26 @@ export async function moveStragglers(root: string, git = true): Promise<[string,
     await Deno.writeTextFile(join(root, to), deepen(source));
     moves.push([p.file, to]);
   }
-  await renameReferences(root, moves);
+  // Tests in a folder: paths a merge wrote for tests/ itself, and tests now in the wrong folder
+  // (a merge gave a unit test a service helper: it moves, at the same depth).
+  for (const p of all.filter((p) => p.folder !== "")) {
+    const source = sources.get(p.file)!;
+    const fixed = repair(source);
+    let at = p.file;
+    if (p.folder !== p.classified.kind) {
+      at = join("tests", p.classified.kind, basename(p.file));
+      if (exists(join(root, at))) throw new Error(`${p.file}: ${at} exists already`);
+      await Deno.mkdir(join(root, "tests", p.classified.kind), { recursive: true });
+      if (git) await run(root, ["git", "mv", p.file, at]);
+      else await Deno.rename(join(root, p.file), join(root, at));
+      moves.push([p.file, at]);
+    }
+    if (fixed !== source) {
+      await Deno.writeTextFile(join(root, at), fixed);
+      if (at === p.file) moves.push([p.file, p.file]);
+    }
+  }
+  await renameReferences(root, moves.filter(([from, to]) => from !== to));
   return moves;
 }
 
@@ -264,7 +308,9 @@ if (import.meta.main) {
   }
   if (args.includes("--move")) {
     const moves = await moveStragglers(root, !args.includes("--no-git"));
-    for (const [from, to] of moves) console.log(`moved ${from} -> ${to}`);
+    for (const [from, to] of moves) {
+      console.log(from === to ? `repaired paths in ${to}` : `moved ${from} -> ${to}`);
+    }
     // A deeper path can push an import past the line width.
     if (moves.length > 0) {
       await run(root, [Deno.execPath(), "fmt", "--quiet", ...moves.map(([, to]) => to)]);

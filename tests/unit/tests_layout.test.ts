@@ -13,6 +13,8 @@ import {
   deepen,
   moveStragglers,
   placements,
+  PURE_HELPERS,
+  repair,
   SERVICE_HELPERS,
 } from "../../scripts/tests_layout.ts";
 
@@ -34,16 +36,13 @@ Deno.test("every test in tests/unit/ needs no service, and every one in tests/se
   assert.ok(all.filter((p) => p.folder === "service").length > 0, "some service tests");
 });
 
-Deno.test("every helper in tests/_support/ that starts something is listed, and only those exist", () => {
-  for (const module of Object.keys(SERVICE_HELPERS)) {
-    Deno.statSync(join(ROOT, "tests", SUPPORT, module));
-  }
-  const listed = new Set(Object.keys(SERVICE_HELPERS));
-  const rest = [...Deno.readDirSync(join(ROOT, "tests", SUPPORT))]
-    .filter((e) => e.isFile && e.name.endsWith(".ts") && !listed.has(e.name)).map((e) => e.name)
-    .sort();
-  // Reviewed as needing nothing outside the process; a new helper must be added to one side.
-  assert.deepEqual(rest, ["avro_bytes.ts", "bson.ts"]);
+Deno.test("every helper in tests/_support/ is listed as starting something or as pure", () => {
+  const unlisted = [...Deno.readDirSync(join(ROOT, "tests", SUPPORT))]
+    .filter((e) => e.isFile && e.name.endsWith(".ts"))
+    .map((e) => e.name)
+    .filter((n) => SERVICE_HELPERS[n] === undefined && !PURE_HELPERS.includes(n));
+  assert.deepEqual(unlisted, [], "add each to SERVICE_HELPERS or PURE_HELPERS");
+  assert.deepEqual(PURE_HELPERS.filter((n) => SERVICE_HELPERS[n] !== undefined), []);
 });
 
 Deno.test("a helper that starts a process makes a service test; its pure exports do not", () => {
@@ -120,6 +119,36 @@ Deno.test("--move puts each straggler in its folder, named after its module when
     assert.deepEqual(await moveStragglers(root, false), [
       ["tests/duration_units.test.ts", "tests/unit/util_duration.test.ts"],
     ]);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("paths a merge wrote for tests/ into a moved test are repaired, and right ones kept", () => {
+  const merged = `import { a } from "./${SUPPORT}x.ts";\nimport { b } from "../src/b.ts";\n` +
+    'import { c } from "../../src/c.ts";\nnew URL("../schemas/s.avsc", import.meta.url);\n';
+  const right = `import { a } from "../${SUPPORT}x.ts";\nimport { b } from "../../src/b.ts";\n` +
+    'import { c } from "../../src/c.ts";\nnew URL("../../schemas/s.avsc", import.meta.url);\n';
+  assert.equal(repair(merged), right);
+  assert.equal(repair(right), right);
+});
+
+Deno.test("--move moves a test in the wrong folder to the other and repairs paths in place", async () => {
+  const root = await Deno.makeTempDir({ prefix: "tests_layout_" });
+  try {
+    await Deno.mkdir(join(root, "tests", "unit"), { recursive: true });
+    await Deno.mkdir(join(root, "tests", "service"), { recursive: true });
+    const write = (path: string, text: string) => Deno.writeTextFile(join(root, path), text);
+    await write("tests/unit/now_spawns.test.ts", `new ${CHILD}("x");\n`);
+    await write("tests/unit/merged.test.ts", 'import { b } from "../src/b.ts";\n');
+    assert.deepEqual(await moveStragglers(root, false), [
+      ["tests/unit/merged.test.ts", "tests/unit/merged.test.ts"],
+      ["tests/unit/now_spawns.test.ts", "tests/service/now_spawns.test.ts"],
+    ]);
+    assert.equal(
+      await Deno.readTextFile(join(root, "tests/unit/merged.test.ts")),
+      'import { b } from "../../src/b.ts";\n',
+    );
   } finally {
     await Deno.remove(root, { recursive: true });
   }
