@@ -21,6 +21,7 @@ import {
 const ROOT = new URL("../../", import.meta.url).pathname;
 const SUPPORT = "_" + "support/";
 const CHILD = "Deno." + "Command";
+const UP = "." + "./";
 
 Deno.test("no test lies directly in tests/: each is in tests/unit/ or tests/service/", async () => {
   const flat = (await placements(ROOT)).filter((p) => p.folder === "").map((p) => p.file);
@@ -78,8 +79,8 @@ Deno.test("a child process, a socket, a request or a client of a service makes a
 Deno.test("a moved test's paths leave one folder more", () => {
   assert.equal(
     deepen(
-      `import { a } from "./${SUPPORT}x.ts";\nimport { b } from "../src/b.ts";\n` +
-        'new URL("../README.md", import.meta.url); new URL("..", import.meta.url);\n' +
+      `import { a } from "./${SUPPORT}x.ts";\nimport { b } from "${UP}src/b.ts";\n` +
+        `new URL("${UP}README.md", import.meta.url); new URL("..", import.meta.url);\n` +
         'join(dirname(fileURLToPath(import.meta.url)), "..", "src");\njoin(zip, "..");\n',
     ),
     `import { a } from "../${SUPPORT}x.ts";\nimport { b } from "../../src/b.ts";\n` +
@@ -94,9 +95,12 @@ Deno.test("--move puts each straggler in its folder, named after its module when
     await Deno.mkdir(join(root, "tests", "unit"), { recursive: true });
     await Deno.mkdir(join(root, "src"));
     const write = (path: string, text: string) => Deno.writeTextFile(join(root, path), text);
-    await write("tests/duration_bounds.test.ts", 'import { d } from "../src/util/duration.ts";\n');
-    await write("tests/launcher.test.ts", 'import { d } from "../src/util/duration.ts";\n');
-    await write("tests/spawns.test.ts", `import { x } from "../src/x.ts";\nnew ${CHILD}("x");\n`);
+    await write(
+      "tests/duration_bounds.test.ts",
+      `import { d } from "${UP}src/util/duration.ts";\n`,
+    );
+    await write("tests/launcher.test.ts", `import { d } from "${UP}src/util/duration.ts";\n`);
+    await write("tests/spawns.test.ts", `import { x } from "${UP}src/x.ts";\nnew ${CHILD}("x");\n`);
     await write("src/notes.md", "see tests/spawns.test.ts and tests/launcher.test.ts\n");
     const moves = await moveStragglers(root, false);
     assert.deepEqual(moves, [
@@ -114,7 +118,7 @@ Deno.test("--move puts each straggler in its folder, named after its module when
       "see tests/service/spawns.test.ts and tests/unit/launcher.test.ts\n",
     );
     await Deno.remove(join(root, "tests/unit/launcher.test.ts"));
-    await write("tests/duration_units.test.ts", 'import { d } from "../src/util/duration.ts";\n');
+    await write("tests/duration_units.test.ts", `import { d } from "${UP}src/util/duration.ts";\n`);
     await Deno.remove(join(root, "tests/unit/duration_bounds.test.ts"));
     assert.deepEqual(await moveStragglers(root, false), [
       ["tests/duration_units.test.ts", "tests/unit/util_duration.test.ts"],
@@ -125,8 +129,8 @@ Deno.test("--move puts each straggler in its folder, named after its module when
 });
 
 Deno.test("paths a merge wrote for tests/ into a moved test are repaired, and right ones kept", () => {
-  const merged = `import { a } from "./${SUPPORT}x.ts";\nimport { b } from "../src/b.ts";\n` +
-    'import { c } from "../../src/c.ts";\nnew URL("../schemas/s.avsc", import.meta.url);\n';
+  const merged = `import { a } from "./${SUPPORT}x.ts";\nimport { b } from "${UP}src/b.ts";\n` +
+    `import { c } from "../../src/c.ts";\nnew URL("${UP}schemas/s.avsc", import.meta.url);\n`;
   const right = `import { a } from "../${SUPPORT}x.ts";\nimport { b } from "../../src/b.ts";\n` +
     'import { c } from "../../src/c.ts";\nnew URL("../../schemas/s.avsc", import.meta.url);\n';
   assert.equal(repair(merged), right);
@@ -140,7 +144,7 @@ Deno.test("--move moves a test in the wrong folder to the other and repairs path
     await Deno.mkdir(join(root, "tests", "service"), { recursive: true });
     const write = (path: string, text: string) => Deno.writeTextFile(join(root, path), text);
     await write("tests/unit/now_spawns.test.ts", `new ${CHILD}("x");\n`);
-    await write("tests/unit/merged.test.ts", 'import { b } from "../src/b.ts";\n');
+    await write("tests/unit/merged.test.ts", `import { b } from "${UP}src/b.ts";\n`);
     assert.deepEqual(await moveStragglers(root, false), [
       ["tests/unit/merged.test.ts", "tests/unit/merged.test.ts"],
       ["tests/unit/now_spawns.test.ts", "tests/service/now_spawns.test.ts"],
