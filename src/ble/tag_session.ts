@@ -173,6 +173,7 @@ export class TagSession {
       );
     });
     lost.catch(() => {});
+    let streaming = false;
     try {
       this.#setState("connected");
       const { services, characteristics } = await Promise.race([
@@ -200,12 +201,16 @@ export class TagSession {
       this.#setState("enabling");
       const links = await Promise.race([this.#enable(model, characteristics), lost]);
       this.#setState("streaming");
+      streaming = true;
       await Promise.race([this.#stream(model, links), lost]);
     } catch (error) {
       clearInterval(this.#timer);
       if (peripheral.state === "connected" && !(error instanceof LinkLost)) {
         await withTimeout(peripheral.disconnectAsync(), 3000, "disconnect").catch(() => {});
       }
+      // Only a link that streamed reconnects at once; one lost while being set up waits its
+      // backoff like any failure, or a tag that drops every new link would be hammered.
+      if (error instanceof LinkLost && !streaming) throw new Error(error.message);
       throw error;
     }
   }
