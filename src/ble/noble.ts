@@ -5,6 +5,7 @@
  */
 import { createRequire } from "node:module";
 import type { EventEmitter } from "node:events";
+import type { Buffer } from "node:buffer";
 
 const require = createRequire(import.meta.url);
 
@@ -12,7 +13,11 @@ export interface Characteristic extends EventEmitter {
   uuid: string;
   properties: string[];
   readAsync(): Promise<Uint8Array>;
-  writeAsync(data: Uint8Array, withoutResponse: boolean): Promise<void>;
+  /**
+   * A `Buffer`, never a bare `Uint8Array`: noble's HCI `gatt.js` copies the bytes with
+   * `data.readUInt8(i)`, so any other type throws `data.readUInt8 is not a function`.
+   */
+  writeAsync(data: Buffer, withoutResponse: boolean): Promise<void>;
   subscribeAsync(): Promise<void>;
   unsubscribeAsync(): Promise<void>;
 }

@@ -7,6 +7,7 @@
  * backoff at once, however long) and enables the sensors again (the
  * CC2541 switches them off on disconnect). A failing tag never disturbs the others.
  */
+import { Buffer } from "node:buffer";
 import { retry } from "../util/retry.ts";
 import { type DecodeOptions, decodePart } from "../sensortag/decode.ts";
 import { parseT5400Calibration, type T5400Calibration } from "../sensortag/decode/t5400.ts";
@@ -232,7 +233,7 @@ export class TagSession {
         const opts: DecodeOptions = { part: g.part };
         const config = find(g.config);
         if (g.calibration && g.calibrate && config) {
-          await config.writeAsync(g.calibrate, false);
+          await config.writeAsync(Buffer.from(g.calibrate), false);
           const cal = find(g.calibration);
           if (!cal) {
             throw new TagConfigError(
@@ -247,10 +248,12 @@ export class TagSession {
           const enable = g.part === "mpu9250"
             ? movementConfig({ accelRange: o.accelRange })
             : g.enable;
-          if (enable) await config.writeAsync(enable, false);
+          if (enable) await config.writeAsync(Buffer.from(enable), false);
         }
         const period = find(g.period);
-        if (period) await period.writeAsync(periodBytes(g, o.periodMs ?? o.intervalMs), false);
+        if (period) {
+          await period.writeAsync(Buffer.from(periodBytes(g, o.periodMs ?? o.intervalMs)), false);
+        }
         links.push({ sensor, gatt: g, data, opts });
       }
     }

@@ -212,12 +212,15 @@ export class VirtualBindings extends EventEmitter {
     data: Uint8Array,
     withoutResponse: boolean,
   ): void {
+    // noble's HCI bindings build the ATT request at once, on the caller's stack: a
+    // non-Buffer throws there (see attPayload), so it throws here too.
+    const bytes = this.tags.get(id)?.connected ? attPayload(data) : new Uint8Array(data);
     this.#withTag(id, (tag) => {
       const c = tag.characteristic(serviceUuid, uuid);
       let error: Error | undefined;
       try {
         if (!c) throw new Error(`ATT error: no characteristic ${uuid} in service ${serviceUuid}`);
-        tag.write(c, new Uint8Array(data));
+        tag.write(c, bytes);
         // A new period reschedules running notifications.
         if (c.role === "period" || c.role === "config") this.#reschedule(id, tag, c.part!);
       } catch (e) {
@@ -271,7 +274,14 @@ export class VirtualBindings extends EventEmitter {
     );
   }
 
-  writeValue(id: string, serviceUuid: string, uuid: string, descriptorUuid: string): void {
+  writeValue(
+    id: string,
+    serviceUuid: string,
+    uuid: string,
+    descriptorUuid: string,
+    data: Uint8Array,
+  ): void {
+    if (this.tags.get(id)?.connected) attPayload(data);
     this.#withTag(id, () => this.emit("valueWrite", id, serviceUuid, uuid, descriptorUuid));
   }
 
@@ -289,7 +299,8 @@ export class VirtualBindings extends EventEmitter {
     );
   }
 
-  writeHandle(id: string, handle: number): void {
+  writeHandle(id: string, handle: number, data: Uint8Array): void {
+    if (this.tags.get(id)?.connected) attPayload(data);
     this.#withTag(
       id,
       () => this.emit("handleWrite", id, handle, new Error("handle access is not simulated")),
@@ -354,6 +365,17 @@ export class VirtualBindings extends EventEmitter {
     }, ms);
     this.#pending.add(t);
   }
+}
+
+/**
+ * The value bytes of an ATT write, copied the way noble's HCI `gatt.js` (`writeRequest`)
+ * copies them: with `Buffer#readUInt8`. Anything but a `Buffer` throws the same
+ * `TypeError: data.readUInt8 is not a function` the real stack throws.
+ */
+export function attPayload(data: Uint8Array): Uint8Array {
+  const out = new Uint8Array(data.length);
+  for (let i = 0; i < data.length; i++) out[i] = (data as Buffer).readUInt8(i);
+  return out;
 }
 
 function advertisement(tag: VirtualTag) {
