@@ -6,6 +6,7 @@
 import type { Logger } from "../util/log.ts";
 import type { Noble, Peripheral } from "./noble.ts";
 import { waitForAdapter } from "./noble.ts";
+import { guardHciNoble, rssiReadable, rssiUnreadableWhy } from "./hci_guards.ts";
 import { delay } from "../util/retry.ts";
 import { type SessionOptions, type TagReading, TagSession } from "./tag_session.ts";
 
@@ -23,6 +24,7 @@ export class TagManager {
   #seen = new Map<string, Peripheral>();
   #waiting = new Map<string, Set<(p: Peripheral) => void>>();
   #scanning = false;
+  #rssiUnreadableLogged = false;
   #onDiscover = (p: Peripheral) => {
     const address = p.address.toUpperCase();
     this.#seen.set(address, p);
@@ -38,6 +40,7 @@ export class TagManager {
   ) {}
 
   async start(onReading: (r: TagReading) => void): Promise<void> {
+    guardHciNoble(this.noble);
     await waitForAdapter(this.noble);
     this.noble.on("discover", this.#onDiscover);
     for (const address of this.addresses) {
@@ -56,6 +59,15 @@ export class TagManager {
 
   /** Asks each connected tag for its signal strength (reported through onRssi); bounded, never throws. */
   async refreshRssi(): Promise<void> {
+    if (!rssiReadable(this.noble)) {
+      if (!this.#rssiUnreadableLogged) {
+        this.#rssiUnreadableLogged = true;
+        this.log.info("connected tags' RSSI is unknown: the controller cannot read it", {
+          why: rssiUnreadableWhy(this.noble),
+        });
+      }
+      return;
+    }
     for (const [address, p] of this.#seen) {
       if (p.state !== "connected") continue;
       let timer: ReturnType<typeof setTimeout> | undefined;
