@@ -86,6 +86,8 @@ export class TagSession {
   #loop?: Promise<void>;
   #peripheral?: Peripheral;
   #timer?: ReturnType<typeof setInterval>;
+  /** Ends the watch for a link that comes up after its connect timed out. */
+  #lateLinkWatch?: () => void;
 
   constructor(options: SessionOptions) {
     this.#o = options;
@@ -102,6 +104,7 @@ export class TagSession {
   async stop(): Promise<void> {
     this.#stop.abort();
     clearInterval(this.#timer);
+    this.#lateLinkWatch?.();
     const p = this.#peripheral;
     if (p && (p.state === "connected" || p.state === "connecting")) {
       if (p.state === "connecting") p.cancelConnect();
@@ -160,11 +163,23 @@ export class TagSession {
     const peripheral = await o.findPeripheral(o.address, o.connectTimeoutMs, signal);
     this.#peripheral = peripheral;
     if (signal.aborted) return;
+    this.#lateLinkWatch?.();
+    if (peripheral.state === "connected" || peripheral.state === "disconnecting") {
+      // A link this session does not hold (one that came up after its connect timed out, or a
+      // disconnect that never completed): connecting again would only fail with "Peripheral
+      // already connected", every attempt. Take it down first.
+      this.#setState("disconnected", "dropping a link left from an earlier attempt");
+      await withTimeout(peripheral.disconnectAsync(), 3000, "disconnect").catch(() => {});
+      if (signal.aborted) return;
+    }
     this.#setState("connecting");
     try {
       await withTimeout(peripheral.connectAsync(), o.connectTimeoutMs, "connect");
     } catch (error) {
-      if (peripheral.state === "connecting") peripheral.cancelConnect();
+      if (peripheral.state === "connecting") {
+        peripheral.cancelConnect();
+        this.#disconnectIfLate(peripheral);
+      }
       throw error;
     }
     const lost = new Promise<never>((_, reject) => {
@@ -214,6 +229,27 @@ export class TagSession {
       if (error instanceof LinkLost && !streaming) throw new Error(error.message);
       throw error;
     }
+  }
+
+  /**
+   * After a connect timed out and was cancelled, the controller may still complete the link (the
+   * cancel crossed the connection): disconnect it as soon as it comes up, until the next attempt.
+   */
+  #disconnectIfLate(peripheral: Peripheral): void {
+    const onConnect = (error?: unknown) => {
+      if (error || peripheral.state !== "connected") return;
+      stop();
+      this.#o.log.info("tag connected after its connect timed out: disconnecting", {
+        tag: this.#o.address,
+      });
+      withTimeout(peripheral.disconnectAsync(), 3000, "disconnect").catch(() => {});
+    };
+    const stop = () => {
+      peripheral.removeListener("connect", onConnect);
+      if (this.#lateLinkWatch === stop) this.#lateLinkWatch = undefined;
+    };
+    peripheral.on("connect", onConnect);
+    this.#lateLinkWatch = stop;
   }
 
   async #enable(model: Model, characteristics: Characteristic[]): Promise<PartLink[]> {

@@ -29,6 +29,7 @@ export class VirtualBindings extends EventEmitter {
   #subscribed = new Set<string>();
   #pending = new Set<ReturnType<typeof setTimeout>>();
   #stopped = false;
+  #connectDelay = new Map<string, number>();
 
   constructor(specs: VirtualTagSpec[], options: VirtualBindingsOptions = {}) {
     super();
@@ -60,6 +61,15 @@ export class VirtualBindings extends EventEmitter {
     const tag = this.tag(address);
     tag.reachable = reachable;
     if (!reachable && tag.connected) this.#disconnected(tag, 0x08);
+  }
+
+  /**
+   * The tag's next connection completes only after `ms` (a tag that connects late, after the
+   * central gave up waiting): the link comes up even if the attempt was cancelled meanwhile, as
+   * when the controller's LE Connection Complete crosses the host's Create Connection Cancel.
+   */
+  delayNextConnect(address: string, ms: number): void {
+    this.#connectDelay.set(idOf(address), ms);
   }
 
   /** The next `count` data reads of the tag fail with an ATT error. */
@@ -154,7 +164,8 @@ export class VirtualBindings extends EventEmitter {
       }
       tag.connected = true;
       this.emit("connect", id, null);
-    }, 20);
+    }, this.#connectDelay.get(id) ?? 20);
+    this.#connectDelay.delete(id);
   }
 
   cancelConnect(id: string): void {
