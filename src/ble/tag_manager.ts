@@ -25,6 +25,18 @@ export class TagManager {
   #waiting = new Map<string, Set<(p: Peripheral) => void>>();
   #scanning = false;
   #rssiUnreadableLogged = false;
+  /** Connect attempts in progress (noble's HCI bindings stop scanning for each). */
+  #connecting = 0;
+  #stopped = false;
+  // noble's HCI bindings stop scanning before initiating a connection and never start it again:
+  // follow what noble says instead of what was last asked, and resume once no connect is underway.
+  #onScanStart = () => {
+    this.#scanning = true;
+  };
+  #onScanStop = () => {
+    this.#scanning = false;
+    this.#resumeScanning();
+  };
   #onDiscover = (p: Peripheral) => {
     const address = p.address.toUpperCase();
     this.#seen.set(address, p);
@@ -43,6 +55,8 @@ export class TagManager {
     guardHciNoble(this.noble);
     await waitForAdapter(this.noble);
     this.noble.on("discover", this.#onDiscover);
+    this.noble.on("scanStart", this.#onScanStart);
+    this.noble.on("scanStop", this.#onScanStop);
     for (const address of this.addresses) {
       const session = new TagSession({
         ...this.options,
@@ -51,6 +65,7 @@ export class TagManager {
         onReading,
         onState: (state, detail) => this.options.onTagState?.(address, state, detail),
         findPeripheral: (a, timeoutMs, signal) => this.#find(a, timeoutMs, signal),
+        aroundConnect: (attempt) => this.#connect(attempt),
       });
       this.sessions.push(session);
       session.start();
@@ -86,8 +101,11 @@ export class TagManager {
   }
 
   async stop(): Promise<void> {
+    this.#stopped = true;
     await Promise.all(this.sessions.map((s) => s.stop()));
     this.noble.removeListener("discover", this.#onDiscover);
+    this.noble.removeListener("scanStart", this.#onScanStart);
+    this.noble.removeListener("scanStop", this.#onScanStop);
     await this.#setScanning(false);
     this.noble.stop();
   }
@@ -101,7 +119,8 @@ export class TagManager {
     const set = this.#waiting.get(address) ?? new Set();
     set.add(resolveFound);
     this.#waiting.set(address, set);
-    await this.#setScanning(true);
+    // Not while a connection is being initiated (noble stopped scanning for it): #connect resumes.
+    if (this.#connecting === 0) await this.#setScanning(true);
     // The wait ends when the tag is heard, after the timeout, or at once when stopped.
     const waited = new AbortController();
     try {
@@ -119,6 +138,22 @@ export class TagManager {
       if (set.size === 0) this.#waiting.delete(address);
       if (this.#waiting.size === 0) await this.#setScanning(false);
     }
+  }
+
+  /** One connect attempt; scanning resumes for the tags still looking once none is underway. */
+  async #connect<T>(attempt: () => Promise<T>): Promise<T> {
+    this.#connecting++;
+    try {
+      return await attempt();
+    } finally {
+      this.#connecting--;
+      this.#resumeScanning();
+    }
+  }
+
+  #resumeScanning(): void {
+    if (this.#stopped || this.#connecting > 0 || this.#waiting.size === 0) return;
+    void this.#setScanning(true);
   }
 
   async #setScanning(on: boolean): Promise<void> {

@@ -58,6 +58,11 @@ export interface SessionOptions {
   log: Logger;
   onReading: (reading: TagReading) => void;
   onState?: (state: TagState, detail?: string) => void;
+  /**
+   * Runs one connect attempt (resolves or rejects as the attempt does); the tag manager uses it to
+   * know when no connection is being initiated (scanning resumes then).
+   */
+  aroundConnect?: <T>(attempt: () => Promise<T>) => Promise<T>;
   /** Resolves with the tag's peripheral once it is heard advertising. */
   findPeripheral: (address: string, timeoutMs: number, signal: AbortSignal) => Promise<Peripheral>;
 }
@@ -173,15 +178,18 @@ export class TagSession {
       if (signal.aborted) return;
     }
     this.#setState("connecting");
-    try {
-      await withTimeout(peripheral.connectAsync(), o.connectTimeoutMs, "connect");
-    } catch (error) {
-      if (peripheral.state === "connecting") {
-        peripheral.cancelConnect();
-        this.#disconnectIfLate(peripheral);
+    const attempt = async () => {
+      try {
+        await withTimeout(peripheral.connectAsync(), o.connectTimeoutMs, "connect");
+      } catch (error) {
+        if (peripheral.state === "connecting") {
+          peripheral.cancelConnect();
+          this.#disconnectIfLate(peripheral);
+        }
+        throw error;
       }
-      throw error;
-    }
+    };
+    await (o.aroundConnect ? o.aroundConnect(attempt) : attempt());
     const lost = new Promise<never>((_, reject) => {
       peripheral.once(
         "disconnect",

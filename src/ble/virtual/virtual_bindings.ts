@@ -152,6 +152,9 @@ export class VirtualBindings extends EventEmitter {
   }
 
   connect(id: string): void {
+    // As noble's HCI bindings do (processConnectionQueue): scanning stops before a connection
+    // is initiated, and nothing starts it again.
+    this.stopScanning();
     const tag = this.tags.get(id);
     this.#later(() => {
       if (!tag) return this.emit("connect", id, new Error(`unknown peripheral ${id}`));
