@@ -9,6 +9,7 @@
  * slots go to the earliest due first. Pure: time is passed in, nothing waits here (the tag manager
  * does the waiting).
  */
+import type { OptionSpec } from "../config/option_spec.ts";
 
 /** The HCI statuses a controller refuses a connection with for want of resources. */
 export const REFUSAL_STATUSES: ReadonlySet<number> = new Set([0x07, 0x09]);
@@ -122,3 +123,19 @@ export class ConnectionBudget {
     return this.#waiting.size;
   }
 }
+
+/** The one definition of `--max-connections` (flag, env, parser, help) for `produce`. */
+export const MAX_CONNECTIONS_OPTION: OptionSpec<number> = {
+  flag: "--max-connections <n>",
+  env: "GATEWAY_MAX_CONNECTIONS",
+  help: "most LE links the controller holds at once; with more tags, they are read in turns " +
+    "(connect, enable, first conversion, read, disable, disconnect) " +
+    "(default: learned from the controller's first refusal, HCI 0x09 or 0x07)",
+  parse: (text) => {
+    const t = text.trim();
+    if (!/^\d+$/.test(t) || Number(t) < 1 || Number(t) > 1000) {
+      throw new Error(`--max-connections must be a whole number from 1 to 1000, got "${text}"`);
+    }
+    return Number(t);
+  },
+};

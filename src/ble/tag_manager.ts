@@ -8,11 +8,14 @@ import type { Noble, Peripheral } from "./noble.ts";
 import { waitForAdapter } from "./noble.ts";
 import { guardHciNoble, rssiReadable, rssiUnreadableWhy } from "./hci_guards.ts";
 import { delay } from "../util/retry.ts";
-import { type SessionOptions, type TagReading, TagSession } from "./tag_session.ts";
+import { type SessionOptions, type SlotGate, type TagReading, TagSession } from "./tag_session.ts";
+import { ConnectionBudget, isConnectionRefusal } from "./connection_budget.ts";
 
 export type ManagerSessionOptions =
-  & Omit<SessionOptions, "address" | "onReading" | "findPeripheral" | "log">
+  & Omit<SessionOptions, "address" | "onReading" | "findPeripheral" | "log" | "slots">
   & {
+    /** `--max-connections`: links the controller holds at once (default: learned). */
+    maxConnections?: number;
     /** Every session's state changes (metrics, status page). */
     onTagState?: (address: string, state: string, detail?: string) => void;
     /** A tag's signal strength, each time it is heard advertising. */
@@ -25,6 +28,36 @@ export class TagManager {
   #waiting = new Map<string, Set<(p: Peripheral) => void>>();
   #scanning = false;
   #rssiUnreadableLogged = false;
+  readonly budget: ConnectionBudget;
+  /** Sessions waiting for a slot, by address. */
+  #grants = new Map<string, () => void>();
+  #dueTimer?: ReturnType<typeof setTimeout>;
+  readonly #slots: SlotGate = {
+    acquire: (address, dueAt, signal) => this.#acquire(address, dueAt, signal),
+    release: (address) => {
+      if (!this.budget.held.has(address)) return;
+      this.budget.release(address);
+      this.#pump();
+    },
+    holdLinks: () => this.budget.fitsAll(this.addresses.length),
+    refused: (address, error) => {
+      if (!isConnectionRefusal(error)) return false;
+      const before = this.budget.limit;
+      const limit = this.budget.refused(address);
+      if (limit !== before) {
+        this.log.warn("the controller refused one link more", {
+          tag: address,
+          error: (error as Error).message,
+          max_connections: limit,
+          ...(this.budget.fitsAll(this.addresses.length)
+            ? {}
+            : { tags: this.addresses.length, reading: "in turns" }),
+        });
+      }
+      this.#pump();
+      return true;
+    },
+  };
   /** Connect attempts in progress (noble's HCI bindings stop scanning for each). */
   #connecting = 0;
   #stopped = false;
@@ -49,7 +82,9 @@ export class TagManager {
     private readonly addresses: readonly string[],
     private readonly options: ManagerSessionOptions,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.budget = new ConnectionBudget(options.maxConnections);
+  }
 
   async start(onReading: (r: TagReading) => void): Promise<void> {
     guardHciNoble(this.noble);
@@ -66,6 +101,7 @@ export class TagManager {
         onState: (state, detail) => this.options.onTagState?.(address, state, detail),
         findPeripheral: (a, timeoutMs, signal) => this.#find(a, timeoutMs, signal),
         aroundConnect: (attempt) => this.#connect(attempt),
+        slots: this.#slots,
       });
       this.sessions.push(session);
       session.start();
@@ -102,6 +138,7 @@ export class TagManager {
 
   async stop(): Promise<void> {
     this.#stopped = true;
+    clearTimeout(this.#dueTimer);
     await Promise.all(this.sessions.map((s) => s.stop()));
     this.noble.removeListener("discover", this.#onDiscover);
     this.noble.removeListener("scanStart", this.#onScanStart);
@@ -154,6 +191,42 @@ export class TagManager {
   #resumeScanning(): void {
     if (this.#stopped || this.#connecting > 0 || this.#waiting.size === 0) return;
     void this.#setScanning(true);
+  }
+
+  /** Resolves once `address` holds a slot of the budget, not before `dueAt`. */
+  #acquire(address: string, dueAt: number, signal: AbortSignal): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      if (signal.aborted) return reject(signal.reason);
+      const onAbort = () => {
+        this.#grants.delete(address);
+        this.budget.withdraw(address);
+        reject(signal.reason);
+      };
+      signal.addEventListener("abort", onAbort, { once: true });
+      this.#grants.set(address, () => {
+        signal.removeEventListener("abort", onAbort);
+        resolve();
+      });
+      this.budget.request(address, dueAt);
+      this.#pump();
+    });
+  }
+
+  /** Hands free slots to the tags due, and wakes up when the next one falls due. */
+  #pump(): void {
+    clearTimeout(this.#dueTimer);
+    this.#dueTimer = undefined;
+    if (this.#stopped) return;
+    const now = Date.now();
+    for (const address of this.budget.grant(now)) {
+      const grant = this.#grants.get(address);
+      this.#grants.delete(address);
+      if (grant) grant();
+      else this.budget.release(address); // asked, then stopped: nobody to hand it to
+    }
+    const next = this.budget.nextDueIn(now);
+    // Due now but no slot free: a release pumps again.
+    if (next !== undefined && next > 0) this.#dueTimer = setTimeout(() => this.#pump(), next);
   }
 
   async #setScanning(on: boolean): Promise<void> {

@@ -8,13 +8,14 @@
  * CC2541 switches them off on disconnect). A failing tag never disturbs the others.
  */
 import { Buffer } from "node:buffer";
-import { retry } from "../util/retry.ts";
+import { delay, retry } from "../util/retry.ts";
 import { type DecodeOptions, decodePart } from "../sensortag/decode.ts";
 import { parseT5400Calibration, type T5400Calibration } from "../sensortag/decode/t5400.ts";
 import { kxtj9RangeForFirmware } from "../sensortag/decode/kxtj9.ts";
 import { type Fields, toFields } from "../sensortag/fields.ts";
 import {
   type AccelRange,
+  clampPeriodMs,
   DEVICE_INFO,
   gattOf,
   movementConfig,
@@ -43,7 +44,10 @@ export type TagState =
   | "disconnected"
   | "backoff"
   | "failed"
-  | "stopped";
+  | "stopped"
+  // Served in turns (more tags than the controller's connection budget):
+  | "queued"
+  | "reading";
 
 export interface SessionOptions {
   address: string;
@@ -63,8 +67,22 @@ export interface SessionOptions {
    * know when no connection is being initiated (scanning resumes then).
    */
   aroundConnect?: <T>(attempt: () => Promise<T>) => Promise<T>;
+  /** The controller's connection budget; absent: the tag holds its link for good. */
+  slots?: SlotGate;
   /** Resolves with the tag's peripheral once it is heard advertising. */
   findPeripheral: (address: string, timeoutMs: number, signal: AbortSignal) => Promise<Peripheral>;
+}
+
+/** A session's share of the controller's connection budget (see src/ble/connection_budget.ts). */
+export interface SlotGate {
+  /** Resolves once this tag has a slot, not before `dueAt` (epoch ms); rejects when stopped. */
+  acquire(address: string, dueAt: number, signal: AbortSignal): Promise<void>;
+  /** The tag's link is down: its slot is free. */
+  release(address: string): void;
+  /** Whether every tag holds its link (false: tags are read in turns). */
+  holdLinks(): boolean;
+  /** A connect failed with `error`: whether it was the controller refusing one link more. */
+  refused(address: string, error: unknown): boolean;
 }
 
 /** A configuration problem (e.g. a sensor the model lacks): retrying cannot help. */
@@ -76,10 +94,18 @@ class LinkLost extends Error {
   override name = "LinkLost";
 }
 
+/** The controller refused the link and tags are now read in turns: no backoff, switch at once. */
+class ToTurns extends Error {
+  override name = "ToTurns";
+}
+
 interface PartLink {
   sensor: SensorName;
   gatt: SensorGatt;
   data: Characteristic;
+  config?: Characteristic;
+  /** The sensor's period as set (or its default when it has no period to set), ms. */
+  periodMs?: number;
   opts: DecodeOptions;
 }
 
@@ -131,12 +157,17 @@ export class TagSession {
     const delays = this.#o.backoff ?? { startingDelayMs: 1000, maxDelayMs: 60_000 };
     while (!signal.aborted) {
       try {
+        if (this.#o.slots && !this.#o.slots.holdLinks()) {
+          await this.#turns();
+          continue;
+        }
         await retry(() => this.#connectAndStream(), {
           signal,
           minDelayMs: delays.startingDelayMs,
           maxDelayMs: delays.maxDelayMs,
           retryable: (error) =>
-            !signal.aborted && !(error instanceof TagConfigError) && !(error instanceof LinkLost),
+            !signal.aborted && !(error instanceof TagConfigError) &&
+            !(error instanceof LinkLost) && !(error instanceof ToTurns),
           onRetry: (error, info) =>
             this.#setState(
               "backoff",
@@ -154,7 +185,8 @@ export class TagSession {
           });
           return;
         }
-        // A link that was streaming dropped: reconnect at once, backoff starts afresh.
+        // A link that was streaming dropped: reconnect at once, backoff starts afresh. (Or the
+        // controller refused the link: read in turns from now on.)
         this.#setState("disconnected", (error as Error).message);
       }
     }
@@ -168,6 +200,54 @@ export class TagSession {
     const peripheral = await o.findPeripheral(o.address, o.connectTimeoutMs, signal);
     this.#peripheral = peripheral;
     if (signal.aborted) return;
+    if (!o.slots) return await this.#holdLink(peripheral);
+    await o.slots.acquire(o.address, Date.now(), signal);
+    try {
+      await this.#holdLink(peripheral);
+    } finally {
+      o.slots.release(o.address);
+    }
+  }
+
+  /** Connects and streams until the link drops, the session stops, or tags go to turns. */
+  async #holdLink(peripheral: Peripheral): Promise<void> {
+    const o = this.#o;
+    const signal = this.#stop.signal;
+    await this.#connect(peripheral);
+    if (signal.aborted) return;
+    const lost = this.#lost(peripheral);
+    let streaming = false;
+    try {
+      this.#setState("connected");
+      const { model, characteristics } = await this.#discover(peripheral, lost);
+      this.#setState("enabling");
+      const links = await Promise.race([this.#enable(model, characteristics), lost]);
+      this.#setState("streaming");
+      streaming = true;
+      await Promise.race([this.#stream(model, links), lost]);
+      // The stream ended without a stop: the budget now serves tags in turns.
+      if (!signal.aborted && peripheral.state === "connected") {
+        await withTimeout(peripheral.disconnectAsync(), 3000, "disconnect").catch(() => {});
+      }
+    } catch (error) {
+      clearInterval(this.#timer);
+      if (peripheral.state === "connected" && !(error instanceof LinkLost)) {
+        await withTimeout(peripheral.disconnectAsync(), 3000, "disconnect").catch(() => {});
+      }
+      // Only a link that streamed reconnects at once; one lost while being set up waits its
+      // backoff like any failure, or a tag that drops every new link would be hammered.
+      if (error instanceof LinkLost && !streaming) throw new Error(error.message);
+      throw error;
+    }
+  }
+
+  /**
+   * Connects (after taking down a link left from an earlier attempt); a timed-out attempt is
+   * cancelled, and a refusal for want of controller resources is told to the budget.
+   */
+  async #connect(peripheral: Peripheral): Promise<void> {
+    const o = this.#o;
+    const signal = this.#stop.signal;
     this.#lateLinkWatch?.();
     if (peripheral.state === "connected" || peripheral.state === "disconnecting") {
       // A link this session does not hold (one that came up after its connect timed out, or a
@@ -186,10 +266,20 @@ export class TagSession {
           peripheral.cancelConnect();
           this.#disconnectIfLate(peripheral);
         }
+        if (o.slots?.refused(o.address, error) && !o.slots.holdLinks()) {
+          throw new ToTurns(
+            `${(error as Error).message}: more tags than the controller holds links, ` +
+              "reading them in turns",
+          );
+        }
         throw error;
       }
     };
     await (o.aroundConnect ? o.aroundConnect(attempt) : attempt());
+  }
+
+  /** Rejects with LinkLost when the link drops. */
+  #lost(peripheral: Peripheral): Promise<never> {
     const lost = new Promise<never>((_, reject) => {
       peripheral.once(
         "disconnect",
@@ -197,45 +287,156 @@ export class TagSession {
       );
     });
     lost.catch(() => {});
-    let streaming = false;
-    try {
-      this.#setState("connected");
-      const { services, characteristics } = await Promise.race([
-        withTimeout(
-          peripheral.discoverAllServicesAndCharacteristicsAsync(),
-          o.connectTimeoutMs,
-          "service discovery",
-        ),
-        lost,
-      ]);
-      const model = o.model ?? modelFromName(peripheral.advertisement.localName) ??
-        modelFromServices(services.map((s) => s.uuid));
-      if (!model) {
-        throw new TagConfigError(
-          `${o.address} does not look like a SensorTag (no movement/accelerometer service)`,
+    return lost;
+  }
+
+  /** Discovers the tag's characteristics and model; checks the sensors asked for. */
+  async #discover(
+    peripheral: Peripheral,
+    lost: Promise<never>,
+  ): Promise<{ model: Model; characteristics: Characteristic[] }> {
+    const o = this.#o;
+    const { services, characteristics } = await Promise.race([
+      withTimeout(
+        peripheral.discoverAllServicesAndCharacteristicsAsync(),
+        o.connectTimeoutMs,
+        "service discovery",
+      ),
+      lost,
+    ]);
+    const model = o.model ?? modelFromName(peripheral.advertisement.localName) ??
+      modelFromServices(services.map((s) => s.uuid));
+    if (!model) {
+      throw new TagConfigError(
+        `${o.address} does not look like a SensorTag (no movement/accelerometer service)`,
+      );
+    }
+    for (const s of o.sensors) {
+      if (!hasSensor(model, s)) {
+        throw new TagConfigError(`${o.address} is a ${model} SensorTag, which has no ${s} sensor`);
+      }
+    }
+    return { model, characteristics };
+  }
+
+  /**
+   * Read in turns, one reading per interval: wait for a slot when the reading is due, then
+   * connect, enable, wait for the sensors' first conversion, read, disable, disconnect. A failed
+   * turn waits its backoff (the next turn is not before it). Returns when stopped.
+   */
+  async #turns(): Promise<void> {
+    const o = this.#o;
+    const slots = o.slots!;
+    const signal = this.#stop.signal;
+    const delays = o.backoff ?? { startingDelayMs: 1000, maxDelayMs: 60_000 };
+    let due = Date.now();
+    let failures = 0;
+    while (!signal.aborted) {
+      const wait = due - Date.now();
+      this.#setState("queued", wait > 0 ? `next reading due in ${wait} ms` : "reading due");
+      try {
+        await slots.acquire(o.address, due, signal);
+      } catch {
+        return; // stopped
+      }
+      try {
+        await this.#turn();
+        failures = 0;
+      } catch (error) {
+        if (signal.aborted) return;
+        if (error instanceof TagConfigError) throw error;
+        failures++;
+        const backoff = Math.min(
+          delays.maxDelayMs,
+          delays.startingDelayMs * 2 ** (failures - 1),
         );
+        this.#setState(
+          "backoff",
+          `turn failed: ${(error as Error).message}; next in ${Math.max(backoff, o.intervalMs)} ms`,
+        );
+        due = Date.now() + Math.max(backoff, o.intervalMs) - o.intervalMs;
+      } finally {
+        slots.release(o.address);
       }
-      for (const s of o.sensors) {
-        if (!hasSensor(model, s)) {
-          throw new TagConfigError(
-            `${o.address} is a ${model} SensorTag, which has no ${s} sensor`,
-          );
-        }
-      }
-      this.#setState("enabling");
-      const links = await Promise.race([this.#enable(model, characteristics), lost]);
-      this.#setState("streaming");
-      streaming = true;
-      await Promise.race([this.#stream(model, links), lost]);
-    } catch (error) {
-      clearInterval(this.#timer);
-      if (peripheral.state === "connected" && !(error instanceof LinkLost)) {
+      // The next reading one interval after this one was due; a turn that came late does not
+      // make the next come early.
+      due = Math.max(due + o.intervalMs, Date.now());
+    }
+  }
+
+  /** One turn: connect, enable, first conversion, read, disable, disconnect. */
+  async #turn(): Promise<void> {
+    const o = this.#o;
+    const signal = this.#stop.signal;
+    const peripheral = await o.findPeripheral(o.address, o.connectTimeoutMs, signal);
+    this.#peripheral = peripheral;
+    if (signal.aborted) return;
+    await this.#connect(peripheral);
+    if (signal.aborted) return;
+    const lost = this.#lost(peripheral);
+    try {
+      const { model, characteristics } = await this.#discover(peripheral, lost);
+      this.#setState("reading");
+      const links = await Promise.race([this.#enable(model, characteristics, "fastest"), lost]);
+      await Promise.race([this.#readOnce(model, links), lost]);
+      await Promise.race([this.#disable(links), lost]);
+    } finally {
+      if (peripheral.state === "connected") {
         await withTimeout(peripheral.disconnectAsync(), 3000, "disconnect").catch(() => {});
       }
-      // Only a link that streamed reconnects at once; one lost while being set up waits its
-      // backoff like any failure, or a tag that drops every new link would be hammered.
-      if (error instanceof LinkLost && !streaming) throw new Error(error.message);
-      throw error;
+    }
+  }
+
+  /**
+   * Waits for the first conversion of every sensor after enabling (one period: data reads zero
+   * until then), reads them all and emits one reading. A value still all zeros is read again
+   * after another period, a few times, as the first conversion may take longer.
+   */
+  async #readOnce(model: Model, links: PartLink[]): Promise<void> {
+    const o = this.#o;
+    const signal = this.#stop.signal;
+    const latest = new Map<string, Fields>();
+    const polled = links.filter((l) => l.gatt.part !== "keys");
+    if (links.some((l) => l.gatt.part === "keys")) latest.set("keys", { keys: 0 });
+    const conversionMs = Math.max(0, ...polled.map((l) => l.periodMs ?? 0));
+    let pending = polled;
+    for (let round = 0; pending.length > 0; round++) {
+      await delay(conversionMs, signal);
+      const values = await Promise.all(pending.map((l) => l.data.readAsync()));
+      const zero = (b: Uint8Array) => b.length > 0 && b.every((x) => x === 0);
+      const again: PartLink[] = [];
+      pending.forEach((l, i) => {
+        if (zero(values[i]) && round < 3 && l.gatt.part !== "battery") again.push(l);
+        else this.#decode(model, l, values[i], latest);
+      });
+      pending = again;
+    }
+    if (links.some((l) => !latest.has(l.gatt.part))) {
+      throw new Error("a sensor value could not be decoded");
+    }
+    const fields: Fields = {};
+    for (const f of latest.values()) Object.assign(fields, f);
+    this.readings++;
+    o.onReading({ address: o.address, model, time: Date.now(), fields });
+  }
+
+  /** Switches the sensors off again (a tag read in turns should not drain its battery). */
+  async #disable(links: PartLink[]): Promise<void> {
+    for (const l of links) {
+      if (l.config && l.gatt.disable) await l.config.writeAsync(Buffer.from(l.gatt.disable), false);
+    }
+  }
+
+  #decode(model: Model, l: PartLink, bytes: Uint8Array, latest: Map<string, Fields>): void {
+    try {
+      const decoded = decodePart(model, l.gatt.part, new Uint8Array(bytes), l.opts);
+      latest.set(l.gatt.part, toFields(model, l.sensor, decoded as never));
+    } catch (error) {
+      this.#o.log.warn("undecodable sensor data", {
+        tag: this.#o.address,
+        part: l.gatt.part,
+        error: (error as Error).message,
+      });
     }
   }
 
@@ -260,7 +461,15 @@ export class TagSession {
     this.#lateLinkWatch = stop;
   }
 
-  async #enable(model: Model, characteristics: Characteristic[]): Promise<PartLink[]> {
+  /**
+   * Enables the selected sensors. `fastest` (a turn): the shortest period each sensor allows,
+   * set before enabling it, so the first conversion comes as soon as it can.
+   */
+  async #enable(
+    model: Model,
+    characteristics: Characteristic[],
+    speed: "interval" | "fastest" = "interval",
+  ): Promise<PartLink[]> {
     const o = this.#o;
     const byUuid = new Map(characteristics.map((c) => [c.uuid, c]));
     const find = (uuid: string | undefined) => (uuid ? byUuid.get(shortUuid(uuid)) : undefined);
@@ -288,17 +497,21 @@ export class TagSession {
         }
         if (g.part === "mpu9250") opts.accelRange = o.accelRange;
         if (g.part === "kxtj9") opts.accelRange = kxtj9RangeForFirmware(firmware);
+        const period = find(g.period);
+        const wantMs = speed === "fastest" ? (g.minPeriodMs ?? 100) : o.periodMs ?? o.intervalMs;
+        const writePeriod = async () => {
+          if (period) await period.writeAsync(Buffer.from(periodBytes(g, wantMs)), false);
+        };
+        if (speed === "fastest") await writePeriod();
         if (config) {
           const enable = g.part === "mpu9250"
             ? movementConfig({ accelRange: o.accelRange })
             : g.enable;
           if (enable) await config.writeAsync(Buffer.from(enable), false);
         }
-        const period = find(g.period);
-        if (period) {
-          await period.writeAsync(Buffer.from(periodBytes(g, o.periodMs ?? o.intervalMs)), false);
-        }
-        links.push({ sensor, gatt: g, data, opts });
+        if (speed === "interval") await writePeriod();
+        const periodMs = period ? clampPeriodMs(g, wantMs) : config ? g.defaultPeriodMs : undefined;
+        links.push({ sensor, gatt: g, data, config, periodMs, opts });
       }
     }
     return links;
@@ -307,18 +520,7 @@ export class TagSession {
   async #stream(model: Model, links: PartLink[]): Promise<void> {
     const o = this.#o;
     const latest = new Map<string, Fields>();
-    const decode = (l: PartLink, bytes: Uint8Array) => {
-      try {
-        const decoded = decodePart(model, l.gatt.part, new Uint8Array(bytes), l.opts);
-        latest.set(l.gatt.part, toFields(model, l.sensor, decoded as never));
-      } catch (error) {
-        o.log.warn("undecodable sensor data", {
-          tag: o.address,
-          part: l.gatt.part,
-          error: (error as Error).message,
-        });
-      }
-    };
+    const decode = (l: PartLink, bytes: Uint8Array) => this.#decode(model, l, bytes, latest);
     const event = links.filter((l) => l.gatt.part === "keys" || o.mode === "notify");
     for (const l of event) {
       l.data.on("data", (bytes: Uint8Array, isNotification: boolean) => {
@@ -351,7 +553,14 @@ export class TagSession {
       }
     };
     await new Promise<void>((resolve) => {
-      this.#timer = setInterval(() => void tick(), o.intervalMs);
+      this.#timer = setInterval(() => {
+        // The budget now serves tags in turns: give the link up.
+        if (o.slots && !o.slots.holdLinks()) {
+          clearInterval(this.#timer);
+          return resolve();
+        }
+        void tick();
+      }, o.intervalMs);
       this.#stop.signal.addEventListener("abort", () => resolve(), { once: true });
     });
   }

@@ -15,6 +15,11 @@ export interface VirtualBindingsOptions {
   latencyMs?: number;
   /** How often a scanning central hears each tag's advertisement, ms. */
   advertiseEveryMs?: number;
+  /**
+   * LE links the controller holds at once; one more is refused as HCI status 0x09 (Connection
+   * Limit Exceeded), in the words noble's HCI bindings use. Default: no limit.
+   */
+  maxConnections?: number;
 }
 
 const idOf = (address: string) => address.toLowerCase().replace(/:/g, "");
@@ -30,11 +35,15 @@ export class VirtualBindings extends EventEmitter {
   #pending = new Set<ReturnType<typeof setTimeout>>();
   #stopped = false;
   #connectDelay = new Map<string, number>();
+  #maxConnections: number;
+  /** The most links held at once so far (tests check the budget is kept). */
+  peakConnections = 0;
 
   constructor(specs: VirtualTagSpec[], options: VirtualBindingsOptions = {}) {
     super();
     this.#latency = options.latencyMs ?? 2;
     this.#advertiseEvery = options.advertiseEveryMs ?? 100;
+    this.#maxConnections = options.maxConnections ?? Infinity;
     specs.forEach((s, i) => {
       const tag = new VirtualTag({ index: i, ...s });
       this.tags.set(idOf(tag.address), tag);
@@ -165,7 +174,12 @@ export class VirtualBindings extends EventEmitter {
           new Error("connection failed: no answer from the tag (out of range)"),
         );
       }
+      const held = [...this.tags.values()].filter((t) => t.connected).length;
+      if (held >= this.#maxConnections) {
+        return this.emit("connect", id, new Error("Connection Limit Exceeded (0x9)"));
+      }
       tag.connected = true;
+      this.peakConnections = Math.max(this.peakConnections, held + 1);
       this.emit("connect", id, null);
     }, this.#connectDelay.get(id) ?? 20);
     this.#connectDelay.delete(id);
