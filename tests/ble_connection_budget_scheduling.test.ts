@@ -13,11 +13,11 @@ Deno.test("unknown budget: every tag gets a slot and all fit", () => {
   assert.equal(b.fitsAll(100), true);
 });
 
-Deno.test("the first refusal sets the budget to the links held by the others", () => {
+Deno.test("the first refusal sets the budget to the links up then", () => {
   const b = new ConnectionBudget();
   for (const t of ["a", "b", "c", "d"]) b.request(t, 0);
   b.grant(0);
-  assert.equal(b.refused("d"), 3);
+  assert.equal(b.refused("d", 3), 3);
   assert.equal(b.limit, 3);
   assert.equal(b.learned, true);
   assert.equal(b.fitsAll(3), true);
@@ -29,7 +29,7 @@ Deno.test("the first refusal sets the budget to the links held by the others", (
   b.release("c");
   b.request("a", 0);
   b.grant(0);
-  assert.equal(b.refused("a"), 1);
+  assert.equal(b.refused("a", 0), 1);
 });
 
 Deno.test("a given budget is a hard limit; a refusal below it lowers it", () => {
@@ -41,7 +41,7 @@ Deno.test("a given budget is a hard limit; a refusal below it lowers it", () => 
   b.release("a");
   assert.deepEqual(b.grant(0), ["c"]);
   b.request("x", 0);
-  assert.equal(b.refused("c"), 1);
+  assert.equal(b.refused("c", 1), 1);
   assert.throws(() => new ConnectionBudget(0), RangeError);
 });
 

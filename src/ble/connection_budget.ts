@@ -98,12 +98,13 @@ export class ConnectionBudget {
   }
 
   /**
-   * The controller refused `tag` a link: the limit becomes the links the other tags hold (at
-   * least 1), never more than it was, and `tag`'s slot is freed. Returns the limit.
+   * The controller refused `tag` a link while `linksUp` links were up: the limit becomes that
+   * (at least 1), never more than it was, and `tag`'s slot is freed. Returns the limit. (Slots
+   * granted are not links up: several tags may be between their grant and their connect.)
    */
-  refused(tag: string): number {
+  refused(tag: string, linksUp: number): number {
     this.#held.delete(tag);
-    const holding = Math.max(1, this.#held.size);
+    const holding = Math.max(1, linksUp);
     if (this.#limit === undefined || holding < this.#limit) {
       this.#limit = holding;
       this.#learned = true;

@@ -4,6 +4,9 @@
  * such as the virtual SensorTags.
  */
 import { createRequire } from "node:module";
+import { H4StreamSocket } from "./hci/h4_stream_socket.ts";
+import { openHciStream } from "./hci/open_stream.ts";
+import { describeHciTransport, type HciTransport } from "./hci/transport.ts";
 import type { EventEmitter } from "node:events";
 import type { Buffer } from "node:buffer";
 
@@ -56,14 +59,68 @@ export function nobleOver(bindings: EventEmitter): Noble {
   return new NobleClass(bindings) as Noble;
 }
 
-/** noble over the host's Bluetooth adapter (HCI socket on Linux). */
-export function hostNoble(): Noble {
-  const { withBindings } = require("@stoprocent/noble") as { withBindings: (t: string) => Noble };
-  return withBindings("default");
+/** The byte-stream socket behind a noble made for a `tcp:`/`uart:` transport. */
+const streamSockets = new WeakMap<Noble, { socket: H4StreamSocket; name: string }>();
+
+/**
+ * noble over the host's Bluetooth controller: the Linux HCI socket of an adapter (`hciN`; none
+ * given: the first adapter, as noble picks it), or an H4 byte stream (`tcp:`, `uart:`) feeding
+ * noble's own HCI layer through {@linkcode H4StreamSocket}.
+ */
+export function hostNoble(
+  transport?: HciTransport,
+  onLink?: (up: boolean, detail?: string) => void,
+): Noble {
+  const { withBindings } = require("@stoprocent/noble") as {
+    withBindings: (t: string, options?: Record<string, unknown>) => Noble;
+  };
+  if (!transport) return withBindings("default");
+  if (transport.kind === "hci") return withBindings("hci", { deviceId: transport.device });
+  const name = describeHciTransport(transport);
+  const socket = new H4StreamSocket({ name, open: () => openHciStream(transport), onLink });
+  const HciBindings = require("@stoprocent/noble/lib/hci-socket/bindings.js");
+  const bindings = new HciBindings({});
+  // noble 2.8.0's HCI bindings take no socket object: `start()` builds `new Hci(options)`, whose
+  // constructor makes a socket of the driver bluetooth-hci-socket picks (the native one, whose
+  // constructor opens nothing), then calls `hci.init()`. The Hci is stored in `bindings._hci`
+  // in between, so this setter swaps our socket in before init binds or starts anything.
+  let hci: { _socket: unknown } | null = null;
+  Object.defineProperty(bindings, "_hci", {
+    configurable: true,
+    get: () => hci,
+    set: (value: { _socket: unknown } | null) => {
+      if (value) value._socket = socket;
+      hci = value;
+    },
+  });
+  const noble = nobleOver(bindings);
+  streamSockets.set(noble, { socket, name });
+  return noble;
 }
 
 /** Waits for the adapter, or explains what to check. */
 export async function waitForAdapter(noble: Noble, timeoutMs = 15_000): Promise<void> {
+  const stream = streamSockets.get(noble);
+  if (stream) {
+    // A tcp:/uart: transport: its own failure is the cause, never a hint about BlueZ.
+    const opened = stream.socket.firstOpen.then(() => new Promise<never>(() => {}));
+    try {
+      await Promise.race([noble.waitForPoweredOnAsync(timeoutMs), opened]);
+    } catch (error) {
+      const why = stream.socket.lastError ?? (error as Error).message;
+      throw new Error(
+        `HCI transport ${stream.name} not ready: ${
+          stream.socket.lastError || stream.socket.isDevUp() ? why : (
+            `no answer to HCI Reset within ${timeoutMs} ms (is it an HCI controller ` +
+            `speaking H4${
+              stream.name.startsWith("uart:") ? ", at the line speed set with stty" : ""
+            }?)`
+          )
+        }`,
+      );
+    }
+    return;
+  }
   try {
     await noble.waitForPoweredOnAsync(timeoutMs);
   } catch {

@@ -22,6 +22,9 @@ export type ManagerSessionOptions =
     onRssi?: (address: string, dbm: number) => void;
   };
 
+/** How long a scan start/stop is waited for (noble may never answer an overlapped one). */
+const SCAN_COMMAND_MS = 2000;
+
 export class TagManager {
   readonly sessions: TagSession[] = [];
   #seen = new Map<string, Peripheral>();
@@ -43,7 +46,8 @@ export class TagManager {
     refused: (address, error) => {
       if (!isConnectionRefusal(error)) return false;
       const before = this.budget.limit;
-      const limit = this.budget.refused(address);
+      const linksUp = [...this.#seen.values()].filter((p) => p.state === "connected").length;
+      const limit = this.budget.refused(address, linksUp);
       if (limit !== before) {
         this.log.warn("the controller refused one link more", {
           tag: address,
@@ -77,6 +81,21 @@ export class TagManager {
     for (const resolve of this.#waiting.get(address) ?? []) resolve(p);
   };
 
+  /**
+   * The adapter left poweredOn (an unplugged dongle, a closed `--hci tcp:` stream): noble has
+   * dropped every peripheral and stopped scanning, so the ones heard before are forgotten here
+   * too (connecting a stale one never completes). Back on, scanning resumes for those waiting.
+   */
+  #onStateChange = (state: string) => {
+    if (state !== "poweredOn") {
+      this.#seen.clear();
+      this.#scanning = false;
+    } else if (this.#waiting.size > 0) {
+      this.#scanning = false; // a start asked while the adapter was off has failed
+      void this.#setScanning(true);
+    }
+  };
+
   constructor(
     private readonly noble: Noble,
     private readonly addresses: readonly string[],
@@ -92,6 +111,7 @@ export class TagManager {
     this.noble.on("discover", this.#onDiscover);
     this.noble.on("scanStart", this.#onScanStart);
     this.noble.on("scanStop", this.#onScanStop);
+    this.noble.on("stateChange", this.#onStateChange);
     for (const address of this.addresses) {
       const session = new TagSession({
         ...this.options,
@@ -143,6 +163,7 @@ export class TagManager {
     this.noble.removeListener("discover", this.#onDiscover);
     this.noble.removeListener("scanStart", this.#onScanStart);
     this.noble.removeListener("scanStop", this.#onScanStop);
+    this.noble.removeListener("stateChange", this.#onStateChange);
     await this.#setScanning(false);
     this.noble.stop();
   }
@@ -156,8 +177,9 @@ export class TagManager {
     const set = this.#waiting.get(address) ?? new Set();
     set.add(resolveFound);
     this.#waiting.set(address, set);
-    // Not while a connection is being initiated (noble stopped scanning for it): #connect resumes.
-    if (this.#connecting === 0) await this.#setScanning(true);
+    // Not while a connection is being initiated (noble stopped scanning for it): #connect
+    // resumes. Not awaited: the wait below is the one that ends on stop.
+    if (this.#connecting === 0) void this.#setScanning(true);
     // The wait ends when the tag is heard, after the timeout, or at once when stopped.
     const waited = new AbortController();
     try {
@@ -229,16 +251,25 @@ export class TagManager {
     if (next !== undefined && next > 0) this.#dueTimer = setTimeout(() => this.#pump(), next);
   }
 
+  /**
+   * Starts or stops scanning. The wait is bounded: noble settles only the latest of overlapping
+   * start (or stop) requests (`onceExclusive` drops the earlier callback), so an earlier promise
+   * may never settle; what noble actually does arrives as scanStart/scanStop anyway.
+   */
   async #setScanning(on: boolean): Promise<void> {
     if (on === this.#scanning) return;
     this.#scanning = on;
+    const asked = on ? this.noble.startScanningAsync([], true) : this.noble.stopScanningAsync();
+    let timer: ReturnType<typeof setTimeout> | undefined;
     try {
-      if (on) await this.noble.startScanningAsync([], true);
-      else await this.noble.stopScanningAsync();
+      await Promise.race([asked, new Promise((r) => (timer = setTimeout(r, SCAN_COMMAND_MS)))]);
     } catch (error) {
       this.log.warn(on ? "cannot start scanning" : "cannot stop scanning", {
         error: (error as Error).message,
       });
+    } finally {
+      clearTimeout(timer);
+      asked.catch(() => {});
     }
   }
 }

@@ -221,7 +221,17 @@ export class TagSession {
       this.#setState("connected");
       const { model, characteristics } = await this.#discover(peripheral, lost);
       this.#setState("enabling");
-      const links = await Promise.race([this.#enable(model, characteristics), lost]);
+      // noble never settles a write the tag answers with an ATT error, nor a read it never
+      // answers (and queues every later request behind it): a step that does not finish within
+      // the connect timeout ends the attempt, which disconnects and retries with backoff.
+      const links = await Promise.race([
+        withTimeout(
+          this.#enable(model, characteristics),
+          o.connectTimeoutMs,
+          "enabling the sensors",
+        ),
+        lost,
+      ]);
       this.#setState("streaming");
       streaming = true;
       await Promise.race([this.#stream(model, links), lost]);
@@ -377,9 +387,15 @@ export class TagSession {
     try {
       const { model, characteristics } = await this.#discover(peripheral, lost);
       this.#setState("reading");
-      const links = await Promise.race([this.#enable(model, characteristics, "fastest"), lost]);
-      await Promise.race([this.#readOnce(model, links), lost]);
-      await Promise.race([this.#disable(links), lost]);
+      // As when holding a link, no step may wait forever on an ATT request noble never settles.
+      const step = <T>(p: Promise<T>, what: string) =>
+        Promise.race([withTimeout(p, o.connectTimeoutMs, what), lost]);
+      const links = await step(
+        this.#enable(model, characteristics, "fastest"),
+        "enabling the sensors",
+      );
+      await step(this.#readOnce(model, links), "reading the sensors");
+      await step(this.#disable(links), "disabling the sensors");
     } finally {
       if (peripheral.state === "connected") {
         await withTimeout(peripheral.disconnectAsync(), 3000, "disconnect").catch(() => {});
@@ -522,14 +538,17 @@ export class TagSession {
     const latest = new Map<string, Fields>();
     const decode = (l: PartLink, bytes: Uint8Array) => this.#decode(model, l, bytes, latest);
     const event = links.filter((l) => l.gatt.part === "keys" || o.mode === "notify");
-    for (const l of event) {
-      l.data.on("data", (bytes: Uint8Array, isNotification: boolean) => {
-        if (isNotification) decode(l, bytes);
-      });
-      await l.data.subscribeAsync();
-      if (l.gatt.part === "keys") latest.set("keys", { keys: 0 });
-      else if (l.data.properties.includes("read")) decode(l, await l.data.readAsync());
-    }
+    const subscribe = async () => {
+      for (const l of event) {
+        l.data.on("data", (bytes: Uint8Array, isNotification: boolean) => {
+          if (isNotification) decode(l, bytes);
+        });
+        await l.data.subscribeAsync();
+        if (l.gatt.part === "keys") latest.set("keys", { keys: 0 });
+        else if (l.data.properties.includes("read")) decode(l, await l.data.readAsync());
+      }
+    };
+    await withTimeout(subscribe(), o.connectTimeoutMs, "subscribing");
     const polled = links.filter((l) => !event.includes(l));
     const emit = () => {
       if (links.some((l) => !latest.has(l.gatt.part))) return;
@@ -539,20 +558,28 @@ export class TagSession {
       o.onReading({ address: o.address, model, time: Date.now(), fields });
     };
     let busy = false;
+    let unanswered: (error: Error) => void = () => {};
     const tick = async () => {
       if (busy) return; // a slow radio never stacks reads
       busy = true;
       try {
-        const values = await Promise.all(polled.map((l) => l.data.readAsync()));
+        const values = await withTimeout(
+          Promise.all(polled.map((l) => l.data.readAsync())),
+          o.connectTimeoutMs,
+          "sensor read",
+        );
         polled.forEach((l, i) => decode(l, values[i]));
         emit();
       } catch (error) {
         o.log.warn("sensor read failed", { tag: o.address, error: (error as Error).message });
+        // A read never answered blocks noble's request queue for this link: start afresh.
+        if (error instanceof StepTimeout) unanswered(error);
       } finally {
         busy = false;
       }
     };
-    await new Promise<void>((resolve) => {
+    await new Promise<void>((resolve, reject) => {
+      unanswered = reject;
       this.#timer = setInterval(() => {
         // The budget now serves tags in turns: give the link up.
         if (o.slots && !o.slots.holdLinks()) {
@@ -566,12 +593,17 @@ export class TagSession {
   }
 }
 
+/** A step of the BLE conversation that did not finish in time. */
+class StepTimeout extends Error {
+  override name = "StepTimeout";
+}
+
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: ReturnType<typeof setTimeout>;
   return Promise.race([
     p.finally(() => clearTimeout(timer)),
     new Promise<T>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
+      timer = setTimeout(() => reject(new StepTimeout(`${what} timed out after ${ms} ms`)), ms);
     }),
   ]);
 }

@@ -1,5 +1,7 @@
 /** `gateway produce <bd-address...>` */
 import { Command, Option } from "commander";
+import { HCI_OPTION, type HciTransport } from "../ble/hci/transport.ts";
+import { toOption } from "../config/option_spec.ts";
 import { UsageError } from "./usage_error.ts";
 import { hostname } from "node:os";
 import { join } from "node:path";
@@ -100,6 +102,7 @@ interface ProduceOptions {
   spoolFull: (typeof OVERFLOW_POLICIES)[number];
   batchSize: number;
   simulate?: number;
+  hci?: HciTransport;
   connectTimeout: number;
   flushTimeout: number;
   statsInterval: number;
@@ -231,6 +234,7 @@ export function produceCommand(): Command {
       )
         .env("GATEWAY_SIMULATE").argParser(positiveInt("--simulate", 10_000)),
     )
+    .addOption(toOption(HCI_OPTION))
     .addOption(
       new Option("--connect-timeout <seconds>", "BLE connect timeout per attempt").env(
         "GATEWAY_CONNECT_TIMEOUT",
@@ -274,6 +278,9 @@ export function produceCommand(): Command {
         "no SensorTag given: pass one or more BD addresses (e.g. B0:B4:48:BE:5E:00), or --simulate N",
       );
     }
+    if (options.simulate !== undefined && options.hci !== undefined) {
+      throw new UsageError("--hci and --simulate exclude each other (virtual tags need no radio)");
+    }
     let sensors: ReturnType<typeof parseSensorList>;
     try {
       sensors = parseSensorList(options.sensors);
@@ -283,6 +290,7 @@ export function produceCommand(): Command {
     const source: SourceSettings = {
       addresses,
       simulate: options.simulate,
+      hci: options.hci,
       sensors,
       mode: options.mode,
       intervalMs: Math.round(options.interval * 1000),

@@ -2,6 +2,9 @@
 import { Command, Option } from "commander";
 import { hostNoble } from "../ble/noble.ts";
 import { scanForTags } from "../ble/scan.ts";
+import { HCI_OPTION, type HciTransport } from "../ble/hci/transport.ts";
+import { toOption } from "../config/option_spec.ts";
+import { UsageError } from "./usage_error.ts";
 import { createSimulatedNoble, simulatedAddresses } from "../ble/virtual/simulated_noble.ts";
 import { positiveInt, positiveSeconds } from "./option_values.ts";
 
@@ -18,22 +21,30 @@ export function scanCommand(): Command {
         positiveInt("--simulate", 10_000),
       ),
     )
-    .action(async (o: { seconds: number; json?: boolean; simulate?: number }) => {
-      const noble = o.simulate
-        ? createSimulatedNoble(simulatedAddresses(o.simulate)).noble
-        : hostNoble();
-      try {
-        const tags = await scanForTags(noble, o.seconds * 1000);
-        if (o.json) console.log(JSON.stringify(tags, null, 2));
-        else {
-          console.log("ADDRESS            MODEL   RSSI  NAME");
-          for (const t of tags) {
-            console.log(`${t.address}  ${t.model}  ${String(t.rssi).padStart(4)}  ${t.name}`);
-          }
-          console.log(`${tags.length} SensorTag(s) found in ${o.seconds} s`);
+    .addOption(toOption(HCI_OPTION))
+    .action(
+      async (o: { seconds: number; json?: boolean; simulate?: number; hci?: HciTransport }) => {
+        if (o.simulate !== undefined && o.hci !== undefined) {
+          throw new UsageError(
+            "--hci and --simulate exclude each other (virtual tags need no radio)",
+          );
         }
-      } finally {
-        noble.stop();
-      }
-    });
+        const noble = o.simulate
+          ? createSimulatedNoble(simulatedAddresses(o.simulate)).noble
+          : hostNoble(o.hci);
+        try {
+          const tags = await scanForTags(noble, o.seconds * 1000);
+          if (o.json) console.log(JSON.stringify(tags, null, 2));
+          else {
+            console.log("ADDRESS            MODEL   RSSI  NAME");
+            for (const t of tags) {
+              console.log(`${t.address}  ${t.model}  ${String(t.rssi).padStart(4)}  ${t.name}`);
+            }
+            console.log(`${tags.length} SensorTag(s) found in ${o.seconds} s`);
+          }
+        } finally {
+          noble.stop();
+        }
+      },
+    );
 }

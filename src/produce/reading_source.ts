@@ -1,6 +1,7 @@
 /** Where `gateway produce` gets readings: real tags over the host's radio, or `--simulate N` virtual ones. */
 import type { Reading } from "../avro/reading_record.ts";
 import { hostNoble, type Noble } from "../ble/noble.ts";
+import { describeHciTransport, type HciTransport } from "../ble/hci/transport.ts";
 import { TagManager } from "../ble/tag_manager.ts";
 import { createSimulatedNoble, simulatedAddresses } from "../ble/virtual/simulated_noble.ts";
 import type { AccelRange } from "../sensortag/gatt.ts";
@@ -12,6 +13,8 @@ import type { ProduceObserver } from "../metrics/produce_observer.ts";
 export interface SourceSettings {
   addresses: string[];
   simulate?: number;
+  /** The controller (`--hci`); none: the first adapter. */
+  hci?: HciTransport;
   sensors: SensorName[];
   mode: "poll" | "notify";
   intervalMs: number;
@@ -38,7 +41,11 @@ export function createReadingSource(
         noble = createSimulatedNoble(addresses, { model }).noble;
         log.info("simulating SensorTags at noble's bindings", { tags: addresses.length });
       } else {
-        noble = hostNoble();
+        noble = hostNoble(s.hci, (up, detail) => {
+          const transport = s.hci ? describeHciTransport(s.hci) : "";
+          if (up) log.info("HCI transport up", { transport });
+          else log.warn("HCI transport down, reopening", { transport, error: detail });
+        });
       }
       observer?.tagsExpected(addresses);
       manager = new TagManager(noble, addresses, {
