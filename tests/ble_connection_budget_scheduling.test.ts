@@ -4,6 +4,7 @@ import {
   ConnectionBudget,
   hciStatusOf,
   isConnectionRefusal,
+  MAX_CONNECTIONS_OPTION,
 } from "../src/ble/connection_budget.ts";
 
 Deno.test("unknown budget: every tag gets a slot and all fit", () => {
@@ -102,4 +103,14 @@ Deno.test("refusals are recognised by the HCI status noble puts at the end of th
   assert.equal(isConnectionRefusal(new Error("Connection Timeout (0x8)")), false);
   assert.equal(isConnectionRefusal(new Error("connect timed out after 15000 ms")), false);
   assert.equal(isConnectionRefusal(undefined), false);
+});
+
+Deno.test("--max-connections / GATEWAY_MAX_CONNECTIONS: a whole number from 1, defined once", () => {
+  assert.equal(MAX_CONNECTIONS_OPTION.flag, "--max-connections <n>");
+  assert.equal(MAX_CONNECTIONS_OPTION.env, "GATEWAY_MAX_CONNECTIONS");
+  assert.equal(MAX_CONNECTIONS_OPTION.default, undefined, "default: learned");
+  assert.equal(MAX_CONNECTIONS_OPTION.parse!(" 8 "), 8);
+  for (const bad of ["0", "-1", "1.5", "eight", "", "1001"]) {
+    assert.throws(() => MAX_CONNECTIONS_OPTION.parse!(bad), /--max-connections must be/, bad);
+  }
 });
