@@ -63,6 +63,7 @@ async function runRow(s: Spec): Promise<Row> {
   let firstAt: number | undefined;
   let cpuAtFirst = 0;
   let droppedAt: number | undefined;
+  let dropped = addresses[0];
   const end = started + s.durationS * 1000;
   while (Date.now() < end) {
     if (firstAt === undefined && run.taken() > 0) {
@@ -70,8 +71,12 @@ async function runRow(s: Spec): Promise<Row> {
       cpuAtFirst = cpuNs(pid);
     }
     if (droppedAt === undefined && Date.now() > started + (s.durationS * 1000) / 2) {
+      // A tag that holds a link now (with fewer slots than tags, not every one does).
+      const state = await emulator.command("state");
+      const linked = (state.connections as string[]).map((a) => a.replace(/\/.*$/, ""));
+      dropped = linked.find((a) => addresses.includes(a)) ?? dropped;
       droppedAt = Date.now();
-      await emulator.command(`drop ${addresses[0]} 08`).catch(() => (droppedAt = NaN));
+      await emulator.command(`drop ${dropped} 08`).catch(() => (droppedAt = NaN));
     }
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -85,7 +90,7 @@ async function runRow(s: Spec): Promise<Row> {
   const expected = (s.tags * (stoppedAt - started)) / 1000 / s.intervalS;
   const firstMs = takenMs.length ? Math.min(...takenMs) : NaN;
   const after = records
-    .filter((r) => r.bid === addresses[0] && Number(r.time_ms) > (droppedAt ?? Infinity))
+    .filter((r) => r.bid === dropped && Number(r.time_ms) > (droppedAt ?? Infinity))
     .map((r) => Number(r.time_ms));
   const recovered = after.length ? Math.min(...after) - droppedAt! : NaN;
   const cpuPct = firstAt === undefined

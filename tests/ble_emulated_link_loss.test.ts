@@ -119,3 +119,23 @@ Deno.test("after the controller's connection closes and reopens, the tag streams
     await emulator.stop();
   }
 });
+
+Deno.test("a gateway killed mid-link leaves no ghost: the next one reads the tag again", async () => {
+  const emulator = await startEmulator({ cc2650: 1, cc2541: 0 });
+  const [tag] = emulator.tags;
+  const args = ["--sensors", "ir,humidity,barometer", "--interval", "0.5"];
+  const first = await startEmulatedProduce(emulator, [tag.address], args);
+  let second: Awaited<ReturnType<typeof startEmulatedProduce>> | undefined;
+  try {
+    await first.waitForTaken(1);
+    first.proc.signal("SIGKILL"); // no HCI Disconnect sent, no Reset: the controller must drop it
+    await first.proc.exited;
+    second = await startEmulatedProduce(emulator, [tag.address], args);
+    await second.waitForTaken(2);
+    assert.equal(await second.proc.stop(), 0);
+  } finally {
+    await first.proc.stop(3000).catch(() => {});
+    await second?.proc.stop(3000).catch(() => {});
+    await emulator.stop();
+  }
+});

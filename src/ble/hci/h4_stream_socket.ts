@@ -165,12 +165,27 @@ export class H4StreamSocket extends EventEmitter {
       for (;;) {
         const n = await stream.read(buffer);
         if (n === null) break;
-        if (n > 0) parser.write(Buffer.from(buffer.subarray(0, n)));
+        if (n > 0) this.#deliver(parser, Buffer.from(buffer.subarray(0, n)));
       }
     } catch (error) {
       why = (error as Error).message;
     }
     this.#lost(stream, why);
+  }
+
+  /**
+   * Hands bytes to the parser, whose packets reach noble's handlers synchronously. An exception
+   * from those handlers is noble's, not the stream's: it is rethrown outside the read loop (an
+   * uncaught error, as with the kernel socket's driver), never taken for a broken stream.
+   */
+  #deliver(parser: { write(chunk: Buffer): boolean }, chunk: Buffer): void {
+    try {
+      parser.write(chunk);
+    } catch (error) {
+      setTimeout(() => {
+        throw error;
+      });
+    }
   }
 
   #lost(stream: ByteStream, why: string): void {

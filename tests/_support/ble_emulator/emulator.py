@@ -17,6 +17,8 @@ Control channel: one command per line on stdin, one JSON answer per line on stdo
                             short form, e.g. aa02) fail with ATT error CODE (hex)
   hang-read ADDR UUID on|off          reads of UUID are never answered / answered again
   keys ADDR BITS            the tag's keys change (notified to subscribers)
+  rssi-fault on|off         HCI Read RSSI is answered with an error status and no parameters,
+                            as some controllers do (the host must check the status)
   state                     connections, advertising, sensor configuration
   quit
 
@@ -87,6 +89,7 @@ class GatewayController(Controller):
         super().__init__(*args, **kwargs)
         self.slots = slots
         self.on_links_lost = None  # callback(peer_address, reason) to the tags' side
+        self.rssi_fault = False
 
     def drop_all_links(self, peer_reason: int) -> None:
         """This controller loses every link at once (reset, unplug); the peers time out."""
@@ -104,12 +107,27 @@ class GatewayController(Controller):
         return super().on_hci_reset_command(command)
 
     def on_hci_read_rssi_command(self, command):
+        if self.rssi_fault:
+            # Command Complete carrying only a status (0x01 Unknown HCI Command), no handle/RSSI.
+            self.send_raw_event(bytes([0x04, 0x0E, 0x04, 0x01]) +
+                                command.op_code.to_bytes(2, "little") + bytes([0x01]))
+            return None
         # Unsupported in Bumble 0.0.236: answer as a controller does.
         known = self.find_le_connection_by_handle(command.handle) is not None
         return hci.HCI_Read_RSSI_ReturnParameters(
             status=hci.HCI_ErrorCode.SUCCESS if known
             else hci.HCI_ErrorCode.UNKNOWN_CONNECTION_IDENTIFIER_ERROR,
             handle=command.handle, rssi=-55 if known else 127)
+
+    def on_hci_command_packet(self, command):
+        if self.rssi_fault and isinstance(command, hci.HCI_Read_RSSI_Command):
+            self.on_hci_read_rssi_command(command)  # answered raw, not through Bumble's framing
+            return
+        super().on_hci_command_packet(command)
+
+    def send_raw_event(self, packet: bytes) -> None:
+        if self.host:
+            asyncio.get_running_loop().call_soon(self.host.on_packet, packet)
 
     def on_hci_le_set_data_length_command(self, command):
         # Unsupported in Bumble 0.0.236; the link stays at 27 octets (what this controller offers).
@@ -327,6 +345,9 @@ class Emulator:
             return {"ok": True}
         if cmd == "keys":
             await self._tag(args[0])[0].press_keys(int(args[1]))
+            return {"ok": True}
+        if cmd == "rssi-fault":
+            self.gateway.rssi_fault = args[0] == "on"
             return {"ok": True}
         if cmd == "state":
             return {"ok": True, "connections": [str(a) for a in self.gateway.le_connections],
