@@ -349,28 +349,27 @@ export class TagSession {
       } catch {
         return; // stopped
       }
+      // The next reading is due one interval after this one was (a turn that came late does not
+      // make the next come early); after a failure, not before its backoff either.
+      let next: number;
       try {
         await this.#turn();
         failures = 0;
+        next = Math.max(due + o.intervalMs, Date.now());
       } catch (error) {
         if (signal.aborted) return;
         if (error instanceof TagConfigError) throw error;
         failures++;
-        const backoff = Math.min(
-          delays.maxDelayMs,
-          delays.startingDelayMs * 2 ** (failures - 1),
-        );
+        const backoff = Math.min(delays.maxDelayMs, delays.startingDelayMs * 2 ** (failures - 1));
+        next = Math.max(due + o.intervalMs, Date.now() + backoff);
         this.#setState(
           "backoff",
-          `turn failed: ${(error as Error).message}; next in ${Math.max(backoff, o.intervalMs)} ms`,
+          `turn failed: ${(error as Error).message}; next in ${next - Date.now()} ms`,
         );
-        due = Date.now() + Math.max(backoff, o.intervalMs) - o.intervalMs;
       } finally {
         slots.release(o.address);
       }
-      // The next reading one interval after this one was due; a turn that came late does not
-      // make the next come early.
-      due = Math.max(due + o.intervalMs, Date.now());
+      due = next;
     }
   }
 
