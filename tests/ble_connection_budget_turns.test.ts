@@ -11,7 +11,7 @@ import { createSimulatedNoble, simulatedAddresses } from "../src/ble/virtual/sim
 import { silentLogger } from "../src/util/log.ts";
 import { waitFor } from "./_support/gateway_process.ts";
 
-function run(slots: number, tags: number, maxConnections?: number) {
+function run(slots: number, tags: number, maxConnections?: number, intervalMs = 1000) {
   const addresses = simulatedAddresses(tags);
   const sim = createSimulatedNoble(addresses, {
     latencyMs: 1,
@@ -22,7 +22,7 @@ function run(slots: number, tags: number, maxConnections?: number) {
   const m = new TagManager(sim.noble, addresses, {
     sensors: ["humidity"],
     mode: "poll",
-    intervalMs: 1000,
+    intervalMs,
     accelRange: 8,
     connectTimeoutMs: 2000,
     backoff: { startingDelayMs: 50, maxDelayMs: 500 },
@@ -102,6 +102,25 @@ Deno.test("tags within the budget keep their links (no turns)", async () => {
     assert.equal(m.budget.limit, undefined);
     assert.equal(sim.bindings.peakConnections, 3);
     for (const a of addresses) assert.ok(!states.get(a)!.includes("queued"));
+  } finally {
+    await m.stop();
+  }
+});
+
+Deno.test("once the budget is learned, streaming tags give their links up at once, not at their next tick", async () => {
+  // A 60 s interval: tags streaming when the refusal comes would otherwise hold their links
+  // (and keep the others from their first reading) for up to a minute.
+  const { m, addresses } = run(2, 6, undefined, 60_000);
+  const readings: TagReading[] = [];
+  await m.start((r) => readings.push(r));
+  try {
+    await waitFor(
+      "a reading from every tag",
+      () => new Set(readings.map((r) => r.address)).size === addresses.length || undefined,
+      20_000,
+      50,
+    );
+    assert.equal(m.budget.limit, 2);
   } finally {
     await m.stop();
   }

@@ -58,6 +58,7 @@ export class TagManager {
             : { tags: this.addresses.length, reading: "in turns" }),
         });
       }
+      if (limit !== before) { for (const s of this.sessions) s.budgetChanged(); }
       this.#pump();
       return true;
     },

@@ -117,6 +117,8 @@ export class TagSession {
   #loop?: Promise<void>;
   #peripheral?: Peripheral;
   #timer?: ReturnType<typeof setInterval>;
+  /** Ends the stream when tags are to be read in turns (set while streaming). */
+  #yieldLink?: () => void;
   /** Ends the watch for a link that comes up after its connect timed out. */
   #lateLinkWatch?: () => void;
 
@@ -130,6 +132,14 @@ export class TagSession {
 
   start(): void {
     this.#loop ??= this.#run();
+  }
+
+  /**
+   * The connection budget changed: a streaming session whose link no longer fits gives it up now
+   * (and reads in turns), rather than at its next tick, so the tags waiting get their slots.
+   */
+  budgetChanged(): void {
+    this.#yieldLink?.();
   }
 
   async stop(): Promise<void> {
@@ -241,6 +251,7 @@ export class TagSession {
       }
     } catch (error) {
       clearInterval(this.#timer);
+      this.#yieldLink = undefined;
       if (peripheral.state === "connected" && !(error instanceof LinkLost)) {
         await withTimeout(peripheral.disconnectAsync(), 3000, "disconnect").catch(() => {});
       }
@@ -579,14 +590,19 @@ export class TagSession {
     };
     await new Promise<void>((resolve, reject) => {
       unanswered = reject;
+      // The budget now serves tags in turns: give the link up (at once when told, see
+      // budgetChanged; else at the next tick).
+      this.#yieldLink = () => {
+        if (!o.slots || o.slots.holdLinks()) return;
+        clearInterval(this.#timer);
+        this.#yieldLink = undefined;
+        resolve();
+      };
       this.#timer = setInterval(() => {
-        // The budget now serves tags in turns: give the link up.
-        if (o.slots && !o.slots.holdLinks()) {
-          clearInterval(this.#timer);
-          return resolve();
-        }
-        void tick();
+        this.#yieldLink?.();
+        if (this.#yieldLink) void tick();
       }, o.intervalMs);
+      this.#yieldLink(); // the budget may have changed while the link was being set up
       this.#stop.signal.addEventListener("abort", () => resolve(), { once: true });
     });
   }
