@@ -57,8 +57,8 @@ export class TagManager {
             ? {}
             : { tags: this.addresses.length, reading: "in turns" }),
         });
+        for (const s of this.sessions) s.budgetChanged();
       }
-      if (limit !== before) { for (const s of this.sessions) s.budgetChanged(); }
       this.#pump();
       return true;
     },

@@ -6,6 +6,9 @@ import { chartSvg } from "./svg_chart.ts";
 
 const STATE_TONE: Record<string, "good" | "warn" | "bad"> = {
   streaming: "good",
+  // Read in turns (more tags than the controller's links): waiting for the next turn is normal.
+  queued: "good",
+  reading: "good",
   connected: "warn",
   enabling: "warn",
   connecting: "warn",

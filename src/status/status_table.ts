@@ -58,6 +58,8 @@ function head(r: StatusReport, paint: Paint): string[] {
 
 const TONE: Record<string, "good" | "warn" | "bad"> = {
   streaming: "good",
+  queued: "good",
+  reading: "good",
   backoff: "bad",
   failed: "bad",
   stopped: "bad",
