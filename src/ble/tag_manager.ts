@@ -131,16 +131,8 @@ export class TagManager {
 
   /** Asks each connected tag for its signal strength (reported through onRssi); bounded, never throws. */
   async refreshRssi(): Promise<void> {
-    if (!rssiReadable(this.noble)) {
-      if (!this.#rssiUnreadableLogged) {
-        this.#rssiUnreadableLogged = true;
-        this.log.info("connected tags' RSSI is unknown: the controller cannot read it", {
-          why: rssiUnreadableWhy(this.noble),
-        });
-      }
-      return;
-    }
     for (const [address, p] of this.#seen) {
+      if (!rssiReadable(this.noble)) break;
       if (p.state !== "connected") continue;
       let timer: ReturnType<typeof setTimeout> | undefined;
       try {
@@ -154,6 +146,12 @@ export class TagManager {
       } finally {
         clearTimeout(timer);
       }
+    }
+    if (!rssiReadable(this.noble) && !this.#rssiUnreadableLogged) {
+      this.#rssiUnreadableLogged = true;
+      this.log.info("connected tags' RSSI is unknown: the controller cannot read it", {
+        why: rssiUnreadableWhy(this.noble),
+      });
     }
   }
 
