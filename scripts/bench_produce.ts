@@ -4,7 +4,7 @@
  *     BENCH_IDLE_SECONDS (120): the kernel's peak RSS (VmHWM), the resident set
  *     at the end split into RssAnon (the process's own) and RssFile (mapped
  *     files, mostly the deno executable, shared), and CPU between readings,
- *     launched as the product is (deno task gateway's runtime flags) and, side
+ *     launched as the product is (`./gateway`'s runtime flags) and, side
  *     by side in the same run, without those flags, with `--lite-mode`, and two
  *     reference rows: an idle deno (scripts/bench/idle.ts) and produce's modules
  *     imported and idle (scripts/bench/produce_imports.ts). BENCH_PRODUCE_COMPARE

@@ -8,7 +8,7 @@
  * the whole tree.
  *
  * `now` runs with the product's runtime flags (scripts/compile/runtime_flags.ts); `before` runs as
- * that revision's own `deno task gateway` would, or with no flags when it had none.
+ * that revision's own `./gateway` (or, before it, `deno task gateway`) would, or with no flags when it had none.
  * Needs the services (`deno task services up`).
  */
 import { Buffer } from "node:buffer";
@@ -18,7 +18,7 @@ import { Kafka, logLevel } from "kafkajs";
 import { frameConfluent } from "../src/avro/confluent_frame.ts";
 import { RegistryClient } from "../src/avro/registry_client.ts";
 import { encodeRecord, loadWriterSchema } from "../src/avro/writer_schema.ts";
-import { GATEWAY_RUNTIME_FLAGS } from "./compile/runtime_flags.ts";
+import { GATEWAY_RUNTIME_FLAGS, parseRuntimeFlags } from "./compile/runtime_flags.ts";
 import { benchReading } from "./bench/bench_readings.ts";
 import { printTable, type Row } from "./bench/table.ts";
 import { measureSubject } from "./bench/measure_subject.ts";
@@ -82,8 +82,17 @@ async function git(args: string[], cwd = Deno.cwd()): Promise<string> {
   return new TextDecoder().decode(out.stdout).trim();
 }
 
-/** The flags `deno task gateway` of the checkout in `dir` gives to `deno run`, before main.ts. */
+/**
+ * The runtime flags the checkout in `dir` gives to `deno run`, before main.ts: its
+ * scripts/compile/runtime_flags.txt (what `./gateway` reads), or, in revisions before the
+ * launcher, its `deno task gateway`.
+ */
 async function taskFlags(dir: string): Promise<string[]> {
+  try {
+    return parseRuntimeFlags(await Deno.readTextFile(`${dir}/scripts/compile/runtime_flags.txt`));
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
   const config = JSON.parse(await Deno.readTextFile(`${dir}/deno.json`));
   const task: string = config.tasks?.gateway ?? "";
   const words = task.split(/\s+/);

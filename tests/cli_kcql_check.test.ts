@@ -22,13 +22,13 @@ Deno.test("gateway kcql check prints the plan as JSON and exits 0 for valid KCQL
   assert.deepEqual(plan.primaryKeys.map((k: { path: string[] }) => k.path.join(".")), ["bid"]);
 });
 
-Deno.test("gateway kcql check names line and column of a syntax error and exits 1", async () => {
+Deno.test("gateway kcql check names line and column of a syntax error and exits 2 (a usage error)", async () => {
   const r = await runGateway([
     "kcql",
     "check",
     "INSERT INTO a SELECT * FROM t1;\nUPSERT INTO b SELECT x FROM t2 PK",
   ]);
-  assert.equal(r.code, 1);
+  assert.equal(r.code, 2);
   const report = JSON.parse(r.stdout);
   assert.equal(report.valid, false);
   assert.equal(report.errors[0].line, 2);

@@ -453,6 +453,42 @@ const INVALID: [string, number, number, Kind, RegExp][] = [
   ],
   ["", 1, 1, "syntax", /expected a KCQL statement/],
   [" ; ;\n", 2, 1, "syntax", /expected a KCQL statement .* found end of input/],
+  // Three the connector refuses: the standalone grammar's enums, and `_.key` naming nothing.
+  [
+    "INSERT INTO r SELECT * FROM t WITH_SCHEMA_EVOLUTION = BOGUS",
+    1,
+    55,
+    "semantic",
+    /WITH_SCHEMA_EVOLUTION must be one of MATCH, IGNORE, ADD, found 'BOGUS'/,
+  ],
+  [
+    "INSERT INTO r SELECT * FROM t\n  WITH_PARTITIONING = BOGUS",
+    2,
+    23,
+    "semantic",
+    /WITH_PARTITIONING must be one of STRICT, DYNAMIC, found 'BOGUS'/,
+  ],
+  [
+    "INSERT INTO r SELECT * FROM t WITH_PARTITIONING =",
+    1,
+    50,
+    "syntax",
+    /expected STRICT, DYNAMIC after WITH_PARTITIONING =, found end of input/,
+  ],
+  [
+    "INSERT INTO target SELECT _.key FROM source",
+    1,
+    29,
+    "semantic",
+    /'_\.key' names no key field: select the whole key as _key, or a field of it as _\.key\.<field>/,
+  ],
+  [
+    "INSERT INTO target SELECT a, _.KEY AS k FROM source",
+    1,
+    32,
+    "semantic",
+    /'_\.KEY' names no key field/,
+  ],
 ];
 
 Deno.test("every statement of the invalid corpus is rejected at its exact line and column", () => {

@@ -255,6 +255,26 @@ const CORPUS: [string, KcqlPlan][] = [
   ],
 ];
 
+/** The values of the standalone grammar's enum clauses the connector accepts, in any case. */
+const ENUM_CLAUSES = [
+  "WITH_SCHEMA_EVOLUTION = MATCH",
+  "WITH_SCHEMA_EVOLUTION = IGNORE",
+  "WITH_SCHEMA_EVOLUTION = add",
+  "WITH_PARTITIONING = STRICT",
+  "WITH_PARTITIONING = Dynamic",
+  "WITH_SCHEMA_EVOLUTION = ADD WITH_PARTITIONING = DYNAMIC",
+];
+
+Deno.test("WITH_SCHEMA_EVOLUTION and WITH_PARTITIONING take the values of the connector's enums", () => {
+  for (const clause of ENUM_CLAUSES) {
+    const { statements, warnings } = parseKcql(
+      `INSERT INTO readings SELECT * FROM sensortag ${clause}`,
+    );
+    assert.equal(statements.length, 1, clause);
+    assert.ok(warnings.every((w) => /is ignored by the MongoDB sink/.test(w.message)), clause);
+  }
+});
+
 Deno.test("every feature of the valid corpus parses to the whole expected plan", () => {
   for (const [text, expected] of CORPUS) {
     const { statements, warnings } = parseKcql(text);

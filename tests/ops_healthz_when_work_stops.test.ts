@@ -174,7 +174,8 @@ Deno.test({
 
       await produce(topic, [{ key: "b", value: new TextEncoder().encode("crash") }]);
       const down = await healthzBecomes(url, 503);
-      assert.match(down.body, /consumer/);
+      // The body names the cause: the batch handler's error stopped the sink.
+      assert.match(down.body, /the sink has stopped: .*a bug in the pipeline/);
       const m = await scrape(url);
       assert.equal(sample(m, "gateway_sink_consumer_running"), 0);
       assert.equal(sample(m, "gateway_sink_partitions_assigned"), 0);

@@ -1,7 +1,7 @@
 /**
  * How the gateway process is launched, for the compiled binary (`deno compile`)
- * and the `deno task gateway` alike (deno.json's task spells the same flags; a
- * test keeps the two equal). Measured by `deno task bench:produce` and
+ * and the checkout's `./gateway` launcher alike: both read runtime_flags.txt beside
+ * this file, the one definition of the flags. Measured by `deno task bench:produce` and
  * `deno task bench:sink-compare`:
  *
  * - `--max-semi-space-size=1`: V8's young generation at 1 MiB per semi-space
@@ -25,13 +25,18 @@
  * (about 4 MiB less) make avsc's generated decoders 13-35x slower, which the
  * sink cannot afford, and V8 flags are one set for all commands.
  */
-export const GATEWAY_V8_FLAGS: readonly string[] = [
-  "--max-semi-space-size=1",
-  "--heap-growing-percent=50",
-];
 
 /** The runtime flags given to `deno run` / `deno compile`, before the entry point. */
-export const GATEWAY_RUNTIME_FLAGS: readonly string[] = [
-  "--no-code-cache",
-  `--v8-flags=${GATEWAY_V8_FLAGS.join(",")}`,
-];
+export const GATEWAY_RUNTIME_FLAGS: readonly string[] = parseRuntimeFlags(
+  Deno.readTextFileSync(new URL("./runtime_flags.txt", import.meta.url)),
+);
+
+/** The V8 flags among them (`--v8-flags=a,b`), one per entry. */
+export const GATEWAY_V8_FLAGS: readonly string[] = GATEWAY_RUNTIME_FLAGS
+  .filter((f) => f.startsWith("--v8-flags="))
+  .flatMap((f) => f.slice("--v8-flags=".length).split(","));
+
+/** The flags of runtime_flags.txt: one a line, blank lines and `#` comments left out. */
+export function parseRuntimeFlags(text: string): string[] {
+  return text.split("\n").map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
+}

@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 import {
   authorizationHeader,
   type RegistryAuth,
@@ -58,7 +59,7 @@ export class RegistryClient {
         pem = Deno.readTextFileSync(auth.caFile);
       } catch (error) {
         throw new RegistryError(
-          `cannot read --registry-ca ${auth.caFile}: ${(error as Error).message}`,
+          `cannot read --registry-ca ${resolve(auth.caFile)}: ${(error as Error).message}`,
         );
       }
       this.#httpClient = Deno.createHttpClient({ caCerts: [pem] });

@@ -1,4 +1,5 @@
 /** The gateway's writer schema: loaded from `schemas/` (embedded in compiled binaries). */
+import { resolve } from "node:path";
 import avsc from "avsc";
 import { Buffer } from "node:buffer";
 import { fingerprint64 } from "./single_object.ts";
@@ -19,13 +20,15 @@ export interface WriterSchema {
 export async function loadWriterSchema(
   path: string | URL = DEFAULT_SCHEMA_URL,
 ): Promise<WriterSchema> {
+  // Absolute, so every message about the file names the file itself.
+  const named = typeof path === "string" ? resolve(path) : String(path);
   let text: string;
   try {
     text = await Deno.readTextFile(path);
   } catch (error) {
-    throw new Error(`cannot read Avro schema ${path}: ${(error as Error).message}`);
+    throw new Error(`cannot read Avro schema ${named}: ${(error as Error).message}`);
   }
-  return writerSchemaFromText(text, String(path));
+  return writerSchemaFromText(text, named);
 }
 
 export function writerSchemaFromText(text: string, origin = "schema"): WriterSchema {
@@ -58,6 +61,12 @@ export function writerSchemaFromText(text: string, origin = "schema"): WriterSch
 
 /** Encodes a record; an invalid record is an error naming the offending field paths. */
 export function encodeRecord(schema: WriterSchema, record: Record<string, unknown>): Uint8Array {
+  checkRecord(schema, record);
+  return encodeCheckedRecord(schema, record);
+}
+
+/** Throws an error naming the offending field paths when `record` does not fit the schema. */
+export function checkRecord(schema: WriterSchema, record: Record<string, unknown>): void {
   const problems: string[] = [];
   schema.type.isValid(record, {
     errorHook: (path: string[], value: unknown) => {
@@ -67,6 +76,13 @@ export function encodeRecord(schema: WriterSchema, record: Record<string, unknow
   if (problems.length > 0) {
     throw new Error(`reading does not fit the Avro schema: ${problems.join(", ")}`);
   }
+}
+
+/** Encodes a record {@linkcode checkRecord} passed (avsc still throws on a bad one, tersely). */
+export function encodeCheckedRecord(
+  schema: WriterSchema,
+  record: Record<string, unknown>,
+): Uint8Array {
   const buf: Buffer = schema.type.toBuffer(record);
   return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
 }

@@ -3,12 +3,16 @@
  * addon Deno can load) — over the host's radio, or over any bindings object
  * such as the virtual SensorTags.
  */
+import { adapterHint, nobleWarningRewriter } from "./adapter_state.ts";
+import { addConsoleRewriter } from "../util/console_to_log.ts";
 import { createRequire } from "node:module";
 import { H4StreamSocket } from "./hci/h4_stream_socket.ts";
 import { openHciStream } from "./hci/open_stream.ts";
+import { loadLibcEarly } from "./hci/libc.ts";
 import { describeHciTransport, type HciTransport } from "./hci/transport.ts";
 import type { EventEmitter } from "node:events";
 import type { Buffer } from "node:buffer";
+import { dropFfiAfterAddonLoaded } from "../cli/permission_scope.ts";
 
 const require = createRequire(import.meta.url);
 
@@ -71,9 +75,16 @@ export function hostNoble(
   transport?: HciTransport,
   onLink?: (up: boolean, detail?: string) => void,
 ): Noble {
+  // Its adapter warnings (advice for `node`), once, in the gateway's words, in a JSON log.
+  addConsoleRewriterOnce();
   const { withBindings } = require("@stoprocent/noble") as {
     withBindings: (t: string, options?: Record<string, unknown>) => Noble;
   };
+  // uart: opens its device through the C library (tty_stream.ts): load it now, while ffi is
+  // still granted; calls into a loaded library need no permission.
+  if (transport?.kind === "uart") loadLibcEarly();
+  // noble's HCI socket addon is loaded now (at require): nothing else is loaded through ffi.
+  dropFfiAfterAddonLoaded();
   if (!transport) return withBindings("default");
   if (transport.kind === "hci") return withBindings("hci", { deviceId: transport.device });
   const name = describeHciTransport(transport);
@@ -125,20 +136,12 @@ export async function waitForAdapter(noble: Noble, timeoutMs = 15_000): Promise<
     await noble.waitForPoweredOnAsync(timeoutMs);
   } catch {
     const state = noble.state;
-    const hint: Record<string, string> = {
-      unsupported:
-        "no usable Bluetooth LE adapter: check `hciconfig`/`bluetoothctl list`, that BlueZ sees it, " +
-        "and that the adapter supports Bluetooth 4.0 (LE)",
-      unauthorized: "no permission to use the adapter: run as root or grant the binary " +
-        "`sudo setcap cap_net_raw,cap_net_admin+eip $(readlink -f $(which gateway))`",
-      poweredOff:
-        "the adapter is powered off: `bluetoothctl power on` (or `rfkill unblock bluetooth`)",
-      resetting: "the adapter is resetting: try again in a moment",
-    };
-    throw new Error(
-      `Bluetooth adapter not ready (state ${state}): ${
-        hint[state] ?? "check the adapter and BlueZ"
-      }`,
-    );
+    throw new Error(`Bluetooth adapter not ready (state ${state}): ${adapterHint(state)}`);
   }
+}
+
+let rewriterAdded = false;
+function addConsoleRewriterOnce(): void {
+  if (!rewriterAdded) addConsoleRewriter(nobleWarningRewriter());
+  rewriterAdded = true;
 }

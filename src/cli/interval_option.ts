@@ -7,6 +7,7 @@
  */
 import { InvalidArgumentError } from "commander";
 import { SENSOR_GATT } from "../sensortag/gatt.ts";
+import { durationHelp, parseDuration } from "../util/duration.ts";
 
 /** The smallest minimum period of any sensor in the GATT tables, in ms (100). */
 export const MIN_INTERVAL_MS: number = Math.min(
@@ -17,26 +18,29 @@ export const MIN_INTERVAL_MS: number = Math.min(
   ),
 );
 
-/** What `--help` says about the bound. */
-export const INTERVAL_HELP = `at least ${MIN_INTERVAL_MS / 1000}; the fastest sensors measure ` +
-  `every ${MIN_INTERVAL_MS} ms, IR temperature every 300 ms`;
+/** The longest interval: one reading a day. */
+export const MAX_INTERVAL_MS = 86_400_000;
 
-/** Parses seconds (e.g. `10`, `0.5`), refusing anything below `MIN_INTERVAL_MS`. */
+/** What `--help` says about the bounds. */
+export const INTERVAL_HELP = `at least ${MIN_INTERVAL_MS / 1000}; the fastest sensors measure ` +
+  `every ${MIN_INTERVAL_MS} ms, IR temperature every 300 ms; ` +
+  durationHelp({ unit: "s", minMs: MIN_INTERVAL_MS, maxMs: MAX_INTERVAL_MS });
+
+/** Parses seconds (e.g. `10`, `0.5`, or `500ms`, `2m`), refusing anything below `MIN_INTERVAL_MS`. */
 export function intervalSeconds(what: string) {
   return (value: string): number => {
-    const n = Number(value);
-    if (value.trim() === "" || !Number.isFinite(n) || n <= 0) {
-      throw new InvalidArgumentError(
-        `${what} must be a positive number of seconds, got "${value}"`,
-      );
+    let ms: number;
+    try {
+      ms = parseDuration(what, value, { unit: "s", minMs: 0, maxMs: MAX_INTERVAL_MS });
+    } catch (error) {
+      throw new InvalidArgumentError((error as Error).message);
     }
-    // Compared in whole milliseconds: 0.1 is exactly the bound, whatever its binary fraction.
-    if (Math.round(n * 1000) < MIN_INTERVAL_MS) {
+    if (ms < MIN_INTERVAL_MS) {
       throw new InvalidArgumentError(
         `${what} must be at least ${MIN_INTERVAL_MS / 1000} s (the fastest SensorTag sensors ` +
           `measure every ${MIN_INTERVAL_MS} ms), got ${value}`,
       );
     }
-    return n;
+    return ms / 1000;
   };
 }

@@ -6,9 +6,9 @@ export function kcqlCommand(): Command {
   const kcql = new Command("kcql").description("KCQL tools");
   kcql.command("check")
     .description(
-      "Validate KCQL and print each statement's plan as JSON: target, source, fields with aliases,\n" +
-        "ignored fields, primary keys, write mode, batch size, warnings. Errors name line and column.\n" +
-        "Exits 1 when a statement is invalid.",
+      "Validate KCQL and print each statement's plan as JSON: target, source, fields with " +
+        "aliases, ignored fields, primary keys, write mode, batch size, warnings. Errors name " +
+        "line and column. Exits 2 when a statement is invalid.",
     )
     .argument(
       "<statements...>",
@@ -21,7 +21,8 @@ export function kcqlCommand(): Command {
       const report = kcqlCheck(text);
       console.log(JSON.stringify(report, null, 2));
       for (const e of report.errors) console.error(e.excerpt);
-      if (!report.valid) Deno.exitCode = 1;
+      // Invalid KCQL is a usage error, as it is for `gateway sink --kcql`.
+      if (!report.valid) Deno.exitCode = 2;
     });
   return kcql;
 }

@@ -1,6 +1,24 @@
 /** Parsers for option values: each error says which option and what was expected. */
-import { InvalidArgumentError } from "commander";
+import { InvalidArgumentError, Option } from "commander";
 import { parseByteSize, SIZE_UNITS_HELP } from "../util/byte_size.ts";
+import { type DurationBounds, parseDuration } from "../util/duration.ts";
+
+/**
+ * A duration option (src/util/duration.ts: one duration grammar for every option, variable and
+ * file key). The value is in the option's own unit (`bounds.unit`), as a plain number has always
+ * been: `--stats-interval 2m` is 120 (seconds), `--retry-interval 10s` is 10000 (ms).
+ */
+export function duration(what: string, bounds: DurationBounds) {
+  return (value: string): number => {
+    let ms: number;
+    try {
+      ms = parseDuration(what, value, bounds);
+    } catch (error) {
+      throw new InvalidArgumentError((error as Error).message);
+    }
+    return bounds.unit === "s" ? ms / 1000 : ms;
+  };
+}
 
 export function positiveInt(what: string, max = Number.MAX_SAFE_INTEGER) {
   return (value: string): number => {
@@ -15,16 +33,20 @@ export function positiveInt(what: string, max = Number.MAX_SAFE_INTEGER) {
   };
 }
 
-export function positiveSeconds(what: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (value.trim() === "" || !Number.isFinite(n) || n <= 0) {
-      throw new InvalidArgumentError(
-        `${what} must be a positive number of seconds, got "${value}"`,
-      );
-    }
-    return n;
-  };
+/**
+ * An on/off option that its environment variable can set too: `--json` alone is on; the variable
+ * (or `--json no`) says yes/no, true/false, on/off or 1/0 — anything else is a usage error, so
+ * `GATEWAY_STATUS_JSON=false` is off, not on.
+ */
+export function switchOption(flag: string, help: string, env: string): Option {
+  return new Option(`${flag} [yes|no]`, help).env(env).preset("yes").argParser((value: string) => {
+    const v = String(value).trim().toLowerCase();
+    if (["yes", "true", "on", "1"].includes(v)) return true;
+    if (["no", "false", "off", "0", ""].includes(v)) return false;
+    throw new InvalidArgumentError(
+      `${flag} must be yes or no (true/false, on/off, 1/0), got "${value}"`,
+    );
+  });
 }
 
 export function oneOf<T extends string>(what: string, choices: readonly T[]) {

@@ -5,7 +5,7 @@ import { MAX_CONNECTIONS_OPTION } from "../ble/connection_budget.ts";
 import { toOption } from "../config/option_spec.ts";
 import { UsageError } from "./usage_error.ts";
 import { hostname } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { parseAddresses } from "../ble/address.ts";
 import { COMPRESSIONS } from "../kafka/client.ts";
 import { parseBrokers } from "../kafka/client.ts";
@@ -28,7 +28,8 @@ import {
   registryAuthOptions,
   registryOption,
 } from "./common_options.ts";
-import { oneOf, positiveInt, positiveSeconds } from "./option_values.ts";
+import { duration, oneOf, positiveInt } from "./option_values.ts";
+import { type DurationBounds, durationHelp } from "../util/duration.ts";
 import { HTTP_DEFAULTS, type HttpAddress, httpOption } from "../http/http_address.ts";
 import { startProduceOps } from "../status/produce_ops.ts";
 import { loadWriterSchema } from "../avro/writer_schema.ts";
@@ -67,6 +68,16 @@ export function spoolSize(what: string) {
   };
 }
 
+/** The bounds of produce's duration options (a plain number in the unit given). */
+export const PRODUCE_DURATIONS = {
+  /** The sensors' period register holds 10 ms steps up to 2.55 s. */
+  period: { unit: "ms", maxMs: 2550 },
+  connectTimeout: { unit: "s", maxMs: 3_600_000 },
+  flushTimeout: { unit: "s", maxMs: 3_600_000 },
+  statsInterval: { unit: "s", maxMs: 86_400_000 },
+  giveUpAfter: { unit: "s", maxMs: 86_400_000, zero: "never" },
+} as const satisfies Record<string, DurationBounds>;
+
 /** Where spools live by default: `$XDG_STATE_HOME/sensortag-gateway` (or ~/.local/state/...). */
 export function spoolDirectory(): string {
   const state = Deno.env.get("XDG_STATE_HOME") ??
@@ -78,6 +89,10 @@ export function spoolDirectory(): string {
 export function defaultSpoolPath(topic: string): string {
   return join(spoolDirectory(), `spool-${topic}.sqlite`);
 }
+
+/** How help texts say where the default spool is (in words that wrap, not one long path). */
+export const SPOOL_DEFAULT_HELP =
+  "spool-<topic>.sqlite in $XDG_STATE_HOME/sensortag-gateway, else in ~/.local/state/sensortag-gateway";
 
 /** The single default spool of earlier versions, shared by every topic. */
 export function legacySpoolPath(): string {
@@ -101,6 +116,7 @@ interface ProduceOptions {
   spool?: string;
   spoolMaxBytes: number;
   spoolFull: (typeof OVERFLOW_POLICIES)[number];
+  giveUpAfter: number;
   batchSize: number;
   simulate?: number;
   hci?: HciTransport;
@@ -116,8 +132,8 @@ interface ProduceOptions {
 export function produceCommand(): Command {
   const cmd = new Command("produce")
     .description(
-      "Read SensorTags over BLE and produce one Avro record per reading to Kafka.\n" +
-        "Every reading is written to a local spool first and leaves it only once Kafka acknowledged it.",
+      "Read SensorTags over BLE and produce one Avro record per reading to Kafka. Every " +
+        "reading is written to a local spool first and leaves it only once Kafka acknowledged it.",
     )
     .argument(
       "[bd-address...]",
@@ -180,9 +196,10 @@ export function produceCommand(): Command {
     .addOption(
       new Option(
         "--period <ms>",
-        "sensor period in notify mode, milliseconds (default: the interval, within each sensor's limits)",
+        "sensor period in notify mode (default: the interval, within each sensor's limits; " +
+          `${durationHelp(PRODUCE_DURATIONS.period)})`,
       )
-        .env("GATEWAY_PERIOD").argParser(positiveInt("--period", 2550)),
+        .env("GATEWAY_PERIOD").argParser(duration("--period", PRODUCE_DURATIONS.period)),
     )
     .addOption(
       new Option("--accel-range <g>", "accelerometer range on CC2650 (2, 4, 8 or 16 G)").env(
@@ -201,9 +218,7 @@ export function produceCommand(): Command {
     .addOption(
       new Option(
         "--spool <file>",
-        `spool database (SQLite); one process owns a spool (default: ${
-          defaultSpoolPath("<topic>")
-        })`,
+        `spool database (SQLite); one process owns a spool (default: ${SPOOL_DEFAULT_HELP})`,
       ).env("GATEWAY_SPOOL"),
     )
     .addOption(
@@ -224,6 +239,16 @@ export function produceCommand(): Command {
         ),
     )
     .addOption(
+      new Option(
+        "--give-up-after <seconds>",
+        "how long a spool that cannot be opened or written (read-only, I/O errors) is retried " +
+          "before produce exits non-zero; a full disk is waited out " +
+          `(${durationHelp(PRODUCE_DURATIONS.giveUpAfter)})`,
+      ).env("GATEWAY_GIVE_UP_AFTER").default(300).argParser(
+        duration("--give-up-after", PRODUCE_DURATIONS.giveUpAfter),
+      ),
+    )
+    .addOption(
       new Option("--batch-size <n>", "most records in one produce request").env(
         "GATEWAY_BATCH_SIZE",
       )
@@ -239,23 +264,27 @@ export function produceCommand(): Command {
     .addOption(toOption(HCI_OPTION))
     .addOption(toOption(MAX_CONNECTIONS_OPTION))
     .addOption(
-      new Option("--connect-timeout <seconds>", "BLE connect timeout per attempt").env(
-        "GATEWAY_CONNECT_TIMEOUT",
-      )
-        .default(15).argParser(positiveSeconds("--connect-timeout")),
+      new Option(
+        "--connect-timeout <seconds>",
+        `BLE connect timeout per attempt (${durationHelp(PRODUCE_DURATIONS.connectTimeout)})`,
+      ).env("GATEWAY_CONNECT_TIMEOUT")
+        .default(15).argParser(duration("--connect-timeout", PRODUCE_DURATIONS.connectTimeout)),
     )
     .addOption(
       new Option(
         "--flush-timeout <seconds>",
-        "on SIGTERM/SIGINT, how long to keep sending spooled readings",
+        "on SIGTERM/SIGINT, how long to keep sending spooled readings " +
+          `(${durationHelp(PRODUCE_DURATIONS.flushTimeout)})`,
       )
-        .env("GATEWAY_FLUSH_TIMEOUT").default(10).argParser(positiveSeconds("--flush-timeout")),
+        .env("GATEWAY_FLUSH_TIMEOUT").default(10)
+        .argParser(duration("--flush-timeout", PRODUCE_DURATIONS.flushTimeout)),
     )
     .addOption(
-      new Option("--stats-interval <seconds>", "how often to log counters").env(
-        "GATEWAY_STATS_INTERVAL",
-      )
-        .default(60).argParser(positiveSeconds("--stats-interval")),
+      new Option(
+        "--stats-interval <seconds>",
+        `how often to log counters (${durationHelp(PRODUCE_DURATIONS.statsInterval)})`,
+      ).env("GATEWAY_STATS_INTERVAL")
+        .default(60).argParser(duration("--stats-interval", PRODUCE_DURATIONS.statsInterval)),
     )
     .addOption(httpOption(HTTP_DEFAULTS.produce));
   for (const o of [...kafkaSecurityOptions(), ...registryAuthOptions()]) cmd.addOption(o);
@@ -308,7 +337,10 @@ export function produceCommand(): Command {
         throw new UsageError(error.message);
       });
     }
-    const spoolPath = options.spool ?? defaultSpoolPath(options.topic);
+    // Absolute, so every message about the spool names the file itself.
+    const spoolPath = options.spool !== undefined
+      ? resolve(options.spool)
+      : defaultSpoolPath(options.topic);
     if (options.spool === undefined && existsSync(legacySpoolPath())) {
       log.warn("a spool of an earlier version exists (it was shared by every topic)", {
         spool: legacySpoolPath(),
@@ -344,6 +376,7 @@ export function produceCommand(): Command {
       spoolPath,
       spoolMaxBytes: options.spoolMaxBytes,
       spoolFull: options.spoolFull,
+      giveUpAfterMs: options.giveUpAfter * 1000,
       batchSize: options.batchSize,
       clientId: `sensortag-gateway-${hostname()}`,
       flushTimeoutMs: Math.round(options.flushTimeout * 1000),

@@ -6,20 +6,23 @@ import { HCI_OPTION, type HciTransport } from "../ble/hci/transport.ts";
 import { toOption } from "../config/option_spec.ts";
 import { UsageError } from "./usage_error.ts";
 import { createSimulatedNoble, simulatedAddresses } from "../ble/virtual/simulated_noble.ts";
-import { positiveInt, positiveSeconds } from "./option_values.ts";
+import { duration, positiveInt, switchOption } from "./option_values.ts";
+import { type DurationBounds, durationHelp } from "../util/duration.ts";
+
+/** `--seconds`: a scan listens at most an hour. */
+export const SCAN_SECONDS: DurationBounds = { unit: "s", maxMs: 3_600_000 };
 
 export function scanCommand(): Command {
   return new Command("scan")
     .description("List SensorTags nearby: address, model, RSSI (strongest first).")
     .addOption(
-      new Option("--seconds <s>", "how long to listen").env("GATEWAY_SCAN_SECONDS").default(5)
-        .argParser(positiveSeconds("--seconds")),
+      new Option("--seconds <s>", `how long to listen (${durationHelp(SCAN_SECONDS)})`)
+        .env("GATEWAY_SCAN_SECONDS").default(5).argParser(duration("--seconds", SCAN_SECONDS)),
     )
-    .addOption(new Option("--json", "print JSON instead of a table"))
+    .addOption(switchOption("--json", "print JSON instead of a table", "GATEWAY_SCAN_JSON"))
     .addOption(
-      new Option("--simulate <n>", "scan n virtual SensorTags instead of the radio").argParser(
-        positiveInt("--simulate", 10_000),
-      ),
+      new Option("--simulate <n>", "scan n virtual SensorTags instead of the radio")
+        .env("GATEWAY_SCAN_SIMULATE").argParser(positiveInt("--simulate", 10_000)),
     )
     .addOption(toOption(HCI_OPTION))
     .action(

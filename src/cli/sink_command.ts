@@ -6,12 +6,14 @@ import { createKafka, parseBrokers } from "../kafka/client.ts";
 import { classifyKafkaError } from "../kafka/failure.ts";
 import { KcqlPipeline } from "../sink/io/kcql_pipeline.ts";
 import { runSink } from "../sink/io/run_sink.ts";
+import { meansNoDeadLetterTopic } from "../sink/io/dead_letters.ts";
 import { KcqlError } from "../sink/kcql/errors.ts";
 import { DEFAULT_BATCH_SIZE, type KcqlPlan, parseKcql } from "../sink/kcql/plan.ts";
 import { createLogger, type LogFormat, type LogLevel } from "../util/log.ts";
 import { onStopSignal } from "../util/signals.ts";
 import { createValueDecoder } from "../sink/values/create_decoder.ts";
 import { mongoClientOptions } from "../sink/config/mongo_options.ts";
+import { maskedMongoUri, mongoConnectionProblem } from "../sink/config/mongo_connection_check.ts";
 import { loadSinkConfigFile, type SinkOverrides } from "../sink/config/connector_properties.ts";
 import {
   brokersOption,
@@ -31,9 +33,10 @@ import { VERSION } from "./version.ts";
 export function sinkCommand(): Command {
   const cmd = new Command("sink")
     .description(
-      "Consume Avro (or JSON) records from Kafka and write MongoDB documents, configured with KCQL\n" +
-        "as the Lenses Stream Reactor MongoDB sink connector is. At least once: offsets are committed\n" +
-        "only after MongoDB acknowledged every record up to them. Poison records go to a dead-letter topic.",
+      "Consume Avro (or JSON) records from Kafka and write MongoDB documents, configured with " +
+        "KCQL as the Lenses Stream Reactor MongoDB sink connector is. At least once: offsets are " +
+        "committed only after MongoDB acknowledged every record up to them. Poison records go " +
+        "to a dead-letter topic.",
     );
   const [kcql, config, ...rest] = Object.values(SINK_OPTIONS) as OptionSpec<unknown>[];
   cmd.addOption(toOption(kcql)).addOption(toOption(config));
@@ -89,8 +92,15 @@ export function sinkCommand(): Command {
     try {
       const parsed = parseKcql(kcqlText);
       plans = parsed.statements;
+      // KCQL from the file is placed in the file (its value may span continued lines).
+      const inFile = given("kcql") ? undefined : file?.kcqlLocation;
       for (const w of parsed.warnings) {
-        log.warn(`KCQL line ${w.line}, column ${w.column}: ${w.message}`);
+        const at = inFile?.(w.line, w.column);
+        log.warn(
+          at
+            ? `${configPath}: KCQL at line ${at.line}, column ${at.column}: ${w.message}`
+            : `KCQL line ${w.line}, column ${w.column}: ${w.message}`,
+        );
       }
     } catch (error) {
       if (error instanceof KcqlError) {
@@ -124,6 +134,29 @@ export function sinkCommand(): Command {
     const name = file?.settings.name;
     const groupId = options.group ?? (name ? `connect-${name}` : "gateway-sink");
     const mongoUri = options.mongo;
+    const mongoOptions = {
+      ...mongoClientOptions({
+        username: options.username,
+        password: options.password,
+        authMechanism: options.authMechanism as never,
+        authSource: file?.settings.authSource,
+        tls: file?.settings.tls,
+      }),
+      appName: `sensortag-gateway-sink@${hostname()}`,
+    };
+    // A connection string the driver cannot read is a usage error naming where it was given.
+    const mongoProblem = mongoConnectionProblem(mongoUri, mongoOptions);
+    if (mongoProblem) {
+      const origin = given("mongo")
+        ? (command.getOptionValueSource("mongo") === "env" ? "GATEWAY_MONGO" : "--mongo")
+        : file?.settings.mongoUri
+        ? `${configPath}: connect.mongo.connection`
+        : "--mongo";
+      throw new UsageError(
+        `${origin}=${maskedMongoUri(mongoUri)} is not a usable MongoDB connection string: ` +
+          mongoProblem,
+      );
+    }
     const decoder = await createValueDecoder({
       registryUrl,
       registryAuth,
@@ -136,23 +169,27 @@ export function sinkCommand(): Command {
     const signal = onStopSignal(log, {
       onSecondSignal: "records not committed yet are read again on the next start",
     });
-    const dlqTemplate = options.dlqTopic;
+    const dlqTemplate = meansNoDeadLetterTopic(options.dlqTopic) ? null : options.dlqTopic;
+    log.info(
+      dlqTemplate === null
+        ? "no dead-letter topic: a record that cannot be written stops the sink"
+        : "dead-letter topics",
+      deadLetterSource(
+        topics.map((t) => dlqTemplate?.replaceAll("{topic}", t) ?? "none").join(","),
+        given("dlqTopic")
+          ? "--dlq-topic"
+          : file?.settings.deadLetterTopic !== undefined
+          ? "config"
+          : "default",
+        configPath,
+      ),
+    );
     const kafka = createKafka({
       brokers: parseBrokers(brokers),
       clientId: `sensortag-gateway-sink-${hostname()}`,
       log,
       security: kafkaSecurity.security,
     });
-    const mongoOptions = {
-      ...mongoClientOptions({
-        username: options.username,
-        password: options.password,
-        authMechanism: options.authMechanism as never,
-        authSource: file?.settings.authSource,
-        tls: file?.settings.tls,
-      }),
-      appName: `sensortag-gateway-sink@${hostname()}`,
-    };
     const ops = startSinkOps({
       http: raw.http as HttpAddress | null,
       httpOptional: command.getOptionValueSource("http") === "default",
@@ -177,7 +214,9 @@ export function sinkCommand(): Command {
         maxRetries: options.maxRetries,
         retryIntervalMs: options.retryInterval,
       },
-      deadLetterTopic: (topic) => dlqTemplate.replaceAll("{topic}", topic),
+      deadLetterTopic: dlqTemplate === null
+        ? null
+        : (topic) => dlqTemplate.replaceAll("{topic}", topic),
       deadLetterReplicationFactor: options.dlqReplicationFactor,
       fromBeginning: options.from === "earliest",
       partitionsConsumedConcurrently: options.partitionsConcurrently,
@@ -199,4 +238,30 @@ export function sinkCommand(): Command {
     });
     if (summary.fatal) Deno.exitCode = 1;
   });
+}
+
+/**
+ * The start line's fields on dead letters: which topics, and who chose them. The gateway's
+ * default applies when nothing names one, even for a connector file (Kafka Connect would have
+ * none there): the line says so, and how to turn it off.
+ */
+export function deadLetterSource(
+  topics: string,
+  from: "--dlq-topic" | "config" | "default",
+  configPath: string | undefined,
+): Record<string, string> {
+  if (from === "--dlq-topic") return { topics, setBy: "--dlq-topic (GATEWAY_DLQ_TOPIC)" };
+  if (from === "config") {
+    return { topics, setBy: `${configPath} (errors.deadletterqueue.topic.name)` };
+  }
+  return {
+    topics,
+    setBy: "the gateway's default, {topic}-dlq",
+    ...(configPath
+      ? {
+        note: `${configPath} names no dead-letter topic (Kafka Connect would have none); ` +
+          "errors.deadletterqueue.topic.name=none or --dlq-topic none turns it off",
+      }
+      : { note: "--dlq-topic none turns it off" }),
+  };
 }

@@ -15,11 +15,24 @@ export interface PropertyEntry {
   line: number;
 }
 
+/** A place in the file: 1-based line and column (characters, as read: one per byte). */
+export interface FilePosition {
+  line: number;
+  column: number;
+}
+
 export interface JavaProperties {
   /** Key → value, the last of repeated keys winning. */
   values: Map<string, string>;
   /** Every entry in file order, repeats included. */
   entries: PropertyEntry[];
+  /**
+   * Where the character at `index` of a key's value (the value that wins) stands in the file,
+   * through escapes and line continuations; `index` = the value's length is just after it.
+   */
+  locate(key: string, index: number): FilePosition | undefined;
+  /** The text of a 1-based line of the file, without its line break. */
+  lineText(line: number): string;
 }
 
 /** A file Java would refuse to load. */
@@ -49,10 +62,11 @@ export function parseJavaProperties(text: string): JavaProperties {
   };
   const values = new Map<string, string>();
   const entries: PropertyEntry[] = [];
+  const valueRanges = new Map<string, [number, number]>();
   for (const node of parseLines(text, true)) {
     if (node.type !== "PAIR") continue;
     const pair = node as unknown as { key: string; value: string; range: number[] };
-    const [start, , , end] = pair.range;
+    const [start, , valueStart, end] = pair.range;
     const bad = malformedUnicodeEscape(text.slice(start, end));
     if (bad !== undefined) {
       throw new PropertiesSyntaxError(
@@ -62,8 +76,71 @@ export function parseJavaProperties(text: string): JavaProperties {
     }
     entries.push({ key: pair.key, value: pair.value, line: lineOf(start) });
     values.set(pair.key, pair.value);
+    valueRanges.set(pair.key, [valueStart, end]);
   }
-  return { values, entries };
+  const offsetsOf = new Map<string, number[] | undefined>();
+  const locate = (key: string, index: number): FilePosition | undefined => {
+    const range = valueRanges.get(key);
+    if (!range) return undefined;
+    if (!offsetsOf.has(key)) {
+      const offsets = valueOffsets(text, range[0], range[1]);
+      // Only a scan that reads the value exactly as the parser did is trusted.
+      offsetsOf.set(key, offsets?.value === values.get(key) ? offsets?.offsets : undefined);
+    }
+    const offset = offsetsOf.get(key)?.[index];
+    if (offset === undefined) return undefined;
+    const line = lineOf(offset);
+    return { line, column: offset - lineStarts[line - 1] + 1 };
+  };
+  const lineText = (line: number): string => {
+    const start = lineStarts[line - 1] ?? text.length;
+    const end = lineStarts[line] ?? text.length;
+    return text.slice(start, end).replace(/\r?\n$|\r$/, "");
+  };
+  return { values, entries, locate, lineText };
+}
+
+/**
+ * The value written in `text` from `start` to `end`, unescaped as Java does, with the file offset
+ * of each of its characters (and one more: the end).
+ */
+function valueOffsets(
+  text: string,
+  start: number,
+  end: number,
+): { value: string; offsets: number[] } | undefined {
+  const ESCAPES: Record<string, string> = { t: "\t", n: "\n", r: "\r", f: "\f" };
+  let value = "";
+  const offsets: number[] = [];
+  let i = start;
+  while (i < end) {
+    const c = text[i];
+    if (c !== "\\") {
+      value += c;
+      offsets.push(i);
+      i++;
+      continue;
+    }
+    const next = text[i + 1];
+    if (next === "\r" || next === "\n") {
+      // A continuation: the line break and the next line's leading blanks are not in the value.
+      i += next === "\r" && text[i + 2] === "\n" ? 3 : 2;
+      while (i < end && (text[i] === " " || text[i] === "\t" || text[i] === "\f")) i++;
+      continue;
+    }
+    if (next === "u") {
+      value += String.fromCharCode(parseInt(text.slice(i + 2, i + 6), 16));
+      offsets.push(i);
+      i += 6;
+      continue;
+    }
+    if (next === undefined) return undefined;
+    value += ESCAPES[next] ?? next;
+    offsets.push(i);
+    i += 2;
+  }
+  offsets.push(end);
+  return { value, offsets };
 }
 
 /** The offset of the first `\u` not followed by four hex digits in raw entry text, if any. */

@@ -2,6 +2,7 @@
  * `--kafka-config <file>`: a Kafka client properties file in the Java client's keys, the file
  * Kafka's own tools take as `--command-config` (and Confluent Cloud's "client.properties").
  */
+import { resolve } from "node:path";
 import { decodeLatin1, parseJavaProperties } from "./java_properties.ts";
 import { kafkaSecurityFromProperties, type KafkaSecurityInput } from "./kafka_security.ts";
 
@@ -21,7 +22,7 @@ export async function loadKafkaClientConfig(path: string): Promise<KafkaClientCo
   try {
     bytes = await Deno.readFile(path);
   } catch (error) {
-    throw new Error(`--kafka-config: cannot read ${path}: ${(error as Error).message}`);
+    throw new Error(`--kafka-config: cannot read ${resolve(path)}: ${(error as Error).message}`);
   }
   const { values } = parseJavaProperties(decodeLatin1(bytes));
   return kafkaClientConfigFromMap(values, path);

@@ -5,6 +5,7 @@
  * connector's `.properties` (top level and `consumer.override.*`), and how they become kafkajs's
  * `ssl` and `sasl` options. Flags override the file.
  */
+import { resolve } from "node:path";
 import type { SASLOptions } from "kafkajs";
 import type { ConnectionOptions } from "node:tls";
 import { optionKey, type OptionSpec } from "./option_spec.ts";
@@ -493,7 +494,7 @@ function readPem(path: string, what: string): string {
   try {
     return Deno.readTextFileSync(path);
   } catch (error) {
-    throw new Error(`cannot read ${what} ${path}: ${(error as Error).message}`);
+    throw new Error(`cannot read ${what} ${resolve(path)}: ${(error as Error).message}`);
   }
 }
 
@@ -571,7 +572,9 @@ export async function readToken(file: string): Promise<string> {
   try {
     text = await Deno.readTextFile(file);
   } catch (error) {
-    throw new Error(`cannot read --sasl-oauth-token-file ${file}: ${(error as Error).message}`);
+    throw new Error(
+      `cannot read --sasl-oauth-token-file ${resolve(file)}: ${(error as Error).message}`,
+    );
   }
   const token = text.trim();
   if (token === "") throw new Error(`--sasl-oauth-token-file ${file} is empty`);

@@ -4,12 +4,22 @@
  * one rule — flags (command line or environment) over the file over the defaults — so there is a
  * single merge path. Kafka security and registry credentials come from their shared modules.
  */
-import { InvalidArgumentError } from "commander";
 import { DEFAULT_MAX_RECORD_BYTES } from "../sink/values/record_size.ts";
 import type { OptionSpec } from "./option_spec.ts";
-import type { SinkSettings } from "../sink/config/sink_settings.ts";
+import { InvalidArgumentError } from "commander";
+import { RETRY_INTERVAL, type SinkSettings } from "../sink/config/sink_settings.ts";
 import { registerSecret } from "../util/redact.ts";
-import { byteSize, oneOf, positiveInt } from "../cli/option_values.ts";
+import { byteSize, duration, oneOf, positiveInt } from "../cli/option_values.ts";
+import { type DurationBounds, durationHelp } from "../util/duration.ts";
+
+/** The bounds of the sink's duration options (a plain number in the unit given). */
+export const SINK_DURATIONS = {
+  retryInterval: RETRY_INTERVAL,
+  statsInterval: { unit: "s", maxMs: 86_400_000 },
+  sessionTimeout: { unit: "s", maxMs: 3_600_000 },
+  giveUpAfter: { unit: "s", maxMs: 86_400_000, zero: "never" },
+  stallTimeout: { unit: "s", maxMs: 86_400_000 },
+} as const satisfies Record<string, DurationBounds>;
 
 /** A sink option: its spec, and the connector-file setting it stands for (if any). */
 export interface SinkOptionSpec<T> extends OptionSpec<T> {
@@ -75,6 +85,16 @@ export const SINK_OPTIONS = {
     env: "GATEWAY_MONGO_AUTH_MECHANISM",
     help: "SCRAM-SHA-1, SCRAM-SHA-256, MONGODB-X509, PLAIN",
     file: "authMechanism",
+    parse: (text: string) => {
+      const upper = text.trim().toUpperCase();
+      if (!["SCRAM-SHA-1", "SCRAM-SHA-256", "MONGODB-X509", "PLAIN"].includes(upper)) {
+        throw new InvalidArgumentError(
+          `--auth-mechanism must be one of SCRAM-SHA-1, SCRAM-SHA-256, MONGODB-X509, PLAIN, ` +
+            `got "${text}"`,
+        );
+      }
+      return upper;
+    },
   } as SinkOptionSpec<string>,
   group: {
     flag: "--group <id>",
@@ -100,15 +120,16 @@ export const SINK_OPTIONS = {
   retryInterval: {
     flag: "--retry-interval <ms>",
     env: "GATEWAY_RETRY_INTERVAL",
-    help: "RETRY policy: pause between attempts",
+    help: `RETRY policy: pause between attempts (${durationHelp(SINK_DURATIONS.retryInterval)})`,
     default: 60_000,
-    parse: positiveInt("--retry-interval"),
+    parse: duration("--retry-interval", SINK_DURATIONS.retryInterval),
     file: "retryIntervalMs",
   } as SinkOptionSpec<number>,
   dlqTopic: {
     flag: "--dlq-topic <name>",
     env: "GATEWAY_DLQ_TOPIC",
-    help: "dead-letter topic; {topic} is replaced by the source topic",
+    help: "dead-letter topic; {topic} is replaced by the source topic; none: no dead-letter " +
+      "topic, a record that cannot be written stops the sink",
     default: "{topic}-dlq",
     file: "deadLetterTopic",
   } as SinkOptionSpec<string>,
@@ -173,46 +194,38 @@ export const SINK_OPTIONS = {
   statsInterval: {
     flag: "--stats-interval <seconds>",
     env: "GATEWAY_STATS_INTERVAL",
-    help: "how often to log counters",
+    help: `how often to log counters (${durationHelp(SINK_DURATIONS.statsInterval)})`,
     default: 60,
-    parse: positiveInt("--stats-interval"),
+    parse: duration("--stats-interval", SINK_DURATIONS.statsInterval),
   } as SinkOptionSpec<number>,
   sessionTimeout: {
     flag: "--session-timeout <seconds>",
     env: "GATEWAY_SESSION_TIMEOUT",
-    help: "consumer group session timeout: how soon a dead sink's partitions move",
+    help: "consumer group session timeout: how soon a dead sink's partitions move " +
+      `(${durationHelp(SINK_DURATIONS.sessionTimeout)})`,
     default: 30,
-    parse: positiveInt("--session-timeout", 3600),
+    parse: duration("--session-timeout", SINK_DURATIONS.sessionTimeout),
   } as SinkOptionSpec<number>,
   giveUpAfter: {
     flag: "--give-up-after <seconds>",
     env: "GATEWAY_GIVE_UP_AFTER",
     help:
       "how long Kafka unreachable at start, or refused credentials / an untrusted certificate " +
-      "(Kafka, registry, MongoDB), are retried before the sink exits non-zero (0: never)",
+      "(Kafka, registry, MongoDB), are retried before the sink exits non-zero " +
+      `(${durationHelp(SINK_DURATIONS.giveUpAfter)})`,
     default: 300,
-    parse: wholeSeconds("--give-up-after"),
+    parse: duration("--give-up-after", SINK_DURATIONS.giveUpAfter),
   } as SinkOptionSpec<number>,
   stallTimeout: {
     flag: "--stall-timeout <seconds>",
     env: "GATEWAY_STALL_TIMEOUT",
-    help: "records waiting and no batch handled for this long: the consumer is stuck, the sink " +
-      "exits non-zero (default: 120, or 4 session timeouts if longer)",
-    parse: positiveInt("--stall-timeout"),
+    help: "Kafka answering, records waiting and no batch handled for this long: the consumer is " +
+      "stuck, the sink exits non-zero (default: 120, or 4 session timeouts if longer; Kafka away " +
+      "or a write waiting on MongoDB is never a stall; " +
+      `${durationHelp(SINK_DURATIONS.stallTimeout)})`,
+    parse: duration("--stall-timeout", SINK_DURATIONS.stallTimeout),
   } as SinkOptionSpec<number>,
 };
-
-/** A whole number of seconds, 0 included (0: never give up). */
-function wholeSeconds(what: string) {
-  return (v: string): number => {
-    if (!/^\d+$/.test(v.trim())) {
-      throw new InvalidArgumentError(
-        `${what} must be a whole number of seconds (0: never), got "${v}"`,
-      );
-    }
-    return Number(v);
-  };
-}
 
 /** The option keys of the table. */
 export type SinkOptionName = keyof typeof SINK_OPTIONS;

@@ -33,9 +33,14 @@ export function parseBrokers(list: string): string[] {
     throw new Error(`--brokers is empty: expected host:port[,host:port...]`);
   }
   for (const b of brokers) {
-    const m = /^(\[[0-9a-fA-F:]+\]|[^:\s]+):(\d{1,5})$/.exec(b);
-    if (!m || Number(m[2]) < 1 || Number(m[2]) > 65535) {
+    const m = /^(\[[0-9a-fA-F:]+\]|[^:\s]+):(\d+)$/.exec(b);
+    if (!m) {
       throw new Error(`bad broker "${b}" in --brokers: expected host:port, e.g. 127.0.0.1:9092`);
+    }
+    if (Number(m[2]) < 1 || Number(m[2]) > 65535) {
+      throw new Error(
+        `bad broker "${b}" in --brokers: port ${m[2]} is out of range (1-65535)`,
+      );
     }
   }
   return brokers;
@@ -64,6 +69,7 @@ export function createKafka(options: KafkaClientOptions): Kafka {
     caGiven: Boolean(security.caFile || security.caPem),
     clientCertGiven: Boolean(security.certFile || security.certPem),
     tls: ssl !== undefined,
+    brokers: options.brokers,
   });
   if (security.checkHostname === false && ssl && !hostnameNoticeLogged.has(options.log)) {
     hostnameNoticeLogged.add(options.log);

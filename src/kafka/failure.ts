@@ -33,6 +33,8 @@ export interface KafkaFailureContext {
   /** A client certificate was configured (--ssl-cert, ssl.keystore.*). */
   clientCertGiven?: boolean;
   tls?: boolean;
+  /** The bootstrap brokers (host:port), for a message that has no broker of its own. */
+  brokers?: readonly string[];
 }
 
 let processContext: KafkaFailureContext = {};
@@ -122,6 +124,18 @@ export function classifyKafkaError(
       kind: "tls",
       message: `TLS: certificate${at} expired or not yet valid`,
       configuration: true,
+    };
+  }
+  if (/ILLEGAL_SASL_STATE|not valid given the current SASL state/i.test(text)) {
+    return {
+      kind: "handshake",
+      message:
+        `the broker${
+          broker ? ` ${broker}` : context.brokers?.length ? ` at ${context.brokers.join(", ")}` : ""
+        } does not speak SASL on this listener ` +
+        "(it refused the SASL handshake): check the port, and --security-protocol / " +
+        "security.protocol (SASL_PLAINTEXT or SASL_SSL only where the listener is one)",
+      configuration: false,
     };
   }
   if (/Closed connection/i.test(text)) {

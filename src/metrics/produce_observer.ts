@@ -18,6 +18,12 @@ export interface SpoolSnapshot {
   rejected: number;
   /** Entries set aside as undeliverable, where the spool keeps such a count. */
   quarantined?: number;
+  /** Readings taken but held in memory: the spool cannot take them now. */
+  held?: number;
+  /** What keeps the spool from taking readings (e.g. `disk full`); undefined while it works. */
+  problem?: string;
+  /** Spool writes that failed this run, by cause (disk_full, read_only, io_error, other). */
+  writeFailures?: Record<string, number>;
 }
 
 export interface ProduceObserver {

@@ -3,6 +3,7 @@
  * The sink loop calls these at a few points and knows nothing of Prometheus or HTTP.
  */
 import type { Consumer } from "kafkajs";
+import type { WriteTracker } from "../sink/io/write_progress.ts";
 
 /** What became of consumed records. */
 export type RecordOutcome = "written" | "dead_lettered" | "skipped";
@@ -13,6 +14,8 @@ export interface SinkObserver {
   consumerCreated(consumer: Consumer): void;
   /** `n` records of `topic`/`partition` reached `outcome`. */
   recordsSettled(topic: string, partition: number, outcome: RecordOutcome, n: number): void;
+  /** The sink's writes are followed by `tracker` (records/s, latency, slow or down). */
+  writesTracked(tracker: WriteTracker): void;
   /** One bulk write to the store took `seconds`. */
   batchWritten(seconds: number): void;
   /** The last error met on a partition (a write retried, rejected, or the store away). */

@@ -6,10 +6,11 @@
  */
 import { RegistryError } from "../avro/registry_client.ts";
 import { classifyKafkaError } from "../kafka/failure.ts";
+import { SpoolWriteError } from "../spool/spool_failure.ts";
 import { SchemaMismatchError, SubjectMissingError, UnknownWriterSchemaError } from "./framer.ts";
 
 /** The side that is failing, as the stats line names it. */
-export type FailingSide = "kafka" | "registry" | "schema";
+export type FailingSide = "kafka" | "registry" | "schema" | "spool";
 
 /** A classified delivery failure. */
 export interface DeliveryFailure {
@@ -27,6 +28,10 @@ const PERMANENT_KAFKA = new Set(["MESSAGE_TOO_LARGE", "RECORD_LIST_TOO_LARGE", "
 
 /** Classifies an error from framing (registry) or producing (Kafka). */
 export function classifyDeliveryError(error: unknown): DeliveryFailure {
+  if (error instanceof SpoolWriteError) {
+    // The spool could not record a quarantine: Kafka is not at fault; retried.
+    return { side: "spool", permanent: false, message: error.message, cause: error.kind };
+  }
   if (error instanceof SubjectMissingError) {
     return { side: "schema", permanent: false, message: error.message, cause: error.message };
   }

@@ -5,7 +5,8 @@
  * registry away — are retried with the cancellable backoff of src/util/retry.ts while the
  * readings wait on disk; permanent ones — the registry rejects the schema, the broker refuses a
  * record as too large — move just the readings concerned to the spool's quarantine, and the rest
- * keeps flowing. Each record carries its device's `seq` as a Kafka header too.
+ * keeps flowing. Each record carries its `reading_id`, its spool's `spool_id` and its device's
+ * `seq` as Kafka headers too (a resend carries the same three).
  */
 import { Buffer } from "node:buffer";
 import type { CompressionTypes, Message, Producer } from "kafkajs";
@@ -21,6 +22,10 @@ import {
 
 /** The Kafka header that carries a reading's per-device sequence number (decimal text). */
 export const SEQ_HEADER = "seq";
+/** The Kafka header that carries a reading's identity (UUIDv7 text). */
+export const READING_ID_HEADER = "reading_id";
+/** The Kafka header that carries the id of the spool that numbered the reading (UUIDv7 text). */
+export const SPOOL_ID_HEADER = "spool_id";
 
 export interface ForwarderOptions {
   spool: Spool;
@@ -66,6 +71,8 @@ export class Forwarder {
   #lastCause = "";
   #quarantineCauses = new Set<string>();
   #stopAbort = new AbortController();
+  /** The spool could not record Kafka's acknowledgement (said once per cause). */
+  #ackFailure?: string;
 
   constructor(options: ForwarderOptions) {
     this.#o = {
@@ -101,7 +108,7 @@ export class Forwarder {
     if (!this.#running) return;
     const deadline = Date.now() + flushTimeoutMs;
     while (
-      this.#o.spool.stats(this.#o.dest).entries > 0 && Date.now() < deadline &&
+      this.#unsent() > 0 && Date.now() < deadline &&
       this.#stats.failing === undefined
     ) {
       this.notify();
@@ -123,21 +130,28 @@ export class Forwarder {
     this.#closed = true;
   }
 
+  /** Readings waiting to be sent (those Kafka acknowledged are not, even if not deleted yet). */
+  #unsent(): number {
+    return this.#o.spool.stats(this.#o.dest).entries;
+  }
+
   async #run(): Promise<void> {
     const signal = this.#stopAbort.signal;
     while (this.#running) {
-      if (this.#o.spool.stats(this.#o.dest).entries === 0) {
+      if (this.#unsent() === 0) {
         await this.#sleepUntilNotified();
         if (this.#o.lingerMs > 0) await delay(this.#o.lingerMs, signal).catch(() => {});
         continue;
       }
       try {
-        await retry(() => this.#deliverOnce(), {
+        const progressed = await retry(() => this.#deliverOnce(), {
           signal,
           minDelayMs: this.#o.minBackoffMs,
           maxDelayMs: this.#o.maxBackoffMs,
           onRetry: (error) => this.#failed(error),
         });
+        // Counted readings that read as no rows: never loop without waiting.
+        if (!progressed) await this.#sleepUntilNotified();
       } catch (error) {
         if (!this.#running) break;
         // retry() only gives up when stopped; anything else is a bug worth seeing.
@@ -148,10 +162,10 @@ export class Forwarder {
   }
 
   /** One attempt: the oldest batch of this destination, framed, sent, acknowledged. */
-  async #deliverOnce(): Promise<void> {
-    if (!this.#running || this.#closed) return;
+  async #deliverOnce(): Promise<boolean> {
+    if (!this.#running || this.#closed) return false;
     const batch = this.#o.spool.peek(this.#o.dest, this.#o.batchSize);
-    if (batch.length === 0) return;
+    if (batch.length === 0) return false;
     if (!this.#connected) {
       await this.#o.producer.connect();
       this.#connected = true;
@@ -182,6 +196,7 @@ export class Forwarder {
     for (const { failure, entries } of refused.values()) this.#quarantine(entries, failure);
     if (framed.length > 0) await this.#send(framed);
     else if (refused.size > 0) this.#recovered(0);
+    return true;
   }
 
   #message(e: SpoolEntry, value: Uint8Array): Message {
@@ -189,7 +204,11 @@ export class Forwarder {
       key: e.device,
       value: Buffer.from(value.buffer, value.byteOffset, value.byteLength),
       timestamp: String(e.takenMs),
-      headers: e.seq === null ? undefined : { [SEQ_HEADER]: String(e.seq) },
+      headers: {
+        [READING_ID_HEADER]: e.readingId,
+        [SPOOL_ID_HEADER]: this.#o.spool.id,
+        ...(e.seq === null ? {} : { [SEQ_HEADER]: String(e.seq) }),
+      },
     };
   }
 
@@ -218,7 +237,22 @@ export class Forwarder {
       return;
     }
     if (this.#closed) return;
-    this.#o.spool.acknowledge(this.#o.dest, records[records.length - 1].entry.id);
+    const last = records[records.length - 1].entry.id;
+    try {
+      this.#o.spool.acknowledge(this.#o.dest, last);
+      this.#ackFailure = undefined;
+    } catch (error) {
+      // Kafka has them: the spool keeps the acknowledgement in memory (not sent again while
+      // this process runs) and deletes them with its next write that succeeds.
+      const message = (error as Error).message;
+      if (this.#ackFailure !== message) {
+        this.#ackFailure = message;
+        this.#o.log.warn("cannot record Kafka's acknowledgement in the spool yet", {
+          error: message,
+          hint: "the readings are not sent again; they are deleted with the next write",
+        });
+      }
+    }
     this.#o.onDelivered(records.map((r) => r.entry.device));
     this.#stats.sent += records.length;
     this.#stats.batches++;

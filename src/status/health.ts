@@ -12,6 +12,8 @@ export interface Liveness {
 export interface ReadinessReport {
   ok: boolean;
   checks: Record<string, CheckResult>;
+  /** What else keeps the process from doing its job, one line each (e.g. `spool: disk full`). */
+  problems?: string[];
 }
 
 /** What every status snapshot starts with. */
@@ -27,11 +29,26 @@ export interface StatusHead {
   startedAt: number;
 }
 
-/** The body of `/readyz`: `ready` or one line per dependency that does not answer. */
+/** The body of `/readyz`: `ready` or one line per dependency that does not answer or refuses. */
 export function readinessText(r: ReadinessReport): string {
   if (r.ok) return `ready: ${Object.keys(r.checks).join(", ")} answer\n`;
-  return Object.entries(r.checks).filter(([, c]) => !c.up)
-    .map(([name, c]) => `${name} does not answer: ${c.error ?? "unknown"}\n`).join("");
+  return (r.problems ?? []).map((p) => `${p}\n`).join("") +
+    Object.entries(r.checks).filter(([, c]) => !c.up)
+      .map(([name, c]) => `${name} ${checkState(c)}: ${c.error ?? "unknown"}\n`).join("");
+}
+
+/** What a dependency that is not up does, in the words of /readyz and `gateway status`. */
+export function checkState(c: CheckResult): string {
+  if (c.up) return "up";
+  if (c.refuses === "auth") return "authentication failed";
+  if (c.refuses === "tls") return "TLS failed";
+  return "does not answer";
+}
+
+/** A one- or two-word state for badges and tables: up, down, auth failed, TLS failed. */
+export function checkBadge(c: CheckResult): string {
+  if (c.up) return "up";
+  return c.refuses === "auth" ? "auth failed" : c.refuses === "tls" ? "TLS failed" : "down";
 }
 
 /** The body of `/healthz`. */

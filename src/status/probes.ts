@@ -4,6 +4,7 @@
  */
 import type { Kafka } from "kafkajs";
 import type { MongoClient } from "mongodb";
+import { classifyKafkaError } from "../kafka/failure.ts";
 import {
   authorizationHeader,
   type RegistryAuth,
@@ -16,12 +17,26 @@ export interface CheckResult {
   up: boolean;
   /** Why it is not up (no secrets: messages of client libraries, URLs without credentials). */
   error?: string;
+  /**
+   * It answers but refuses the gateway (`auth`: the credentials; `tls`: the certificate), so
+   * "does not answer" would send the operator the wrong way. Undefined: it does not answer.
+   */
+  refuses?: "auth" | "tls";
   /** Epoch ms of the probe. */
   at: number;
 }
 
-/** One probe: resolves with an error message when the dependency does not answer, else undefined. */
-export type Probe = (signal: AbortSignal) => Promise<string | undefined>;
+/** A dependency that answers but refuses the gateway: why, and what it refuses. */
+export interface Refusal {
+  error: string;
+  refuses: "auth" | "tls";
+}
+
+/**
+ * One probe: resolves with an error message when the dependency does not answer, a
+ * {@linkcode Refusal} when it answers but refuses the gateway, else undefined.
+ */
+export type Probe = (signal: AbortSignal) => Promise<string | Refusal | undefined>;
 
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -54,7 +69,9 @@ export function kafkaProbe(kafka: Kafka, timeoutMs = 4000): Probe {
       );
       return undefined;
     } catch (e) {
-      return message(e);
+      const f = classifyKafkaError(e);
+      if (f.kind === "auth" || f.kind === "tls") return { error: f.message, refuses: f.kind };
+      return f.kind === "other" ? message(e) : f.message;
     } finally {
       admin.disconnect().catch(() => {});
     }
@@ -85,7 +102,10 @@ export function registryProbe(url: string, auth: RegistryAuth = {}, timeoutMs = 
       });
       await res.body?.cancel();
       if (res.status === 401 || res.status === 403) {
-        return `registry refuses the gateway's credentials (HTTP ${res.status})`;
+        return {
+          error: `registry refuses the gateway's credentials (HTTP ${res.status})`,
+          refuses: "auth",
+        };
       }
       if (res.status >= 500) return `registry answers HTTP ${res.status}`;
       return undefined;
@@ -95,14 +115,22 @@ export function registryProbe(url: string, auth: RegistryAuth = {}, timeoutMs = 
   };
 }
 
-/** MongoDB answers a `ping`. */
-export function mongoProbe(client: MongoClient, timeoutMs = 4000): Probe {
+/**
+ * MongoDB answers a `ping`. `refusal` tells a refusal (wrong password, untrusted certificate)
+ * from a store that does not answer; the sink passes its MongoDB error classifier (this module
+ * does not load the driver, which produce never needs).
+ */
+export function mongoProbe(
+  client: MongoClient,
+  timeoutMs = 4000,
+  refusal: (error: unknown) => Refusal | undefined = () => undefined,
+): Probe {
   return async () => {
     try {
       await withTimeout(client.db("admin").command({ ping: 1 }), timeoutMs, "mongodb");
       return undefined;
     } catch (e) {
-      return message(e);
+      return refusal(e) ?? message(e);
     }
   };
 }

@@ -11,6 +11,7 @@ import { climateOf, History, type HistoryPoint } from "./history.ts";
 import type { Readiness } from "./readiness.ts";
 import { registerDependencyGauges } from "./dependency_gauges.ts";
 import { ReadingShare } from "../ble/reading_share.ts";
+import { SPOOL_FAILURE_CAUSES } from "../spool/spool_failure.ts";
 
 /** One tag as the status page and `gateway status` show it. */
 export interface TagStatus {
@@ -44,6 +45,12 @@ export interface ProduceStatus extends StatusHead {
     oldestAgeSeconds: number;
     dropped: Record<string, number>;
     quarantined?: number;
+    /** Readings held in memory: the spool cannot take them now. */
+    held?: number;
+    /** What keeps the spool from taking readings, e.g. `disk full`. */
+    problem?: string;
+    /** Spool writes that failed this run, by cause. */
+    writeFailures?: Record<string, number>;
   };
 }
 
@@ -135,9 +142,12 @@ export class ProduceMonitor implements ProduceObserver {
   }
 
   readinessReport(): ReadinessReport {
+    const problem = this.#spoolNow().problem;
+    const problems = problem === undefined ? [] : [`spool: ${problem}`];
     return {
-      ok: this.readiness.ready,
+      ok: this.readiness.ready && problems.length === 0,
       checks: Object.fromEntries(this.readiness.checks),
+      ...(problems.length > 0 ? { problems } : {}),
     };
   }
 
@@ -175,6 +185,9 @@ export class ProduceMonitor implements ProduceObserver {
           : Math.max(0, (now - s.oldestTakenMs) / 1000),
         dropped: { spool_full: s.droppedFull, schema_rejected: s.rejected },
         quarantined: s.quarantined,
+        held: s.held ?? 0,
+        problem: s.problem,
+        writeFailures: s.writeFailures ?? {},
       },
     };
   }
@@ -238,6 +251,26 @@ export class ProduceMonitor implements ProduceObserver {
         this.reset();
         this.inc({ reason: "spool_full" }, s.droppedFull);
         this.inc({ reason: "schema_rejected" }, s.rejected);
+      },
+    });
+    new Counter({
+      name: "gateway_spool_write_failures_total",
+      help: "Spool writes that failed or found the disk full, by cause " +
+        "(disk_full, read_only, io_error, other)",
+      labelNames: ["cause"],
+      registers,
+      collect() {
+        const failures = spool().writeFailures ?? {};
+        this.reset();
+        for (const cause of SPOOL_FAILURE_CAUSES) this.inc({ cause }, failures[cause] ?? 0);
+      },
+    });
+    new Gauge({
+      name: "gateway_spool_held_readings",
+      help: "Readings held in memory because the spool cannot take them now",
+      registers,
+      collect() {
+        this.set(spool().held ?? 0);
       },
     });
     new Gauge({

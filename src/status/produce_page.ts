@@ -1,4 +1,5 @@
 /** The status page of `gateway produce`: one card per tag with its chart, the spool, Kafka and the registry. */
+import { checkBadge } from "./health.ts";
 import type { HistoryPoint } from "./history.ts";
 import { ago, badge, esc, pageDocument } from "./page_layout.ts";
 import type { ProduceStatus, TagStatus } from "./produce_monitor.ts";
@@ -64,7 +65,7 @@ export function producePage(s: ProduceStatus, historyOf: (device: string) => His
   const dep = (name: string) => {
     const c = s.ready.checks[name];
     if (!c) return "";
-    return `<span>${esc(name)} ${badge(c.up ? "up" : "down", c.up ? "good" : "bad")}</span>`;
+    return `<span>${esc(name)} ${badge(checkBadge(c), c.up ? "good" : "bad")}</span>`;
   };
   const streaming = s.tags.filter((t) => t.state === "streaming").length;
   const dropped = Object.entries(s.spool.dropped).map(([k, v]) => `${v} ${k.replace("_", " ")}`)
@@ -78,6 +79,7 @@ export function producePage(s: ProduceStatus, historyOf: (device: string) => His
 ${
     [
       ...s.live.reasons,
+      ...(s.ready.problems ?? []),
       ...Object.entries(s.ready.checks).filter(([, c]) => !c.up)
         .map(([n, c]) => `${n}: ${c.error ?? "down"}`),
     ]
@@ -91,9 +93,9 @@ ${
     bytes(s.spool.maxBytes)
   }</b></span><span><span class="k">dropped</span> <b>${
     esc(dropped)
-  }</b></span><span><span class="k">quarantined</span> <b>${
-    s.spool.quarantined ?? "—"
-  }</b></span></div></div>
+  }</b></span><span><span class="k">quarantined</span> <b>${s.spool.quarantined ?? "—"}</b></span>${
+    s.spool.held ? `<span><span class="k">held in memory</span> <b>${s.spool.held}</b></span>` : ""
+  }</div>${s.spool.problem ? `<div class="err">spool: ${esc(s.spool.problem)}</div>` : ""}</div>
 <h2>Tags</h2>
 <div class="grid">${s.tags.map((t) => tagCard(t, historyOf(t.device), now)).join("\n")}</div>`;
   return pageDocument("gateway produce", body);

@@ -48,11 +48,16 @@ export class Readiness {
     while (!signal.aborted) {
       await Promise.all(
         [...this.#probes].map(async ([name, probe]) => {
-          const error = await probe(signal).catch((e) =>
+          const answer = await probe(signal).catch((e) =>
             e instanceof Error ? e.message : String(e)
           );
           if (signal.aborted) return;
-          this.checks.set(name, { up: error === undefined, error, at: Date.now() });
+          this.checks.set(
+            name,
+            typeof answer === "object"
+              ? { up: false, error: answer.error, refuses: answer.refuses, at: Date.now() }
+              : { up: answer === undefined, error: answer, at: Date.now() },
+          );
         }),
       );
       await delay(this.everyMs, signal).catch(() => {});

@@ -15,6 +15,7 @@ import {
 import type { Liveness, ReadinessReport, StatusHead } from "./health.ts";
 import type { Readiness } from "./readiness.ts";
 import { registerDependencyGauges } from "./dependency_gauges.ts";
+import type { WriteProgress, WriteTracker } from "../sink/io/write_progress.ts";
 
 /** One partition as the status page and `gateway status` show it. */
 export interface PartitionStatus {
@@ -35,7 +36,15 @@ export interface SinkStatus extends StatusHead {
   kind: "sink";
   group: string;
   topics: string[];
-  consumer: { running: boolean; partitionsAssigned: number; stoppedBecause?: string };
+  consumer: {
+    running: boolean;
+    partitionsAssigned: number;
+    stoppedBecause?: string;
+    /** kafkajs is restarting it after a crash (Kafka away, most often). */
+    restarting?: boolean;
+  };
+  /** How the writes to MongoDB go: records/s, bulk write latency, ok / slow / down. */
+  writes?: WriteProgress;
   lagError?: string;
   partitions: PartitionStatus[];
 }
@@ -47,6 +56,9 @@ export class SinkMonitor implements SinkObserver {
   readonly startedAt = Date.now();
   running = false;
   assigned = 0;
+  /** A crash kafkajs restarts from happened and the consumer has not run since. */
+  restarting = false;
+  #writes?: WriteTracker;
   #stoppedForGood?: string;
   #sinkStopped?: string;
   #counts = new Map<string, Counts>();
@@ -72,21 +84,27 @@ export class SinkMonitor implements SinkObserver {
       this.assigned = Object.values(ev.payload.memberAssignment)
         .reduce((n, p) => n + p.length, 0);
       this.running = true;
+      this.restarting = false;
     });
     consumer.on(e.FETCH_START, () => {
       this.running = true;
+      this.restarting = false;
     });
     consumer.on(e.CRASH, (ev) => {
       this.running = false;
       this.assigned = 0;
       if (!ev.payload.restart) {
         this.#stoppedForGood ??= `the consumer crashed: ${ev.payload.error.message}`;
+      } else {
+        this.restarting = true;
       }
     });
+    // kafkajs stops its consumer before each restart (after a crash it restarts from, while Kafka
+    // is away): a dependency outage, which readiness reports, not the end of the consumer. Only a
+    // crash it will not restart from, or the sink stopping, ends liveness.
     consumer.on(e.STOP, () => {
       this.running = false;
       this.assigned = 0;
-      this.#stoppedForGood ??= "the consumer has stopped";
     });
     consumer.on(e.DISCONNECT, () => {
       this.running = false;
@@ -97,6 +115,10 @@ export class SinkMonitor implements SinkObserver {
   recordsSettled(topic: string, partition: number, outcome: RecordOutcome, n: number): void {
     if (n <= 0) return;
     this.#countsOf(topic, partition)[outcome] += n;
+  }
+
+  writesTracked(tracker: WriteTracker): void {
+    this.#writes = tracker;
   }
 
   batchWritten(seconds: number): void {
@@ -171,7 +193,9 @@ export class SinkMonitor implements SinkObserver {
         running: this.running,
         partitionsAssigned: this.assigned,
         stoppedBecause: this.#stoppedForGood ?? this.#sinkStopped,
+        ...(this.restarting ? { restarting: true } : {}),
       },
+      ...(this.#writes ? { writes: this.#writes.progress() } : {}),
       lagError: this.lag.error,
       partitions: [...rows.values()].sort((a, b) =>
         a.topic.localeCompare(b.topic) || a.partition - b.partition

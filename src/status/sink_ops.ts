@@ -10,6 +10,7 @@ import type { HttpServer } from "../http/serve.ts";
 import { LagTracker } from "../metrics/sink_lag.ts";
 import type { Logger } from "../util/log.ts";
 import { kafkaProbe, mongoProbe, registryProbe } from "./probes.ts";
+import { classifyMongoError, describeMongoFailure } from "../sink/io/mongo_errors.ts";
 import { Readiness } from "./readiness.ts";
 import { serveStatus } from "./serve_status.ts";
 import { SinkMonitor } from "./sink_monitor.ts";
@@ -53,7 +54,12 @@ export function startSinkOps(s: SinkOpsSettings): SinkOps {
   const readiness = new Readiness({
     kafka: kafkaProbe(s.kafka),
     registry: registryProbe(s.registryUrl, s.registryAuth),
-    mongodb: mongoProbe(mongo),
+    mongodb: mongoProbe(mongo, 4000, (e) => {
+      const kind = classifyMongoError(e);
+      return kind === "auth" || kind === "tls"
+        ? { error: describeMongoFailure(kind, e), refuses: kind }
+        : undefined;
+    }),
   });
   const lag = new LagTracker(s.kafka, s.groupId, s.topics);
   const monitor = new SinkMonitor(readiness, lag, s.groupId, s.topics, s.version);

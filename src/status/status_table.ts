@@ -4,6 +4,8 @@
  */
 import type { ProduceStatus } from "./produce_monitor.ts";
 import type { SinkStatus } from "./sink_monitor.ts";
+import { consumerState, writesText } from "./sink_page.ts";
+import { checkBadge } from "./health.ts";
 
 /** What `gateway status` learnt from one URL. */
 export interface StatusReport {
@@ -45,7 +47,7 @@ function head(r: StatusReport, paint: Paint): string[] {
       s.healthy ? paint("healthy", "good") : paint("unhealthy", "bad")
     }  ${
       Object.entries(s.ready.checks).map(([n, c]) =>
-        `${n} ${c.up ? paint("up", "good") : paint("down", "bad")}`
+        `${n} ${c.up ? paint("up", "good") : paint(checkBadge(c), "bad")}`
       ).join("  ")
     }`,
   ];
@@ -102,8 +104,19 @@ function sinkText(s: SinkStatus, paint: Paint): string {
   ]);
   return [
     `group ${s.group}: consumer ${
-      s.consumer.running ? paint("running", "good") : paint("stopped", "bad")
+      paint(consumerState(s), s.consumer.running ? "good" : "bad")
     }, ${s.consumer.partitionsAssigned} partitions assigned`,
+    ...(s.writes
+      ? [
+        paint(
+          writesText(s),
+          s.writes.store === "ok" ? "good" : s.writes.store === "slow" ? "warn" : "bad",
+        ),
+      ]
+      : []),
+    ...(s.writes?.detail
+      ? [paint(`  ${s.writes.detail}`, s.writes.store === "down" ? "bad" : "warn")]
+      : []),
     table(["TOPIC", "PART", "LAG", "WRITTEN", "DLQ", "SKIPPED", "LAST ERROR"], rows, paint),
   ].join("\n");
 }

@@ -21,9 +21,34 @@ const LEVEL_OF: Record<ConsoleMethod, LogLevel> = {
 
 let restore: (() => void) | undefined;
 
+/** A line of a library rewritten: dropped, or logged in the gateway's words at `level`. */
+export type ConsoleRewrite = { drop: true } | { drop?: false; level: LogLevel; message: string };
+
+/** Puts a library's console line in the gateway's words, drops it, or leaves it (undefined). */
+export type ConsoleRewriter = (text: string) => ConsoleRewrite | undefined;
+
+const rewriters: ConsoleRewriter[] = [];
+
+/**
+ * Adds a rewriter of routed console lines (the module that loads the library adds its own, e.g.
+ * noble's adapter warnings, so nothing is loaded for commands that never meet them).
+ */
+export function addConsoleRewriter(rewriter: ConsoleRewriter): void {
+  rewriters.push(rewriter);
+}
+
+function rewrite(text: string): ConsoleRewrite | undefined {
+  for (const r of rewriters) {
+    const out = r(text);
+    if (out) return out;
+  }
+  return undefined;
+}
+
 /**
  * Routes `console.*` to `log` until the returned function is called.
  * Calling it again replaces the logger (e.g. once the command knows its level).
+ * Lines a rewriter knows ({@linkcode addConsoleRewriter}) come out in its words, or not at all.
  */
 export function routeConsoleToLog(log: Logger): () => void {
   restore?.();
@@ -32,8 +57,11 @@ export function routeConsoleToLog(log: Logger): () => void {
     saved.set(method, console[method]);
     console[method] = (...args: unknown[]) => {
       const text = format(...args);
+      const r = rewrite(text);
+      if (r?.drop) return;
       // One object per line: a multi-line message stays one message.
-      log[LEVEL_OF[method]](text, { source: "console" });
+      if (r) log[r.level](r.message, { source: "console" });
+      else log[LEVEL_OF[method]](text, { source: "console" });
     };
   }
   // Node's process warnings and libraries writing to process.stdout/stderr directly.

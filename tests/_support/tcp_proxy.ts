@@ -7,6 +7,8 @@ export class TcpProxy {
   #listener?: Deno.Listener;
   #conns = new Set<Deno.Conn>();
   port = 0;
+  /** Each chunk from the target waits this long before it is passed on (a slow dependency). */
+  answerDelayMs = 0;
 
   constructor(readonly targetPort: number, readonly targetHost = "127.0.0.1") {}
 
@@ -49,12 +51,15 @@ export class TcpProxy {
       return;
     }
     this.#conns.add(outbound);
-    const copy = async (from: Deno.Conn, to: Deno.Conn) => {
+    const copy = async (from: Deno.Conn, to: Deno.Conn, answers: boolean) => {
       const buf = new Uint8Array(64 * 1024);
       try {
         for (;;) {
           const n = await from.read(buf);
           if (n === null) break;
+          if (answers && this.answerDelayMs > 0) {
+            await new Promise((r) => setTimeout(r, this.answerDelayMs));
+          }
           let off = 0;
           while (off < n) off += await to.write(buf.subarray(off, n));
         }
@@ -66,6 +71,6 @@ export class TcpProxy {
         this.#conns.delete(c);
       }
     };
-    await Promise.all([copy(inbound, outbound), copy(outbound, inbound)]);
+    await Promise.all([copy(inbound, outbound, false), copy(outbound, inbound, true)]);
   }
 }

@@ -3,6 +3,7 @@
  * configuration: read as Kafka Connect reads it (ISO-8859-1 bytes, Java
  * syntax), then turned into SinkSettings. Every error names the file.
  */
+import { resolve } from "node:path";
 import {
   decodeLatin1,
   looksLikeUtf8,
@@ -31,7 +32,7 @@ export async function loadSinkConfigFile(
   try {
     bytes = await Deno.readFile(path);
   } catch (error) {
-    throw new Error(`cannot read ${path}: ${(error as Error).message}`);
+    throw new Error(`cannot read ${resolve(path)}: ${(error as Error).message}`);
   }
   try {
     const result = sinkSettingsFromProperties(decodeLatin1(bytes), options);
@@ -44,7 +45,7 @@ export async function loadSinkConfigFile(
     return result;
   } catch (error) {
     if (error instanceof SinkConfigError || error instanceof PropertiesSyntaxError) {
-      const e = new Error(`${path}: ${error.message}`, { cause: error });
+      const e = new Error(`${resolve(path)}: ${error.message}`, { cause: error });
       e.name = error.name;
       throw e;
     }

@@ -12,13 +12,20 @@
  * together.
  */
 import { parseKcql } from "../kcql/plan.ts";
-import { parseJavaProperties } from "../../config/java_properties.ts";
+import {
+  type FilePosition,
+  type JavaProperties,
+  parseJavaProperties,
+} from "../../config/java_properties.ts";
+import { KcqlError, KcqlSyntaxError } from "../kcql/errors.ts";
+import { editDistance } from "../kcql/clauses.ts";
 import {
   KAFKA_SECURITY_KEYS_READ,
   kafkaSecurityFromProperties,
   type KafkaSecurityInput,
 } from "../../config/kafka_security.ts";
 import { registerSecret } from "../../util/redact.ts";
+import { type DurationBounds, parseDuration } from "../../util/duration.ts";
 
 export type ErrorPolicy = "NOOP" | "THROW" | "RETRY";
 
@@ -86,6 +93,11 @@ export interface SinkSettingsOptions {
 export interface SinkSettingsResult {
   settings: SinkSettings;
   warnings: string[];
+  /**
+   * When the KCQL is the file's: where a line and column of the KCQL text stand in the file (the
+   * value may span continued lines and hold escapes).
+   */
+  kcqlLocation?: (line: number, column: number) => FilePosition | undefined;
 }
 
 /** The properties are unusable; `problems` lists every one found. */
@@ -101,6 +113,12 @@ export const CONNECTOR_DEFAULTS = {
   maxRetries: 20,
   retryIntervalMs: 60_000,
 };
+
+/**
+ * The pause between RETRY attempts (connect.mongo.retry.interval, `--retry-interval`): plain
+ * numbers in milliseconds as in the connector, at most a day.
+ */
+export const RETRY_INTERVAL: DurationBounds = { unit: "ms", maxMs: 86_400_000 };
 
 /** Each setting's keys, newest first. */
 const ALIASES = {
@@ -174,8 +192,12 @@ export function sinkSettingsFromProperties(
 ): SinkSettingsResult {
   const warnings = new Set<string>();
   let map: ReadonlyMap<string, string>;
+  let parsed: JavaProperties | undefined;
+  /** The line a key is (last) given on, when read from text. */
+  const lineOf = new Map<string, number>();
   if (typeof props === "string") {
-    const parsed = parseJavaProperties(props);
+    parsed = parseJavaProperties(props);
+    for (const e of parsed.entries) lineOf.set(e.key, e.line);
     const lines = new Map<string, number[]>();
     for (const e of parsed.entries) lines.set(e.key, [...(lines.get(e.key) ?? []), e.line]);
     for (const [key, at] of lines) {
@@ -228,13 +250,18 @@ export function sinkSettingsFromProperties(
     raw(setting)?.value.split(",").map((s) => s.trim()).filter((s) => s !== "");
 
   // What the connector requires.
-  const kcql = overrides.kcql ?? text("kcql");
+  const kcqlFound = raw("kcql");
+  const kcql = overrides.kcql ?? (kcqlFound?.value.trim() || undefined);
   const database = overrides.database ?? text("database");
   const mongoUri = overrides.mongoUri ?? text("mongoUri");
-  if (!kcql) problems.push("connect.mongo.kcql is missing: the KCQL statements to run");
-  if (!database) problems.push("connect.mongo.db is missing: the MongoDB database to write to");
+  // A required key missing, and a key given that is a misspelling of it: say so together.
+  const nearMiss = misspeltKeys(map, lineOf);
+  const missing = (setting: keyof typeof ALIASES, what: string) =>
+    `${ALIASES[setting][0]} is missing: ${what}${nearMissHint(nearMiss, setting)}`;
+  if (!kcql) problems.push(missing("kcql", "the KCQL statements to run"));
+  if (!database) problems.push(missing("database", "the MongoDB database to write to"));
   if (!mongoUri) {
-    problems.push("connect.mongo.connection is missing: the MongoDB connection string");
+    problems.push(missing("mongoUri", "the MongoDB connection string"));
   } else if (!/^mongodb(\+srv)?:\/\/\S+$/.test(mongoUri)) {
     problems.push(
       `connect.mongo.connection=${
@@ -249,7 +276,8 @@ export function sinkSettingsFromProperties(
     mongoUri: mongoUri ?? "",
     errorPolicy: overrides.errorPolicy ?? policy(raw("errorPolicy"), problems),
     maxRetries: overrides.maxRetries ?? integer("maxRetries", 0) ?? CONNECTOR_DEFAULTS.maxRetries,
-    retryIntervalMs: overrides.retryIntervalMs ?? integer("retryIntervalMs", 0) ??
+    retryIntervalMs: overrides.retryIntervalMs ??
+      retryInterval(raw("retryIntervalMs"), problems, warnings) ??
       CONNECTOR_DEFAULTS.retryIntervalMs,
     jsonDatetimeFields: overrides.jsonDatetimeFields ?? list("jsonDatetimeFields") ?? [],
     topics: [],
@@ -300,8 +328,15 @@ export function sinkSettingsFromProperties(
       sources = (options.sourcesOf ?? kcqlSources)(kcql);
     } catch (error) {
       const e = error as { format?: () => string; message?: string };
+      const inFile =
+        overrides.kcql === undefined && kcqlFound && parsed && error instanceof KcqlError
+          ? kcqlErrorInFile(error, kcqlFound, parsed)
+          : undefined;
       problems.push(
-        `connect.mongo.kcql: ${typeof e.format === "function" ? e.format() : e.message}`,
+        inFile ??
+          `${overrides.kcql === undefined ? "connect.mongo.kcql" : "--kcql"}: ${
+            typeof e.format === "function" ? e.format() : e.message
+          }`,
       );
     }
     if (sources) {
@@ -335,11 +370,120 @@ export function sinkSettingsFromProperties(
   // Everything else is accounted for.
   for (const [key, value] of map) {
     if (used.has(key)) continue;
-    const note = noteFor(key, value, problems);
+    const near = nearMiss.get(key);
+    const note = near
+      ? `${lineOf.has(key) ? `line ${lineOf.get(key)}: ` : ""}${key} is not a setting of the ` +
+        `connector: not used; did you mean ${suggestion(near)}?`
+      : noteFor(key, value, problems);
     if (note) warnings.add(note);
   }
   if (problems.length > 0) throw new SinkConfigError(problems);
-  return { settings, warnings: [...warnings] };
+  const result: SinkSettingsResult = { settings, warnings: [...warnings] };
+  if (overrides.kcql === undefined && kcqlFound && parsed) {
+    const file = parsed;
+    const lead = kcqlFound.value.length - kcqlFound.value.trimStart().length;
+    result.kcqlLocation = (line, column) => {
+      const index = indexOfLineColumn(settings.kcql, line, column);
+      return index === undefined ? undefined : file.locate(kcqlFound.key, lead + index);
+    };
+  }
+  return result;
+}
+
+/** Keys read as settings, for "did you mean": each alias, and the keys noted as having no effect. */
+const KNOWN_KEYS: readonly string[] = [
+  ...Object.values(ALIASES).flat(),
+  "connector.class",
+  "tasks.max",
+  "key.converter",
+  "value.converter",
+  "value.converter.schema.registry.url",
+];
+
+/** The known key a key not read is most likely a misspelling of (edit distance 1 or 2). */
+function misspeltKeys(
+  map: ReadonlyMap<string, string>,
+  lineOf: ReadonlyMap<string, number>,
+): Map<string, { key: string; line?: number; known: string }> {
+  const out = new Map<string, { key: string; line?: number; known: string }>();
+  const known = [...KNOWN_KEYS, ...Object.keys(NO_EFFECT)];
+  for (const key of map.keys()) {
+    if (
+      known.includes(key) ||
+      !/^(connect\.mongo\.|errors\.|connector\.|tasks\.|topic|name|(key|value)\.)/.test(key)
+    ) {
+      continue;
+    }
+    let best: string | undefined;
+    let bestDistance = Infinity;
+    for (const k of known) {
+      const d = editDistance(key.toLowerCase(), k);
+      if (d < bestDistance) [best, bestDistance] = [k, d];
+    }
+    if (best && bestDistance <= Math.min(2, Math.floor(best.length / 6))) {
+      out.set(key, { key, line: lineOf.get(key), known: best });
+    }
+  }
+  return out;
+}
+
+/** "connect.mongo.kcql", or for an older alias "connect.mongo.kcql (older name: …)". */
+function suggestion(near: { known: string }): string {
+  const setting = Object.values(ALIASES).find((keys) =>
+    (keys as readonly string[]).includes(near.known)
+  );
+  if (!setting || setting[0] === near.known) return near.known;
+  return `${setting[0]} (older name: ${near.known})`;
+}
+
+/** "; line 5 has connect.mongo.sink.kcq: did you mean …?" for a missing setting's near miss. */
+function nearMissHint(
+  nearMiss: ReadonlyMap<string, { key: string; line?: number; known: string }>,
+  setting: keyof typeof ALIASES,
+): string {
+  const keys = ALIASES[setting] as readonly string[];
+  const near = [...nearMiss.values()].find((n) => keys.includes(n.known));
+  if (!near) return "";
+  return `; ${near.line === undefined ? "" : `line ${near.line} has `}${near.key}: did you mean ` +
+    `${suggestion(near)}?`;
+}
+
+/** The KCQL error at its line and column in the file, with that line and a caret. */
+function kcqlErrorInFile(
+  error: KcqlError,
+  found: { key: string; value: string },
+  file: JavaProperties,
+): string | undefined {
+  const lead = found.value.length - found.value.trimStart().length;
+  const at = file.locate(found.key, lead + error.offset);
+  if (!at) return undefined;
+  const text = file.lineText(at.line);
+  const gutter = `${at.line} | `;
+  const caret = [...text].slice(0, at.column - 1).map((c) => (c === "\t" ? "\t" : " ")).join("");
+  return [
+    `${found.key}: KCQL ${
+      error instanceof KcqlSyntaxError ? "syntax error" : "error"
+    } at line ${at.line}, column ${at.column}: ${error.detail}`,
+    `${gutter}${text}`,
+    `${" ".repeat(gutter.length - 2)}| ${caret}^`,
+  ].join("\n");
+}
+
+/** The UTF-16 index of a 1-based line and column (code points) in `text`. */
+function indexOfLineColumn(text: string, line: number, column: number): number | undefined {
+  let index = 0;
+  for (let l = 1; l < line; l++) {
+    const m = /\r\n|\n|\r/g;
+    m.lastIndex = index;
+    const found = m.exec(text);
+    if (!found) return undefined;
+    index = found.index + found[0].length;
+  }
+  for (let c = 1; c < column; c++) {
+    if (index >= text.length) return undefined;
+    index += text.codePointAt(index)! > 0xffff ? 2 : 1;
+  }
+  return index;
 }
 
 /** Masks the password of a URL-like text's user info (everything after its first `:`, to `@`). */
@@ -400,6 +544,34 @@ function kafka(
 
 function kcqlSources(kcql: string): string[] {
   return parseKcql(kcql).statements.map((s) => s.source);
+}
+
+/** connect.mongo.retry.interval: the duration parser of `--retry-interval`, 0 allowed. */
+function retryInterval(
+  found: { key: string; value: string } | undefined,
+  problems: string[],
+  warnings: Set<string>,
+): number | undefined {
+  if (!found) return undefined;
+  try {
+    const ms = parseDuration(found.key, found.value, { ...RETRY_INTERVAL, zero: "retry at once" });
+    if (!/^\s*[0-9]+\s*$/.test(found.value)) {
+      warnings.add(
+        `${found.key}=${found.value.trim()}: read as ${ms} ms; Kafka Connect takes only a whole ` +
+          `number of milliseconds here, so the connector would refuse this file (write ${ms})`,
+      );
+    }
+    return ms;
+  } catch (error) {
+    // Out of bounds says the bound; text that is no duration at all says so as before.
+    const message = (error as Error).message;
+    problems.push(
+      / must be a positive number /.test(message)
+        ? `${found.key}=${found.value} is not a whole number of at least 0`
+        : message,
+    );
+    return undefined;
+  }
 }
 
 function policy(

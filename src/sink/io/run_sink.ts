@@ -22,7 +22,12 @@ import { classifyKafkaError } from "../../kafka/failure.ts";
 import type { Logger } from "../../util/log.ts";
 import { giveUp, retry } from "../../util/retry.ts";
 import type { WritePolicy } from "./bulk_writer.ts";
-import { DeadLetterQueue, ensureDeadLetterTopics, headerText } from "./dead_letters.ts";
+import {
+  DeadLetterQueue,
+  ensureDeadLetterTopics,
+  headerText,
+  NoDeadLetters,
+} from "./dead_letters.ts";
 import {
   fetchSizes,
   sessionTimeoutProblem,
@@ -35,7 +40,12 @@ import { type Disposition, type IncomingRecord, processRecords } from "./partiti
 import type { RecordPipeline } from "./record_pipeline.ts";
 import type { WriteTarget } from "./bulk_writer.ts";
 import type { SinkObserver } from "../../metrics/sink_observer.ts";
-import { isStalled, type PartitionProgress, waitingRecords } from "./stall_watch.ts";
+import { isStalled, type PartitionProgress, StallClock, waitingRecords } from "./stall_watch.ts";
+import { episodeDuration, LogEpisodes } from "../../util/log_episodes.ts";
+import { WriteTracker } from "./write_progress.ts";
+
+/** While a failure lasts, a reminder this often (the first line and a `recovered` line aside). */
+export const EPISODE_REMINDER_MS = 5 * 60_000;
 
 export interface SinkRuntimeSettings {
   topics: string[];
@@ -44,7 +54,8 @@ export interface SinkRuntimeSettings {
   mongoOptions?: MongoClientOptions;
   database: string;
   policy: WritePolicy;
-  deadLetterTopic: (sourceTopic: string) => string;
+  /** The dead-letter topic of each source topic; null: none (a poison record stops the sink). */
+  deadLetterTopic: ((sourceTopic: string) => string) | null;
   /** Replicas of a dead-letter topic the sink creates (undefined: the broker's default). */
   deadLetterReplicationFactor?: number;
   fromBeginning: boolean;
@@ -154,12 +165,15 @@ export async function runSink(settings: SinkRuntimeSettings, deps: SinkDeps): Pr
   });
   const ob = deps.observer;
   ob?.consumerCreated(consumer);
-  const dlq = new DeadLetterQueue(
-    producer,
-    settings.deadLetterTopic,
-    log.child({ component: "dlq" }),
-    (topic) => topicMessageLimit(admin, topic),
-  );
+  const dlqTopic = settings.deadLetterTopic;
+  const dlq = dlqTopic
+    ? new DeadLetterQueue(
+      producer,
+      dlqTopic,
+      log.child({ component: "dlq" }),
+      (topic) => topicMessageLimit(admin, topic),
+    )
+    : new NoDeadLetters();
   // kafkajs's consumer.commitOffsets does nothing once the consumer is stopping, which is when
   // the batch in hand settles; a batch's own commitOffsetsIfNecessary(offsets) commits anyway.
   let groupCommit: EachBatchPayload["commitOffsetsIfNecessary"] | undefined;
@@ -181,11 +195,23 @@ export async function runSink(settings: SinkRuntimeSettings, deps: SinkDeps): Pr
 
   let owned: Record<string, number[]> = {};
   let batchesInHand = 0;
-  let lastBatchAt = Date.now();
+  // Time with Kafka and without a batch; Kafka away does not count (a dependency outage).
+  const stall = new StallClock();
+  // A failure that repeats (kafkajs restarts its consumer every second or so while Kafka is away,
+  // a write retried while MongoDB is) is one line, a reminder now and then, and a recovered line.
+  const episodes = new LogEpisodes(EPISODE_REMINDER_MS);
+  const writes = new WriteTracker();
+  ob?.writesTracked(writes);
   consumer.on(consumer.events.GROUP_JOIN, (e) => {
     owned = e.payload.memberAssignment;
-    lastBatchAt = Date.now();
+    stall.progressed();
     const assigned = Object.values(e.payload.memberAssignment).reduce((n, p) => n + p.length, 0);
+    const end = episodes.recovered("kafka");
+    if (end) {
+      log.info(`Kafka recovered after ${episodeDuration(end.forMs)}: the consumer runs again`, {
+        restarts: end.occurrences,
+      });
+    }
     log.info("joined consumer group", {
       group: settings.groupId,
       partitions: JSON.stringify(e.payload.memberAssignment),
@@ -195,13 +221,30 @@ export async function runSink(settings: SinkRuntimeSettings, deps: SinkDeps): Pr
   consumer.on(consumer.events.CRASH, (e) => {
     const cause = classifyKafkaError(e.payload.error).message;
     if (e.payload.restart) {
-      log.warn("consumer crashed; kafkajs restarts it", { error: cause });
+      stall.kafkaAway();
+      const note = episodes.failed("kafka");
+      if (note?.kind === "started") {
+        log.warn("consumer crashed; kafkajs restarts it until Kafka answers", { error: cause });
+      } else if (note) {
+        log.warn(
+          `consumer still crashing after ${episodeDuration(note.forMs)}; kafkajs restarts it`,
+          { error: cause, restarts: note.occurrences },
+        );
+      }
     } else {
       fail(new SinkStop(`Kafka consumer crashed and will not restart: ${cause}`));
     }
   });
   // A crash kafkajs restarts from (restart=true) stops the consumer first; a consumer that
   // then never consumes again is caught by the stall watch below.
+  const storeBack = () => {
+    const end = episodes.recovered("mongodb");
+    if (end) {
+      log.info(`MongoDB recovered after ${episodeDuration(end.forMs)}: writing again`, {
+        attempts: end.occurrences,
+      });
+    }
+  };
 
   let statsTimer: ReturnType<typeof setInterval> | undefined;
   let stallTimer: ReturnType<typeof setInterval> | undefined;
@@ -227,10 +270,10 @@ export async function runSink(settings: SinkRuntimeSettings, deps: SinkDeps): Pr
       stopping,
       giveUpAfterMs,
     );
-    if (!stopping.aborted) {
+    if (!stopping.aborted && dlqTopic) {
       await ensureDeadLetterTopics(
         admin,
-        settings.topics.map(settings.deadLetterTopic),
+        settings.topics.map(dlqTopic),
         settings.deadLetterReplicationFactor,
         log.child({ component: "dlq" }),
       );
@@ -244,7 +287,7 @@ export async function runSink(settings: SinkRuntimeSettings, deps: SinkDeps): Pr
     const { batch } = payload;
     groupCommit = payload.commitOffsetsIfNecessary;
     batchesInHand++;
-    lastBatchAt = Date.now();
+    stall.progressed();
     const guard = partitionGuard(payload, stopping, log);
     const target = pipeline.targetOf(batch.topic);
     try {
@@ -253,7 +296,7 @@ export async function runSink(settings: SinkRuntimeSettings, deps: SinkDeps): Pr
         {
           batchSize: target.batchSize,
           prepare: (record) => prepare(record, guard.signal),
-          collection: timedWrites(db.collection(target.collection), ob),
+          collection: trackedWrites(db.collection(target.collection), ob, writes, storeBack),
           deadLetters: dlq,
           policy: { ...settings.policy, giveUpAfterMs },
           signal: guard.signal,
@@ -261,15 +304,25 @@ export async function runSink(settings: SinkRuntimeSettings, deps: SinkDeps): Pr
             payload.resolveOffset(offset);
             committer.mark(batch.topic, batch.partition, (BigInt(offset) + 1n).toString());
           },
-          onUnavailable: (error, attempt, kind) => {
-            ob?.partitionError(batch.topic, batch.partition, (error as Error).message);
-            if (attempt === 1 || attempt % 10 === 0) {
-              log.warn(
-                kind === "unavailable"
-                  ? "MongoDB unavailable: consumption paused, retrying with backoff"
-                  : `${describeMongoFailure(kind, error)}: consumption paused, retrying`,
-                { error: (error as Error).message, attempt },
-              );
+          onUnavailable: (error, _attempt, kind) => {
+            const message = (error as Error).message;
+            ob?.partitionError(batch.topic, batch.partition, message);
+            const slow = kind === "unavailable" && isTimeout(error);
+            const what = kind !== "unavailable"
+              ? describeMongoFailure(kind, error)
+              : slow
+              ? "MongoDB slow: a write got no answer in time"
+              : "MongoDB unavailable";
+            if (slow) writes.storeTimedOut(message);
+            else writes.storeDown(kind === "unavailable" ? message : what);
+            const note = episodes.failed("mongodb");
+            if (note?.kind === "started") {
+              log.warn(`${what}: consumption paused, retrying with backoff`, { error: message });
+            } else if (note) {
+              log.warn(`${what}: consumption paused for ${episodeDuration(note.forMs)}, retrying`, {
+                error: message,
+                attempts: note.occurrences,
+              });
             }
           },
           onRejected: (record, error, retrying) => {
@@ -310,7 +363,8 @@ export async function runSink(settings: SinkRuntimeSettings, deps: SinkDeps): Pr
     } finally {
       guard.dispose();
       batchesInHand--;
-      lastBatchAt = Date.now();
+      stall.progressed();
+      if (batchesInHand === 0) writes.batchesSettled();
     }
     summary.batches++;
     // Before a rebalance or a stop takes the partition away, its settled offsets are committed.
@@ -324,16 +378,26 @@ export async function runSink(settings: SinkRuntimeSettings, deps: SinkDeps): Pr
       database: settings.database,
     });
     statsTimer = setInterval(() => {
-      log.info("stats", {
+      const p = writes.progress();
+      const fields = {
         written: summary.written,
         batches: summary.batches,
         commits: committer.commits,
         deadLettered: dlq.counts,
-      });
+        recordsPerSecond: p.recordsPerSecond,
+        ...(p.writeSeconds !== undefined
+          ? { writeSeconds: p.writeSeconds, writeMaxSeconds: p.writeMaxSeconds }
+          : {}),
+        ...(p.inFlightSeconds !== undefined ? { writeWaitingSeconds: p.inFlightSeconds } : {}),
+        store: p.store,
+      };
+      // A slow or absent store is said at every stats line, never only once.
+      if (p.store === "ok") log.info("stats", fields);
+      else log.warn(`stats: ${p.detail}`, fields);
     }, settings.statsIntervalMs);
     const stallMs = settings.stallMs ?? Math.max(120_000, 4 * sessionTimeout);
     stallTimer = setInterval(async () => {
-      if (stopping.aborted || batchesInHand > 0 || Date.now() - lastBatchAt < stallMs) return;
+      if (stopping.aborted || batchesInHand > 0 || stall.idleMs() < stallMs) return;
       try {
         const parts: PartitionProgress[] = [];
         for (const [topic, partitions] of Object.entries(owned)) {
@@ -356,17 +420,19 @@ export async function runSink(settings: SinkRuntimeSettings, deps: SinkDeps): Pr
           }
         }
         const waiting = waitingRecords(parts);
-        if (isStalled(waiting, batchesInHand, Date.now() - lastBatchAt, stallMs)) {
+        if (isStalled(waiting, batchesInHand, stall.idleMs(), stallMs)) {
           fail(
             new SinkStop(
-              `Kafka consumer stuck: no batch for ${
-                Math.round((Date.now() - lastBatchAt) / 1000)
-              } s ` +
-                `although records wait (${waiting.map(([p, what]) => `${p}: ${what}`).join(", ")})`,
+              `Kafka consumer stuck: no batch for ${Math.round(stall.idleMs() / 1000)} s ` +
+                `although Kafka answers and records wait (${
+                  waiting.map(([p, what]) => `${p}: ${what}`).join(", ")
+                })`,
             ),
           );
         }
       } catch (error) {
+        // Kafka does not answer: an outage (readiness says so), not the consumer's stall.
+        stall.kafkaAway();
         log.debug("progress check failed", { error: (error as Error).message });
       }
     }, Math.min(10_000, stallMs / 4));
@@ -415,20 +481,45 @@ export async function runSink(settings: SinkRuntimeSettings, deps: SinkDeps): Pr
   return summary;
 }
 
-/** The collection, with each bulk write's duration told to the observer. */
-function timedWrites(collection: WriteTarget, ob: SinkObserver | undefined): WriteTarget {
-  if (!ob) return collection;
+/**
+ * The collection, with each bulk write followed: its duration told to the observer, its
+ * latency and records to `writes`, and `succeeded` called when one goes through.
+ */
+function trackedWrites(
+  collection: WriteTarget,
+  ob: SinkObserver | undefined,
+  writes: WriteTracker,
+  succeeded: () => void,
+): WriteTarget {
   return {
     bulkWrite: async (ops, options) => {
       const started = performance.now();
+      const done = writes.writeStarted();
+      let ok = false;
       try {
-        return await collection.bulkWrite(ops, options);
+        const result = await collection.bulkWrite(ops, options);
+        ok = true;
+        return result;
       } finally {
-        ob.batchWritten((performance.now() - started) / 1000);
+        done(ok);
+        ob?.batchWritten((performance.now() - started) / 1000);
+        if (ok) {
+          writes.recordsWritten(ops.length);
+          succeeded();
+        }
       }
     },
     findOne: (filter, options) => collection.findOne(filter, options),
   };
+}
+
+/** A request the store took but did not answer in time (the socket timeout): slow, not down. */
+function isTimeout(error: unknown): boolean {
+  if (error instanceof Error && error.name === "MongoServerSelectionError") return false;
+  for (let e: unknown = error, i = 0; e instanceof Error && i < 8; e = e.cause, i++) {
+    if (e.name === "MongoNetworkTimeoutError") return true;
+  }
+  return false;
 }
 
 function describe(error: unknown): string {

@@ -43,3 +43,32 @@ export function isStalled(
 ): boolean {
   return waiting.length > 0 && batchesInHand === 0 && msSinceLastBatch >= stallMs;
 }
+
+/**
+ * The stall clock: how long the consumer has had Kafka and done nothing. A batch started or
+ * ended, a join of the group, and Kafka seen away (a consumer crash kafkajs restarts from, a look
+ * at the offsets that fails) all start it again, so a broker outage of any length is a
+ * dependency outage, never a stall: the clock counts from the moment Kafka is back.
+ */
+export class StallClock {
+  #since: number;
+
+  constructor(private readonly now: () => number = Date.now) {
+    this.#since = now();
+  }
+
+  /** A batch started or ended, or the group was joined. */
+  progressed(): void {
+    this.#since = this.now();
+  }
+
+  /** Kafka did not answer: the time without it is not the consumer's. */
+  kafkaAway(): void {
+    this.#since = this.now();
+  }
+
+  /** Milliseconds the consumer has had Kafka and handled no batch. */
+  idleMs(): number {
+    return this.now() - this.#since;
+  }
+}

@@ -17,6 +17,7 @@ export type ClauseArgs =
   | "eq-int" // = n
   | "int" // n
   | "eq-name" // = name
+  | "eq-choice" // = one of `choices` (any letter case)
   | "name" // name, or name()
   | "paths" // path, …
   | "buckets" // name, … INTO n BUCKETS
@@ -34,6 +35,8 @@ export interface ClauseSpec {
   note?: string;
   /** paren-list: an item may not end with '.' (the connector's WITHTAG rule). */
   noTrailingDot?: boolean;
+  /** eq-choice: the values the grammar's enum has (matched in any letter case). */
+  choices?: readonly string[];
 }
 
 const ORDER: [string, ClauseArgs, Partial<ClauseSpec>?][] = [
@@ -80,10 +83,12 @@ const ORDER: [string, ClauseArgs, Partial<ClauseSpec>?][] = [
   ["WITH_FLUSH_SIZE", "eq-int", { positive: true }],
   ["WITH_FLUSH_INTERVAL", "eq-int", { positive: true }],
   ["WITH_FLUSH_COUNT", "eq-int", { positive: true }],
-  ["WITH_SCHEMA_EVOLUTION", "eq-name"],
+  // The standalone grammar's enums (SchemaEvolution, PartitioningStrategy): Enum.valueOf of the
+  // upper-cased value, anything else "Invalid value specified for …".
+  ["WITH_SCHEMA_EVOLUTION", "eq-choice", { choices: ["MATCH", "IGNORE", "ADD"] }],
   ["WITH_TABLE_LOCATION", "eq-name"],
   ["WITH_OVERWRITE", "none"],
-  ["WITH_PARTITIONING", "eq-name"],
+  ["WITH_PARTITIONING", "eq-choice", { choices: ["STRICT", "DYNAMIC"] }],
   ["LIMIT", "int", { positive: true }],
   ["WITH_SESSION", "eq-name"],
   ["WITH_ACK", "none"],
@@ -110,7 +115,7 @@ export function clauseOrderText(present: Iterable<string>): string {
 }
 
 /** Edit distance counting a swap of neighbours as one edit (optimal string alignment). */
-function editDistance(a: string, b: string): number {
+export function editDistance(a: string, b: string): number {
   const d: number[][] = Array.from(
     { length: a.length + 1 },
     (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),

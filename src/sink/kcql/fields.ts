@@ -3,7 +3,8 @@
  * special: `_key[.f…]` is the record key, `_header.<name>[.f…]` a header
  * (and fields of its JSON object value),
  * `_.topic`, `_.partition`, `_.offset`, `_.timestamp` the record metadata
- * and `_.key[.f…]` the key again (the connector's spelling). Backtick-quote
+ * and `_.key.f…` a field of the key again (the connector's spelling; `_.key` alone, which the
+ * connector refuses, is an error). Backtick-quote
  * the first segment to mean a value field of that name.
  */
 import { KcqlSemanticError } from "./errors.ts";
@@ -50,6 +51,14 @@ export function classifyPath(path: PathNode, source: SourceText): ClassifiedPath
       const name = second?.name.toLowerCase();
       if (name === "key") {
         const keyPath = names.slice(1);
+        if (keyPath.length === 0 && !spread) {
+          // The connector's parser refuses it ("'_' needs to be followed by: key,…").
+          fail(
+            `'${path.text}' names no key field: select the whole key as _key, or a field of ` +
+              `it as _.key.<field> (or _key.<field>)`,
+            second.pos,
+          );
+        }
         return named({ kind: "key", path: keyPath }, keyPath.at(-1) ?? "_key");
       }
       if (!second || !(META_NAMES as readonly string[]).includes(name)) {

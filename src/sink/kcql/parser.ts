@@ -430,6 +430,17 @@ class Parser {
         this.expectPunct("=", `'=' after ${KW}`);
         this.name(`a value after ${KW} =`);
         break;
+      case "eq-choice": {
+        this.expectPunct("=", `'=' after ${KW}`);
+        const value = this.name(`${spec.choices!.join(", ")} after ${KW} =`);
+        if (!spec.choices!.includes(value.value.toUpperCase())) {
+          this.semantic(
+            `${KW} must be one of ${spec.choices!.join(", ")}, found '${value.value}'`,
+            value.pos,
+          );
+        }
+        break;
+      }
       case "name":
         this.name(`a value after ${KW}`);
         if (isPunct(this.peek(), "(") && this.peek().pos.offset === this.previous().end) {
