@@ -255,9 +255,26 @@ export async function moveStragglers(root: string, git = true): Promise<[string,
 const TEXT = /\.(ts|md|yml|yaml|json|txt|sh)$/;
 const SKIP = new Set([".git", "node_modules", ".tools", ".services", "dist"]);
 
-/** Rewrites each `from` path named in the repository's text files to its `to`. */
+/**
+ * Rewrites each `from` path named in the repository's text files to its `to`, then any other
+ * `tests/<name>.test.ts` (or glob, `tests/service/ble_emulated_*.test.ts`) that names no file but names
+ * files in exactly one of tests/unit/ and tests/service/, to that folder.
+ */
 async function renameReferences(root: string, moves: [string, string][]): Promise<void> {
-  if (moves.length === 0) return;
+  const inFolder = new Map<TestKind, string[]>();
+  for (const kind of ["unit", "service"] as const) {
+    try {
+      inFolder.set(kind, [...Deno.readDirSync(join(root, "tests", kind))].map((e) => e.name));
+    } catch {
+      inFolder.set(kind, []);
+    }
+  }
+  const resolve = (name: string): string | undefined => {
+    if (!name.includes("*") && exists(join(root, "tests", name))) return undefined;
+    const re = new RegExp(`^${name.replaceAll(".", "\\.").replaceAll("*", "[\\w]*")}$`);
+    const kinds = [...inFolder].filter(([, names]) => names.some((n) => re.test(n)));
+    return kinds.length === 1 ? `tests/${kinds[0][0]}/${name}` : undefined;
+  };
   const walk = async (dir: string) => {
     for await (const e of Deno.readDir(join(root, dir))) {
       const path = join(dir, e.name);
@@ -268,6 +285,10 @@ async function renameReferences(root: string, moves: [string, string][]): Promis
         for (const [from, to] of moves) {
           out = out.replaceAll(new RegExp(`(?<![\\w/])${from.replaceAll(".", "\\.")}`, "g"), to);
         }
+        out = out.replaceAll(
+          /(?<![\w/])tests\/([\w*]+\.test\.ts)/g,
+          (whole, name: string) => resolve(name) ?? whole,
+        );
         if (out !== text) await Deno.writeTextFile(join(root, path), out);
       }
     }

@@ -144,6 +144,7 @@ Deno.test("--move moves a test in the wrong folder to the other and repairs path
     await Deno.mkdir(join(root, "tests", "service"), { recursive: true });
     const write = (path: string, text: string) => Deno.writeTextFile(join(root, path), text);
     await write("tests/unit/now_spawns.test.ts", `new ${CHILD}("x");\n`);
+    await write("notes.md", "tests/merged.test.ts, tests/now_*.test.ts, tests/gone.test.ts\n");
     await write("tests/unit/merged.test.ts", `import { b } from "${UP}src/b.ts";\n`);
     assert.deepEqual(await moveStragglers(root, false), [
       ["tests/unit/merged.test.ts", "tests/unit/merged.test.ts"],
@@ -152,6 +153,11 @@ Deno.test("--move moves a test in the wrong folder to the other and repairs path
     assert.equal(
       await Deno.readTextFile(join(root, "tests/unit/merged.test.ts")),
       'import { b } from "../../src/b.ts";\n',
+    );
+    // References to tests moved before (or by glob) follow them when one folder has them.
+    assert.equal(
+      await Deno.readTextFile(join(root, "notes.md")),
+      "tests/unit/merged.test.ts, tests/service/now_*.test.ts, tests/gone.test.ts\n",
     );
   } finally {
     await Deno.remove(root, { recursive: true });
