@@ -27,7 +27,7 @@ import {
 import { registerSecret } from "../../util/redact.ts";
 import { type DurationBounds, parseDuration } from "../../util/duration.ts";
 
-export type ErrorPolicy = "NOOP" | "THROW" | "RETRY";
+import type { ErrorPolicy } from "../policies.ts";
 
 /** Authentication mechanisms a gateway can use (the connector's, less those the Node driver lacks). */
 export type MongoAuthMechanism = "SCRAM-SHA-1" | "SCRAM-SHA-256" | "MONGODB-X509" | "PLAIN";

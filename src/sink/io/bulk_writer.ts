@@ -11,7 +11,7 @@
  * - A duplicate key on an insert whose stored document equals the one written (a replay after
  *   a crash, or a retry after an outage) counts as written.
  */
-import type { AnyBulkWriteOperation, Document, FindOptions } from "mongodb";
+import type { Document, FindOptions } from "mongodb";
 import { delay, giveUp, retry } from "../../util/retry.ts";
 import {
   appliedBeforeFailure,
@@ -21,11 +21,8 @@ import {
   writeErrorCode,
 } from "./mongo_errors.ts";
 import { sameDocument } from "./same_document.ts";
-
-export type ErrorPolicy = "NOOP" | "THROW" | "RETRY";
-export const ERROR_POLICIES: readonly ErrorPolicy[] = ["NOOP", "THROW", "RETRY"];
-
-export type WriteModel = AnyBulkWriteOperation<Document>;
+import type { ErrorPolicy } from "../policies.ts";
+import type { WriteModel } from "../shape/write_models.ts";
 
 /** The part of a MongoDB collection the writer needs (a `Collection` is one). */
 export interface WriteTarget {
