@@ -4,7 +4,7 @@ import { HCI_OPTION, type HciTransport } from "../ble/hci/transport.ts";
 import { toOption } from "../config/option_spec.ts";
 import { UsageError } from "./usage_error.ts";
 import { hostname } from "node:os";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { parseAddresses } from "../ble/address.ts";
 import { COMPRESSIONS } from "../kafka/client.ts";
 import { parseBrokers } from "../kafka/client.ts";
@@ -15,6 +15,7 @@ import { requireSchemaFields } from "../produce/schema_check.ts";
 import { parseSensorList } from "../sensortag/model.ts";
 import { type AccelRange, DEFAULT_ACCEL_RANGE } from "../sensortag/gatt.ts";
 import { OVERFLOW_POLICIES } from "../spool/spool.ts";
+import { defaultSpoolPath, legacySpoolPath, SPOOL_DEFAULT_HELP } from "../spool/spool_paths.ts";
 import { createLogger, type LogFormat, type LogLevel } from "../util/log.ts";
 import { onStopSignal } from "../util/signals.ts";
 import {
@@ -76,27 +77,6 @@ export const PRODUCE_DURATIONS = {
   statsInterval: { unit: "s", maxMs: 86_400_000 },
   giveUpAfter: { unit: "s", maxMs: 86_400_000, zero: "never" },
 } as const satisfies Record<string, DurationBounds>;
-
-/** Where spools live by default: `$XDG_STATE_HOME/sensortag-gateway` (or ~/.local/state/...). */
-export function spoolDirectory(): string {
-  const state = Deno.env.get("XDG_STATE_HOME") ??
-    join(Deno.env.get("HOME") ?? ".", ".local", "state");
-  return join(state, "sensortag-gateway");
-}
-
-/** The default spool of a topic, so two instances with different topics never meet. */
-export function defaultSpoolPath(topic: string): string {
-  return join(spoolDirectory(), `spool-${topic}.sqlite`);
-}
-
-/** How help texts say where the default spool is (in words that wrap, not one long path). */
-export const SPOOL_DEFAULT_HELP =
-  "spool-<topic>.sqlite in $XDG_STATE_HOME/sensortag-gateway, else in ~/.local/state/sensortag-gateway";
-
-/** The single default spool of earlier versions, shared by every topic. */
-export function legacySpoolPath(): string {
-  return join(spoolDirectory(), "spool.sqlite");
-}
 
 interface ProduceOptions {
   brokers: string;
