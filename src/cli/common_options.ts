@@ -25,8 +25,6 @@ export const DEFAULTS = {
   brokers: "127.0.0.1:9092",
   topic: "sensortag-avro",
   registry: "http://127.0.0.1:8081",
-  mongo: "mongodb://127.0.0.1:27017",
-  database: "connect-db",
 } as const;
 
 export function brokersOption(): Option {
