@@ -22,7 +22,12 @@ import { classifyKafkaError } from "../../kafka/failure.ts";
 import type { Logger } from "../../util/log.ts";
 import { giveUp, retry } from "../../util/retry.ts";
 import type { WritePolicy } from "./bulk_writer.ts";
-import { DeadLetterQueue, ensureDeadLetterTopics, headerText } from "./dead_letters.ts";
+import {
+  DeadLetterQueue,
+  ensureDeadLetterTopics,
+  headerText,
+  NoDeadLetters,
+} from "./dead_letters.ts";
 import {
   fetchSizes,
   sessionTimeoutProblem,
@@ -49,7 +54,8 @@ export interface SinkRuntimeSettings {
   mongoOptions?: MongoClientOptions;
   database: string;
   policy: WritePolicy;
-  deadLetterTopic: (sourceTopic: string) => string;
+  /** The dead-letter topic of each source topic; null: none (a poison record stops the sink). */
+  deadLetterTopic: ((sourceTopic: string) => string) | null;
   /** Replicas of a dead-letter topic the sink creates (undefined: the broker's default). */
   deadLetterReplicationFactor?: number;
   fromBeginning: boolean;
@@ -159,12 +165,15 @@ export async function runSink(settings: SinkRuntimeSettings, deps: SinkDeps): Pr
   });
   const ob = deps.observer;
   ob?.consumerCreated(consumer);
-  const dlq = new DeadLetterQueue(
-    producer,
-    settings.deadLetterTopic,
-    log.child({ component: "dlq" }),
-    (topic) => topicMessageLimit(admin, topic),
-  );
+  const dlqTopic = settings.deadLetterTopic;
+  const dlq = dlqTopic
+    ? new DeadLetterQueue(
+      producer,
+      dlqTopic,
+      log.child({ component: "dlq" }),
+      (topic) => topicMessageLimit(admin, topic),
+    )
+    : new NoDeadLetters();
   // kafkajs's consumer.commitOffsets does nothing once the consumer is stopping, which is when
   // the batch in hand settles; a batch's own commitOffsetsIfNecessary(offsets) commits anyway.
   let groupCommit: EachBatchPayload["commitOffsetsIfNecessary"] | undefined;
@@ -261,10 +270,10 @@ export async function runSink(settings: SinkRuntimeSettings, deps: SinkDeps): Pr
       stopping,
       giveUpAfterMs,
     );
-    if (!stopping.aborted) {
+    if (!stopping.aborted && dlqTopic) {
       await ensureDeadLetterTopics(
         admin,
-        settings.topics.map(settings.deadLetterTopic),
+        settings.topics.map(dlqTopic),
         settings.deadLetterReplicationFactor,
         log.child({ component: "dlq" }),
       );
