@@ -204,7 +204,7 @@ export function sinkSettingsFromProperties(
 
   const raw = (setting: FileSetting): { key: string; value: string } | undefined => {
     let chosen: { key: string; value: string } | undefined;
-    for (const key of ALIASES[setting]) {
+    for (const key of ALIASES[setting] ?? []) {
       const value = map.get(key);
       if (value === undefined) continue;
       used.add(key);
