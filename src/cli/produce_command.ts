@@ -86,6 +86,7 @@ export function produceCommand(): Command {
       addresses,
       simulate: options.simulate,
       hci: options.hci,
+      maxConnections: options.maxConnections,
       sensors,
       mode: options.mode,
       intervalMs: Math.round(options.interval * 1000),

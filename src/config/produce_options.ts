@@ -6,6 +6,7 @@
  * commands and added by them.
  */
 import { HCI_OPTION } from "../ble/hci/transport.ts";
+import { MAX_CONNECTIONS_OPTION } from "../ble/connection_budget.ts";
 import { COMPRESSIONS } from "../kafka/client.ts";
 import { RECORD_FORMATS, SCHEMA_STRATEGIES } from "../produce/framer.ts";
 import { DEFAULT_ACCEL_RANGE } from "../sensortag/gatt.ts";
@@ -175,6 +176,7 @@ export const PRODUCE_OPTIONS = {
     parse: positiveInt("--simulate", 10_000),
   }),
   hci: HCI_OPTION,
+  maxConnections: MAX_CONNECTIONS_OPTION,
   connectTimeout: spec({
     flag: "--connect-timeout <seconds>",
     env: "GATEWAY_CONNECT_TIMEOUT",
