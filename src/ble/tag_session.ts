@@ -27,13 +27,10 @@ import { hasSensor, type Model, type SensorName } from "../sensortag/model.ts";
 import type { Logger } from "../util/log.ts";
 import type { Characteristic, Peripheral } from "./noble.ts";
 import { modelFromName, modelFromServices } from "./model_detect.ts";
+import type { Reading as TagReading } from "../sensortag/reading.ts";
 
-export interface TagReading {
-  address: string;
-  model: Model;
-  time: number;
-  fields: Fields;
-}
+/** A tag's reading: the one reading type, under the name the BLE side has always used. */
+export type { TagReading };
 
 export type TagState =
   | "scanning"
