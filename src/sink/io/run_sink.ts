@@ -21,6 +21,7 @@ import { RegistryError } from "../../avro/registry_client.ts";
 import { classifyKafkaError } from "../../kafka/failure.ts";
 import type { Logger } from "../../util/log.ts";
 import { giveUp, retry } from "../../util/retry.ts";
+import { superviseProcess } from "../../util/supervise.ts";
 import type { WritePolicy } from "./bulk_writer.ts";
 import { DeadLetterQueue, ensureDeadLetterTopics, headerText } from "./dead_letters.ts";
 import {
@@ -107,16 +108,9 @@ export async function runSink(settings: SinkRuntimeSettings, deps: SinkDeps): Pr
   if (deps.signal.aborted) stopController.abort();
 
   // Nothing may fail unseen: an unhandled rejection or exception stops the sink loudly.
-  const onRejection = (e: PromiseRejectionEvent) => {
-    e.preventDefault();
-    fail(new SinkStop(`unhandled rejection: ${describe(e.reason)}`));
-  };
-  const onError = (e: ErrorEvent) => {
-    e.preventDefault();
-    fail(new SinkStop(`uncaught exception: ${describe(e.error ?? e.message)}`));
-  };
-  globalThis.addEventListener("unhandledrejection", onRejection);
-  globalThis.addEventListener("error", onError);
+  const unsupervise = superviseProcess(({ kind, error }) =>
+    fail(new SinkStop(`${kind}: ${describe(error)}`))
+  );
 
   const mongo = new MongoClient(settings.mongoUri, {
     serverSelectionTimeoutMS: 5000,
@@ -454,8 +448,7 @@ export async function runSink(settings: SinkRuntimeSettings, deps: SinkDeps): Pr
   await producer.disconnect().catch(() => {});
   await admin.disconnect().catch(() => {});
   await mongo.close().catch(() => {});
-  globalThis.removeEventListener("unhandledrejection", onRejection);
-  globalThis.removeEventListener("error", onError);
+  unsupervise();
   summary.deadLettered = dlq.counts;
   const counters = {
     written: summary.written,
