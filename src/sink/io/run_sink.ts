@@ -36,7 +36,8 @@ import { type Disposition, type IncomingRecord, processRecords } from "./partiti
 import type { RecordPipeline } from "./record_pipeline.ts";
 import type { WriteTarget } from "./bulk_writer.ts";
 import type { SinkObserver } from "../../metrics/sink_observer.ts";
-import { isStalled, type PartitionProgress, StallClock, waitingRecords } from "./stall_watch.ts";
+import { isStalled, StallClock, waitingRecords } from "./stall_watch.ts";
+import { readPartitionOffsets } from "../../kafka/partition_offsets.ts";
 import { episodeDuration, LogEpisodes } from "../../util/log_episodes.ts";
 import { WriteTracker } from "./write_progress.ts";
 
@@ -384,26 +385,9 @@ export async function runSink(settings: SinkRuntimeSettings, deps: SinkDeps): Pr
     stallTimer = setInterval(async () => {
       if (stopping.aborted || batchesInHand > 0 || stall.idleMs() < stallMs) return;
       try {
-        const parts: PartitionProgress[] = [];
-        for (const [topic, partitions] of Object.entries(owned)) {
-          const [offsets] = await admin.fetchOffsets({
-            groupId: settings.groupId,
-            topics: [topic],
-          });
-          const marks = await admin.fetchTopicOffsets(topic);
-          for (const partition of partitions) {
-            const c = offsets.partitions.find((p) => p.partition === partition);
-            const m = marks.find((p) => p.partition === partition);
-            if (!m) continue;
-            parts.push({
-              topic,
-              partition,
-              committed: Number(c?.offset ?? -1),
-              low: Number(m.low),
-              high: Number(m.high),
-            });
-          }
-        }
+        const ownedTopics = Object.keys(owned);
+        const parts = (await readPartitionOffsets(admin, settings.groupId, ownedTopics))
+          .filter((p) => owned[p.topic]?.includes(p.partition));
         const waiting = waitingRecords(parts);
         if (isStalled(waiting, batchesInHand, stall.idleMs(), stallMs)) {
           fail(
