@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { Db } from "mongodb";
-import { KcqlPipeline } from "../src/sink/io/kcql_pipeline.ts";
+import { KcqlPipeline } from "../src/sink/record/kcql_pipeline.ts";
 import { parseKcql } from "../src/sink/kcql/plan.ts";
 import { silentLogger } from "../src/util/log.ts";
 

@@ -16,7 +16,7 @@ import { type DeadLetterSink, headerText } from "./dead_letters.ts";
 import { describeMongoFailure } from "./mongo_errors.ts";
 import type { OffsetCommitter } from "./offset_committer.ts";
 import { type IncomingRecord, processRecords } from "./partition_batch.ts";
-import type { RecordPipeline } from "./record_pipeline.ts";
+import type { RecordPipeline } from "../record/record_pipeline.ts";
 import { preparerWaitingForRegistry } from "./registry_wait.ts";
 import { SinkStop } from "./sink_stop.ts";
 import type { WriteTracker } from "./write_progress.ts";

@@ -33,7 +33,7 @@ import { followConsumer } from "./consumer_events.ts";
 import { DeadLetterQueue, ensureDeadLetterTopics } from "./dead_letters.ts";
 import { topicMessageLimit } from "./kafka_limits.ts";
 import { OffsetCommitter } from "./offset_committer.ts";
-import type { RecordPipeline } from "./record_pipeline.ts";
+import type { RecordPipeline } from "../record/record_pipeline.ts";
 import { SinkClients } from "./sink_clients.ts";
 import { describeFailure, SinkStop } from "./sink_stop.ts";
 import { startStallCheck } from "./stall_check.ts";

@@ -6,7 +6,7 @@ import type { Admin, Consumer, Kafka, Producer } from "kafkajs";
 import { type Db, MongoClient, type MongoClientOptions } from "mongodb";
 import type { Logger } from "../../util/log.ts";
 import { consumerConfig, deadLetterProducerConfig, mongoClientOptions } from "./client_options.ts";
-import type { RecordPipeline } from "./record_pipeline.ts";
+import type { RecordPipeline } from "../record/record_pipeline.ts";
 import { startKafka, startMongo } from "./sink_start.ts";
 
 /** What the clients are built with. */

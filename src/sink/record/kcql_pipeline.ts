@@ -14,7 +14,7 @@ import type { Logger } from "../../util/log.ts";
 import { planReadsKey } from "../values/key_use.ts";
 import { checkRecordSize, DEFAULT_MAX_RECORD_BYTES } from "../values/record_size.ts";
 import { coordinatesId, idStrategyOf } from "./id_strategy.ts";
-import type { Disposition, IncomingRecord } from "./partition_batch.ts";
+import type { Disposition, IncomingRecord } from "../io/partition_batch.ts";
 import type { CollectionTarget, RecordPipeline } from "./record_pipeline.ts";
 
 /** What a value decoder makes of a Kafka record value. */

@@ -1,7 +1,7 @@
 /** The seam between the sink's Kafka/MongoDB loop and the pure record logic (decode, KCQL, shape). */
 import type { Db } from "mongodb";
 import type { Logger } from "../../util/log.ts";
-import type { Disposition, IncomingRecord } from "./partition_batch.ts";
+import type { Disposition, IncomingRecord } from "../io/partition_batch.ts";
 
 export interface CollectionTarget {
   collection: string;
