@@ -135,7 +135,7 @@ Deno.test({
         }
         return Promise.resolve({ kind: "skip" });
       },
-      ensureCollections: () => Promise.resolve(),
+      timeSeriesCollections: () => [],
     };
     const stop = new AbortController();
     let assigned = false;

@@ -5,17 +5,17 @@
  * waits on the store is said once per outage, with a reminder and a `recovered` line. What ends
  * the sink is handed to `fail`. The lifecycle around it (clients, start, stop) is run_sink.ts.
  */
-import type { Buffer } from "node:buffer";
-import type { EachBatchPayload, KafkaMessage } from "kafkajs";
+import type { EachBatchPayload } from "kafkajs";
 import type { Db } from "mongodb";
 import type { SinkObserver } from "../../metrics/sink_observer.ts";
 import type { Logger } from "../../util/log.ts";
 import { episodeDuration, type LogEpisodes } from "../../util/log_episodes.ts";
 import type { WritePolicy, WriteTarget } from "./bulk_writer.ts";
-import { type DeadLetterSink, headerText } from "./dead_letters.ts";
+import type { DeadLetterSink } from "./dead_letters.ts";
+import { incomingRecord } from "./kafka_record.ts";
 import { describeMongoFailure } from "./mongo_errors.ts";
 import type { OffsetCommitter } from "./offset_committer.ts";
-import { type IncomingRecord, processRecords } from "./partition_batch.ts";
+import { processRecords } from "./partition_batch.ts";
 import type { RecordPipeline } from "../record/record_pipeline.ts";
 import { preparerWaitingForRegistry } from "./registry_wait.ts";
 import { SinkStop } from "./sink_stop.ts";
@@ -85,7 +85,7 @@ export class BatchHandler {
     };
     try {
       const outcome = await processRecords(
-        batch.messages.map((m) => incoming(batch.topic, batch.partition, m)),
+        batch.messages.map((m) => incomingRecord(batch.topic, batch.partition, m)),
         {
           batchSize: target.batchSize,
           prepare: (record) => this.#prepare(record, guard.signal),
@@ -215,28 +215,6 @@ function isTimeout(error: unknown): boolean {
     if (e.name === "MongoNetworkTimeoutError") return true;
   }
   return false;
-}
-
-function incoming(topic: string, partition: number, m: KafkaMessage): IncomingRecord {
-  return {
-    topic,
-    partition,
-    offset: m.offset,
-    key: m.key ? new Uint8Array(m.key.buffer, m.key.byteOffset, m.key.byteLength) : null,
-    value: m.value ? new Uint8Array(m.value.buffer, m.value.byteOffset, m.value.byteLength) : null,
-    headers: headersOf(m.headers),
-    timestamp: m.timestamp,
-  };
-}
-
-const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
-
-/** Kafka headers as text; most records have none, and they share one frozen empty object. */
-function headersOf(headers: KafkaMessage["headers"]): Record<string, string> {
-  const entries = headers ? Object.entries(headers) : [];
-  if (entries.length === 0) return NO_HEADERS;
-  // fromEntries: a header called "__proto__" stays an ordinary key.
-  return Object.fromEntries(entries.map(([k, v]) => [k, headerText(v as Buffer) ?? ""]));
 }
 
 /**

@@ -26,22 +26,7 @@ import {
   type WriteTarget,
 } from "./bulk_writer.ts";
 import type { DeadLetter, DeadLetterSink } from "./dead_letters.ts";
-
-export interface IncomingRecord {
-  topic: string;
-  partition: number;
-  offset: string;
-  key: Uint8Array | null;
-  value: Uint8Array | null;
-  headers: Record<string, string>;
-  timestamp: string;
-}
-
-/** What becomes of one record: a write, a dead letter, or nothing (e.g. a skipped tombstone). */
-export type Disposition =
-  | { kind: "write"; op: WriteModel }
-  | { kind: "dead"; reason: string; message: string; errorClass?: string }
-  | { kind: "skip" };
+import type { Disposition, IncomingRecord } from "../record/record.ts";
 
 export interface PreparedRecord {
   record: IncomingRecord;

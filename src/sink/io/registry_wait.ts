@@ -7,7 +7,7 @@
 import { RegistryError } from "../../avro/registry_client.ts";
 import type { Logger } from "../../util/log.ts";
 import { giveUp, retry } from "../../util/retry.ts";
-import type { Disposition, IncomingRecord } from "./partition_batch.ts";
+import type { Disposition, IncomingRecord } from "../record/record.ts";
 import type { RecordPipeline } from "../record/record_pipeline.ts";
 import { asError, SinkStop } from "./sink_stop.ts";
 

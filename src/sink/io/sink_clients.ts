@@ -8,6 +8,7 @@ import type { Logger } from "../../util/log.ts";
 import { consumerConfig, deadLetterProducerConfig, mongoClientOptions } from "./client_options.ts";
 import type { RecordPipeline } from "../record/record_pipeline.ts";
 import { startKafka, startMongo } from "./sink_start.ts";
+import { ensureTimeSeriesCollections } from "./time_series_collections.ts";
 
 /** What the clients are built with. */
 export interface ClientSettings {
@@ -58,7 +59,7 @@ export class SinkClients {
       {
         connect: async () => {
           await this.mongo.connect();
-          await this.pipeline.ensureCollections(this.db, log);
+          await ensureTimeSeriesCollections(this.db, this.pipeline.timeSeriesCollections(), log);
         },
       },
       log,
