@@ -5,7 +5,9 @@
  * 64-bit) into dist/gateway-<arch>-linux, then opens each output and checks that
  * it embeds the entry point, the Avro schema and the Bluetooth addon built for
  * its CPU, with the permissions the gateway needs. A failed check removes the
- * output and exits 1.
+ * output. Every requested target is tried and its state reported at the end
+ * (built, or why not: for a missing base runtime, every place looked at); the
+ * exit code is 1 when any target failed.
  *
  * The base runtime (denort) per target comes from DENORT_BIN_X86_64 /
  * DENORT_BIN_AARCH64 (an unzipped denort), or DENORT_BIN for a single --target,
@@ -18,10 +20,12 @@ import { fileURLToPath } from "node:url";
 import { isAbsolute, resolve } from "node:path";
 import { type BuildResult, buildTarget } from "./compile/build.ts";
 import {
+  cachedZipPath,
   DenortError,
   type DenortSource,
   describeSource,
   missingDenortHelp,
+  placesLooked,
   resolveDenort,
 } from "./compile/denort.ts";
 import { parseTargets, type Target } from "./compile/targets.ts";
@@ -119,19 +123,28 @@ export async function main(args: string[]): Promise<number> {
     console.error(`compile: ${(error as Error).message}`);
     return 2;
   }
-  if (offline) {
-    const missing = plan.filter((p) => p.source.kind === "download");
-    for (const { target, source } of missing) {
-      if (source.kind === "download") {
-        console.error(`compile: ${missingDenortHelp(target, version, source.zip)}`);
-      }
-    }
-    if (missing.length > 0) return 1;
-  }
-
   await ensureNodeModules();
-  const results: BuildResult[] = [];
+  // Every requested target is tried, and every one's state reported: a target without its base
+  // runtime does not hide whether the others built.
+  const report: { target: Target; ok: boolean; line: string }[] = [];
   for (const { target, source } of plan) {
+    const missing = (download: "failed" | "not tried (--offline)") => {
+      console.error(
+        `compile: ${
+          missingDenortHelp(target, version, cachedZipPath(ctx.denoDir, version, target))
+        }`,
+      );
+      report.push({
+        target,
+        ok: false,
+        line: `no base runtime (denort ${version}); looked at: ` +
+          placesLooked(target, ctx, download).join("; "),
+      });
+    };
+    if (offline && source.kind === "download") {
+      missing("not tried (--offline)");
+      continue;
+    }
     console.error(`compile: ${target.triple} with base runtime ${describeSource(source)}`);
     let result: BuildResult;
     try {
@@ -144,9 +157,16 @@ export async function main(args: string[]): Promise<number> {
         noCheck,
       });
     } catch (error) {
-      const prefix = error instanceof DenortError ? "" : `${target.triple}: `;
-      console.error(`compile: ${prefix}${(error as Error).message}`);
-      return 1;
+      if (error instanceof DenortError && source.kind === "download") {
+        missing("failed");
+      } else {
+        const message = (error as Error).message;
+        console.error(
+          `compile: ${error instanceof DenortError ? "" : `${target.triple}: `}${message}`,
+        );
+        report.push({ target, ok: false, line: message.split("\n")[0] });
+      }
+      continue;
     }
     for (const c of result.verdict.checks) {
       console.error(`  ${c.ok ? "ok  " : "FAIL"} ${c.what}: ${c.detail}`);
@@ -155,14 +175,27 @@ export async function main(args: string[]): Promise<number> {
     if (!result.verdict.ok) {
       await Deno.remove(result.output).catch(() => {});
       console.error(`compile: ${result.output} failed its checks and was removed`);
-      return 1;
+      report.push({ target, ok: false, line: `${result.output} failed its checks (removed)` });
+      continue;
     }
-    results.push(result);
-  }
-  for (const r of results) {
     console.log(
-      `${r.output}  ${mib(r.bytes)}  ${r.target.triple}  built in ${r.seconds.toFixed(1)} s`,
+      `${result.output}  ${mib(result.bytes)}  ${target.triple}  built in ${
+        result.seconds.toFixed(1)
+      } s`,
     );
+    report.push({ target, ok: true, line: `built ${result.output} (${mib(result.bytes)})` });
+  }
+  console.error("compile: targets:");
+  for (const r of report) {
+    console.error(`  ${r.target.arch.padEnd(8)} ${r.ok ? "ok    " : "FAILED"} ${r.line}`);
+  }
+  const failed = report.filter((r) => !r.ok);
+  if (failed.length > 0) {
+    console.error(
+      `compile: ${failed.length} of ${report.length} targets failed: ` +
+        failed.map((r) => r.target.arch).join(", "),
+    );
+    return 1;
   }
   return 0;
 }

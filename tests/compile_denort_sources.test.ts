@@ -165,3 +165,38 @@ Deno.test("plain DENORT_BIN is refused for several targets, and a missing file i
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /DENORT_BIN_X86_64=\/nonexistent\/denort: no such file/);
 });
+
+Deno.test("the default build tries every target and reports each: one built, the Pi's missing runtime and where it was looked for", async () => {
+  const denoDir = await scratchDenoDir();
+  const outDir = await Deno.makeTempDir({ prefix: "gateway-compile-" });
+  try {
+    const release = join(denoDir, "dl", "release", `v${VERSION}`);
+    await Deno.mkdir(release, { recursive: true });
+    // x86_64's runtime is at hand (the host deno stands in for it); aarch64's is not.
+    await Deno.writeFile(
+      join(release, `denort-${TARGETS.x86_64.triple}.zip`),
+      zipOne("denort", await Deno.readFile(HOST_DENO)),
+    );
+    const run = await compile(["--out-dir", outDir, "--no-check", "--offline"], {
+      DENO_DIR: denoDir,
+    });
+    assert.equal(run.code, 1, "a requested target failed");
+    await Deno.stat(join(outDir, TARGETS.x86_64.output)); // built all the same
+    await assert.rejects(Deno.stat(join(outDir, TARGETS.aarch64.output)));
+    const report = run.stderr.slice(run.stderr.lastIndexOf("compile: targets:"));
+    assert.match(report, new RegExp(`x86_64 +ok +built .*${TARGETS.x86_64.output}`));
+    const aarch64 = report.split("\n").find((l) => /^\s+aarch64 /.test(l)) ?? "";
+    assert.match(aarch64, /FAILED no base runtime \(denort /);
+    for (
+      const place of [
+        "DENORT_BIN_AARCH64: not set",
+        `${join(release, `denort-${TARGETS.aarch64.triple}.zip`)}: not there`,
+        `denort-${TARGETS.aarch64.triple}.zip: not tried (--offline)`,
+      ]
+    ) assert.ok(aarch64.includes(place), `${place} in: ${aarch64}`);
+    assert.match(report, /1 of 2 targets failed: aarch64/);
+  } finally {
+    await Deno.remove(outDir, { recursive: true });
+    await Deno.remove(denoDir, { recursive: true });
+  }
+});

@@ -68,17 +68,175 @@ Deno.test("gateway install-service writes units that systemd-analyze verify acce
     const produce = await Deno.readTextFile(units[0]);
     for (
       const line of [
-        "Restart=on-failure",
         "EnvironmentFile=/etc/gateway/produce.env",
         "AmbientCapabilities=CAP_NET_RAW CAP_NET_ADMIN",
         "StateDirectory=gateway",
-        "DynamicUser=yes",
       ]
     ) assert.match(produce, new RegExp(`^${line}$`, "m"), line);
     assert.match(await Deno.readTextFile(units[1]), /^EnvironmentFile=\/etc\/gateway\/sink\.env$/m);
+    for (const u of units) {
+      const text = await Deno.readTextFile(u);
+      const unitSection = text.slice(text.indexOf("[Unit]"), text.indexOf("[Service]"));
+      for (const line of ["StartLimitIntervalSec=10min", "StartLimitBurst=5"]) {
+        assert.match(unitSection, new RegExp(`^${line}$`, "m"), `${u}: ${line} in [Unit]`);
+      }
+      for (
+        const line of [
+          "Restart=always",
+          "RestartPreventExitStatus=2",
+          "DynamicUser=yes",
+          "ProtectProc=invisible",
+          "ProcSubset=pid",
+        ]
+      ) assert.match(text, new RegExp(`^${line}$`, "m"), `${u}: ${line}`);
+      assert.doesNotMatch(text, /^Restart=on-failure$/m);
+      assert.match(text, /^#LoadCredential=/m, "the credentials example is in the unit");
+    }
   } finally {
     await Deno.remove(root, { recursive: true });
   }
+});
+
+Deno.test("install-service --credential loads a root-only secrets file as a systemd credential the gateway is pointed at", async () => {
+  const root = await Deno.makeTempDir({ prefix: "gateway-units-cred-" });
+  try {
+    const bin = join(root, "gateway");
+    await Deno.writeTextFile(bin, "#!/bin/sh\nexit 0\n", { mode: 0o755 });
+    const secrets = join(root, "mongo-sink.properties");
+    await Deno.writeTextFile(secrets, "connect.mongo.password=Cred-5521\n", { mode: 0o600 });
+    const r = await runGateway([
+      "install-service",
+      "sink",
+      "--root",
+      root,
+      "--bin",
+      bin,
+      "--credential",
+      `GATEWAY_SINK_CONFIG=${secrets}`,
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.doesNotMatch(r.stdout + r.stderr, /Cred-5521/);
+    const unit = join(root, "etc/systemd/system/gateway-sink.service");
+    const text = await Deno.readTextFile(unit);
+    assert.match(text, new RegExp(`^LoadCredential=mongo-sink\\.properties:${secrets}$`, "m"));
+    assert.match(text, /^Environment=GATEWAY_SINK_CONFIG=%d\/mongo-sink\.properties$/m);
+    const out = await new Deno.Command("systemd-analyze", { args: ["verify", unit] }).output();
+    const stderr = new TextDecoder().decode(out.stderr);
+    assert.equal(out.code, 0, stderr);
+    assert.equal(stderr.trim(), "", "no warnings");
+
+    for (
+      const bad of [
+        "GATEWAY_MONGO_PASSWORD=/etc/gateway/pw", // not a file option
+        "GATEWAY_SINK_CONFIG=relative.properties",
+        "GATEWAY_SINK_CONFIG",
+      ]
+    ) {
+      const refused = await runGateway([
+        "install-service",
+        "sink",
+        "--root",
+        root,
+        "--bin",
+        bin,
+        "--force",
+        "--credential",
+        bad,
+      ]);
+      assert.equal(refused.code, 2, bad);
+      assert.match(refused.stderr, /--credential/);
+    }
+    // The sink's connector file is not a produce option.
+    const produce = await runGateway([
+      "install-service",
+      "produce",
+      "--root",
+      root,
+      "--bin",
+      bin,
+      "--credential",
+      `GATEWAY_SINK_CONFIG=${secrets}`,
+    ]);
+    assert.equal(produce.code, 2);
+    assert.match(produce.stderr, /GATEWAY_KAFKA_CONFIG/);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test({
+  name:
+    "the gateway runs under ProcSubset=pid and ProtectProc=invisible (a /proc of processes only)",
+  ignore: Deno.uid() !== 0,
+  fn: async () => {
+    // What systemd mounts for these two settings: procfs with subset=pid,hidepid=invisible.
+    const dir = await Deno.makeTempDir({ prefix: "gateway-procsubset-" });
+    try {
+      const port = 20_000 + (Deno.pid % 20_000);
+      const script = `mount -t proc -o subset=pid,hidepid=invisible proc /proc || exit 97
+test -e /proc/meminfo && exit 98
+exec "$@"`;
+      const child = new Deno.Command("unshare", {
+        // A mount namespace of its own (no fork: the shell, then the gateway, is the child
+        // signalled below) with a procfs of processes only mounted over /proc.
+        args: [
+          "--mount",
+          "sh",
+          "-c",
+          script,
+          "sh",
+          Deno.execPath(),
+          "run",
+          "-A",
+          "--quiet",
+          "main.ts",
+          "produce",
+          "--simulate",
+          "2",
+          "--interval",
+          "0.2",
+          "--brokers",
+          "127.0.0.1:1",
+          "--spool",
+          join(dir, "spool.sqlite"),
+          "--stats-interval",
+          "1",
+          "--http",
+          `127.0.0.1:${port}`,
+        ],
+        cwd: REPO,
+        stdout: "piped",
+        stderr: "piped",
+      }).spawn();
+      const lines: string[] = [];
+      const reading = (async () => {
+        for await (
+          const chunk of child.stderr.pipeThrough(new TextDecoderStream())
+        ) lines.push(...chunk.split("\n"));
+      })();
+      child.stdout.cancel();
+      let metrics = "";
+      for (let i = 0; i < 300 && !/ stats .*taken=[1-9]/.test(lines.join("\n")); i++) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      try {
+        metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      } finally {
+        child.kill("SIGTERM");
+      }
+      // A gateway that ignores SIGTERM fails the test instead of hanging it.
+      const killer = setTimeout(() => child.kill("SIGKILL"), 20_000);
+      const status = await child.status;
+      clearTimeout(killer);
+      await reading;
+      assert.match(lines.join("\n"), / stats .*taken=[1-9]/, lines.slice(-10).join("\n"));
+      assert.match(metrics, /^process_resident_memory_bytes \d+/m);
+      assert.equal(status.code, 0, lines.slice(-10).join("\n"));
+      assert.doesNotMatch(lines.join("\n"), / (WARN|ERROR) .*\/proc/);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
 });
 
 Deno.test("every GATEWAY_* variable in the example env files and units is one the program reads", async () => {

@@ -102,3 +102,21 @@ export async function looksLikeDenoCli(path: string): Promise<boolean> {
   const bytes = await Deno.readFile(path);
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).indexOf(marker) >= 0;
 }
+
+/**
+ * Every place looked at for `target`'s base runtime, in order, each with what was found there:
+ * what a failed target's report lists, so the missing file can be put where it is looked for.
+ */
+export function placesLooked(
+  target: Target,
+  ctx: DenortContext,
+  download: "failed" | "not tried (--offline)",
+): string[] {
+  const zip = cachedZipPath(ctx.denoDir, ctx.version, target);
+  return [
+    `${target.denortEnv}: not set`,
+    ctx.targetCount > 1 ? "DENORT_BIN: only for a single --target" : "DENORT_BIN: not set",
+    `${zip}: not there`,
+    `download ${downloadUrl(ctx.version, target)}: ${download}`,
+  ];
+}

@@ -12,9 +12,13 @@
  *
  * Why no paths: Deno fixes a compiled binary's permissions when it is built, on the build
  * machine. The spool is wherever `--spool` / `HOME` / `XDG_STATE_HOME` put it on the Pi, and the
- * BLE addon is extracted at start into a temporary folder whose name is chosen then; neither is
- * known at build time, so write and ffi cannot name them. (`./gateway` does limit both:
- * see that launcher and tests/gateway_launcher_permissions.test.ts.)
+ * BLE addon is opened from the binary's virtual folder `$TMPDIR/deno-compile-<binary's file
+ * name>/...`, both decided when it runs; a build-time path would break a renamed binary, another
+ * TMPDIR or another spool. Deno cannot narrow a global grant later either (revoking one path of
+ * it changes nothing), so the narrowing is done by giving permissions up at run time
+ * (src/cli/permission_scope.ts): write is kept only by produce, spool and install-service; ffi
+ * only by produce and scan over the radio, and only until noble's addon is loaded.
+ * (`./gateway` names paths for both: see that launcher and tests/gateway_launcher_permissions.test.ts.)
  * The aarch64 test runs the app under exactly this list, so a missing entry fails there.
  */
 export const APP_PERMISSIONS: readonly string[] = [

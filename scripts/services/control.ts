@@ -157,7 +157,8 @@ async function startAndWait(ctx: Context, home: string, spec: ServiceSpec): Prom
 
 /**
  * Stops the requested services that this tool started (SIGTERM, SIGKILL after the grace period)
- * and removes their pid files. A service answering without our pid file is left alone.
+ * and removes their pid files, then what each left running in its state (FerretDB's
+ * PostgreSQL). A service answering without our pid file is left alone, with its backend.
  */
 export async function down(names?: readonly string[], opts: ControlOptions = {}): Promise<void> {
   const ctx = context(opts);
@@ -166,6 +167,8 @@ export async function down(names?: readonly string[], opts: ControlOptions = {})
       const spec = SERVICES[name];
       const pidFile = ctx.state.pidFile(name);
       const pid = await ourPid(ctx, name);
+      const after = () =>
+        spec.afterStop?.(ctx.state.serviceDir(name), (line) => ctx.log(`${name}: ${line}`));
       if (pid === null) {
         await Deno.remove(pidFile).catch(() => {});
         const answering = (await spec.probe()).ok;
@@ -174,6 +177,9 @@ export async function down(names?: readonly string[], opts: ControlOptions = {})
             ? `${name}: answers on ${spec.host}:${spec.port} but was not started here; left alone`
             : `${name}: not running`,
         );
+        // What it left behind in this state (a backend still up after a crash) goes too; not
+        // while another process answers in its place, which may be using it.
+        if (!answering) await after();
         return;
       }
       const started = performance.now();
@@ -181,6 +187,7 @@ export async function down(names?: readonly string[], opts: ControlOptions = {})
       await Deno.remove(pidFile).catch(() => {});
       const secs = ((performance.now() - started) / 1000).toFixed(1);
       ctx.log(`${name}: stopped pid ${pid} (${how} after ${secs} s)`);
+      await after();
     }),
   );
 }

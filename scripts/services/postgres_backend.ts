@@ -169,3 +169,22 @@ export async function ensurePostgres(
     });
   }
 }
+
+/**
+ * Stops the cluster under `dir` (`pg_ctl stop -m fast`, waiting) when it runs; a cluster that
+ * does not exist or is not running is left as it is. Only this state's cluster: `-D` names it.
+ */
+export async function stopPostgres(dir: string, log: (line: string) => void): Promise<void> {
+  const data = join(dir, "pg");
+  try {
+    await Deno.stat(join(data, "postmaster.pid"));
+  } catch {
+    return; // not running (or never created)
+  }
+  const bin = await pgBin(log);
+  await runTool(
+    ...asPostgres(join(bin, "pg_ctl"), ["-D", data, "-m", "fast", "-w", "-t", "60", "stop"]),
+    { what: "pg_ctl stop" },
+  );
+  log(`stopped PostgreSQL (${data})`);
+}

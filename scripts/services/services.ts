@@ -1,7 +1,7 @@
 /** What each managed service is: its port, how to prepare and launch it, how to probe it. */
 import { dirname, join } from "node:path";
 import { FERRETDB_DEFAULTS, ferretDbArgs } from "./ferretdb_config.ts";
-import { ensurePostgres, ferretDbPostgresUrl } from "./postgres_backend.ts";
+import { ensurePostgres, ferretDbPostgresUrl, stopPostgres } from "./postgres_backend.ts";
 import type { Installed } from "./install.ts";
 import {
   KAFKA_DEFAULTS,
@@ -50,6 +50,11 @@ export interface ServiceSpec {
   prepare(install: Installed, dir: string, log: (line: string) => void): Promise<Launch>;
   /** Runs once the service answers after this tool started it (e.g. creating users). */
   afterStart?(install: Installed, dir: string, log: (line: string) => void): Promise<void>;
+  /**
+   * Stops what the service left running in `dir` beside its own process (FerretDB's PostgreSQL),
+   * after `down` stopped it or found it not running.
+   */
+  afterStop?(dir: string, log: (line: string) => void): Promise<void>;
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -153,6 +158,7 @@ const mongo: ServiceSpec = {
       args: ferretDbArgs({ ...FERRETDB_DEFAULTS, dataDir, stateDir }, ferretDbPostgresUrl()),
     };
   },
+  afterStop: (dir, log) => stopPostgres(dir, log),
 };
 
 /** The spec of each service. */

@@ -11,6 +11,7 @@ import { openHciStream } from "./hci/open_stream.ts";
 import { describeHciTransport, type HciTransport } from "./hci/transport.ts";
 import type { EventEmitter } from "node:events";
 import type { Buffer } from "node:buffer";
+import { dropFfiAfterAddonLoaded } from "../cli/permission_scope.ts";
 
 const require = createRequire(import.meta.url);
 
@@ -78,6 +79,9 @@ export function hostNoble(
   const { withBindings } = require("@stoprocent/noble") as {
     withBindings: (t: string, options?: Record<string, unknown>) => Noble;
   };
+  // noble's HCI socket addon is loaded now (at require): nothing else is loaded through ffi. A
+  // uart: transport keeps it: Deno opens a device file only with every permission still granted.
+  if (transport?.kind !== "uart") dropFfiAfterAddonLoaded();
   if (!transport) return withBindings("default");
   if (transport.kind === "hci") return withBindings("hci", { deviceId: transport.device });
   const name = describeHciTransport(transport);

@@ -7,6 +7,10 @@
 import { Argument, Command, Option } from "commander";
 import { basename, dirname, join, resolve } from "node:path";
 import { UsageError } from "./usage_error.ts";
+import type { OptionSpec } from "../config/option_spec.ts";
+import { KAFKA_SECURITY_OPTIONS } from "../config/kafka_security.ts";
+import { REGISTRY_AUTH_OPTIONS } from "../config/registry_auth.ts";
+import { SINK_OPTIONS } from "../config/sink_options.ts";
 
 export const SERVICE_KINDS = ["produce", "sink"] as const;
 export type ServiceKind = (typeof SERVICE_KINDS)[number];
@@ -21,11 +25,74 @@ export function serviceFiles(kind: ServiceKind): { unit: URL; env: URL } {
   };
 }
 
-/** The unit with `ExecStart=` running `bin` (an absolute path) instead of /usr/local/bin/gateway. */
-export function unitFor(text: string, bin: string): string {
+/** A file the service reads through a systemd credential, and the variable naming it. */
+export interface Credential {
+  variable: string;
+  /** Absolute path of the root-only file systemd loads. */
+  file: string;
+  /** The credential's name: the file's base name. */
+  name: string;
+}
+
+/** The GATEWAY_* variables of `kind` whose value is a file the gateway reads (`<file>` options). */
+export function fileVariables(kind: ServiceKind): string[] {
+  const specs: OptionSpec<unknown>[] = [
+    ...(kind === "sink" ? [SINK_OPTIONS.config as OptionSpec<unknown>] : []),
+    ...Object.values(KAFKA_SECURITY_OPTIONS) as OptionSpec<unknown>[],
+    ...Object.values(REGISTRY_AUTH_OPTIONS) as OptionSpec<unknown>[],
+  ];
+  return specs.filter((s) => /file>$/.test(s.flag)).map((s) => s.env);
+}
+
+/** Parses `--credential VARIABLE=/etc/gateway/file` for `kind`; a bad one is a usage error. */
+export function parseCredential(kind: ServiceKind, text: string): Credential {
+  const m = /^(GATEWAY_[A-Z0-9_]+)=(.+)$/.exec(text.trim());
+  const allowed = fileVariables(kind);
+  if (!m || !allowed.includes(m[1])) {
+    throw new UsageError(
+      `--credential must be VARIABLE=/absolute/file with VARIABLE one of ${allowed.join(", ")} ` +
+        `(the options of gateway ${kind} that name a file), got "${text}"`,
+    );
+  }
+  const file = m[2];
+  const name = basename(file);
+  if (!file.startsWith("/") || !/^[A-Za-z0-9._-]+$/.test(name) || /\s/.test(file)) {
+    throw new UsageError(
+      `--credential ${m[1]}: the file must be an absolute path without spaces, its name made of ` +
+        `letters, digits, '.', '_' or '-', got "${file}"`,
+    );
+  }
+  return { variable: m[1], file, name };
+}
+
+/**
+ * The unit with `ExecStart=` running `bin` (an absolute path) instead of /usr/local/bin/gateway,
+ * and each credential loaded (`LoadCredential=`) and named to the gateway by its variable
+ * (`Environment=VAR=%d/<name>`: %d is the service's $CREDENTIALS_DIRECTORY).
+ */
+export function unitFor(
+  text: string,
+  bin: string,
+  credentials: readonly Credential[] = [],
+): string {
   if (!bin.startsWith("/")) throw new UsageError(`--bin must be an absolute path, got "${bin}"`);
   if (/\s/.test(bin)) throw new UsageError(`--bin must not contain spaces, got "${bin}"`);
-  return text.replace(/^ExecStart=\S+/m, `ExecStart=${bin}`);
+  const names = new Set<string>();
+  for (const c of credentials) {
+    if (names.has(c.name)) {
+      throw new UsageError(`--credential: two files named ${c.name}; rename one`);
+    }
+    names.add(c.name);
+  }
+  let unit = text.replace(/^ExecStart=\S+/m, `ExecStart=${bin}`);
+  if (credentials.length > 0) {
+    const lines = credentials.flatMap((c) => [
+      `LoadCredential=${c.name}:${c.file}`,
+      `Environment=${c.variable}=%d/${c.name}`,
+    ]);
+    unit = unit.replace(/^NoNewPrivileges=yes$/m, (line) => `${line}\n${lines.join("\n")}`);
+  }
+  return unit;
 }
 
 /** This binary when it is the compiled gateway, else the documented install path. */
@@ -46,6 +113,7 @@ async function exists(path: string): Promise<boolean> {
 
 interface InstallOptions {
   bin?: string;
+  credential: string[];
   root: string;
   force: boolean;
 }
@@ -70,10 +138,19 @@ export function installServiceCommand(): Command {
         .env("GATEWAY_INSTALL_ROOT").default("/"),
     )
     .addOption(new Option("--force", "replace an existing unit file").default(false))
+    .addOption(
+      new Option(
+        "--credential <VARIABLE=file>",
+        "a root-only file with secrets the service reads (e.g. GATEWAY_SINK_CONFIG and the " +
+          "sink's connector file): loaded as a systemd credential, the variable pointing at " +
+          "it; repeatable",
+      ).argParser((v: string, all: string[] = []) => [...all, v]).default([]),
+    )
     .action(async (kind: ServiceKind, o: InstallOptions) => {
       const bin = o.bin ?? defaultBin();
       const files = serviceFiles(kind);
-      const unit = unitFor(await Deno.readTextFile(files.unit), bin);
+      const credentials = o.credential.map((c) => parseCredential(kind, c));
+      const unit = unitFor(await Deno.readTextFile(files.unit), bin, credentials);
       // Absolute, so every line about a file names the file itself.
       const root = resolve(o.root);
       const unitPath = join(root, "etc/systemd/system", `gateway-${kind}.service`);
@@ -84,6 +161,12 @@ export function installServiceCommand(): Command {
       await Deno.mkdir(dirname(unitPath), { recursive: true });
       await Deno.writeTextFile(unitPath, unit, { mode: 0o644 });
       console.log(`wrote ${unitPath} (ExecStart=${bin} ${kind})`);
+      for (const c of credentials) {
+        console.log(
+          `  ${c.variable} = the credential ${c.name}, loaded from ${c.file} (keep it root-only, ` +
+            `and ${c.variable} out of ${envPath})`,
+        );
+      }
       if (await exists(envPath)) {
         console.log(`kept ${envPath} (your settings)`);
       } else {

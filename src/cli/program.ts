@@ -11,15 +11,26 @@ import { Command, CommanderError } from "commander";
 import { UsageError } from "./usage_error.ts";
 import { redact } from "../util/redact.ts";
 import { setUpJsonOutput } from "./json_output.ts";
+import { dropPermission, permissionsToDrop } from "./permission_scope.ts";
 
 export { VERSION } from "./version.ts";
 import { VERSION } from "./version.ts";
 
 /**
- * The options no environment variable sets: which readings to delete (or export) and the
- * confirmations to delete or replace are given on the command line each time.
+ * The options no environment variable sets: which readings to delete (or export) or move and
+ * where to, the confirmations to delete, move or replace, and the secrets files a unit loads are
+ * given on the command line each time.
  */
-export const COMMAND_LINE_ONLY: readonly string[] = ["--all", "--quarantine", "--yes", "--force"];
+export const COMMAND_LINE_ONLY: readonly string[] = [
+  "--all",
+  "--quarantine",
+  "--yes",
+  "--from",
+  "--brokers",
+  "--no-send",
+  "--force",
+  "--credential",
+];
 
 /** Every command, in `--help` order, with the module that defines it. */
 export const COMMANDS: readonly { name: string; load: () => Promise<Command> }[] = [
@@ -51,7 +62,8 @@ export async function buildProgram(
       "TI SensorTag gateway: BLE → Avro → Kafka (produce), Kafka → MongoDB with KCQL (sink).\n" +
         "Every option can also be set by its GATEWAY_* environment variable (shown in each " +
         "command's help), except the spool selections and confirmations (--all, --quarantine, " +
-        "--yes) and install-service --force, given on the command line each time.",
+        "--yes; spool retarget's --from, --brokers and --no-send) and install-service --force " +
+        "and --credential, given on the command line each time.",
     )
     .version(VERSION)
     .showHelpAfterError("(run with --help for the options)")
@@ -75,6 +87,14 @@ export async function runCli(args: string[]): Promise<number> {
   try {
     const program = await buildProgram(commandsFor(args));
     setUpJsonOutput(args, program);
+    // Each command keeps only the permissions it uses (see permission_scope.ts).
+    program.hook("preAction", (_root, action) => {
+      let top = action;
+      while (top.parent && top.parent !== program) top = top.parent;
+      const o = action.opts();
+      const radio = { simulate: Boolean(o.simulate), uart: o.hci?.kind === "uart" };
+      for (const p of permissionsToDrop(top.name(), radio)) dropPermission(p);
+    });
     await program.parseAsync(args, { from: "user" });
     return typeof Deno.exitCode === "number" ? Deno.exitCode : 0;
   } catch (error) {

@@ -6,6 +6,7 @@ import { createKafka, parseBrokers } from "../kafka/client.ts";
 import { classifyKafkaError } from "../kafka/failure.ts";
 import { KcqlPipeline } from "../sink/record/kcql_pipeline.ts";
 import { runSink } from "../sink/io/run_sink.ts";
+import { meansNoDeadLetterTopic } from "../sink/io/dead_letters.ts";
 import { KcqlError } from "../sink/kcql/errors.ts";
 import { DEFAULT_BATCH_SIZE, type KcqlPlan, parseKcql } from "../sink/kcql/plan.ts";
 import { createLogger, type LogFormat, type LogLevel } from "../util/log.ts";
@@ -168,7 +169,21 @@ export function sinkCommand(): Command {
     const signal = onStopSignal(log, {
       onSecondSignal: "records not committed yet are read again on the next start",
     });
-    const dlqTemplate = options.dlqTopic;
+    const dlqTemplate = meansNoDeadLetterTopic(options.dlqTopic) ? null : options.dlqTopic;
+    log.info(
+      dlqTemplate === null
+        ? "no dead-letter topic: a record that cannot be written stops the sink"
+        : "dead-letter topics",
+      deadLetterSource(
+        topics.map((t) => dlqTemplate?.replaceAll("{topic}", t) ?? "none").join(","),
+        given("dlqTopic")
+          ? "--dlq-topic"
+          : file?.settings.deadLetterTopic !== undefined
+          ? "config"
+          : "default",
+        configPath,
+      ),
+    );
     const kafka = createKafka({
       brokers: parseBrokers(brokers),
       clientId: `sensortag-gateway-sink-${hostname()}`,
@@ -199,7 +214,9 @@ export function sinkCommand(): Command {
         maxRetries: options.maxRetries,
         retryIntervalMs: options.retryInterval,
       },
-      deadLetterTopic: (topic) => dlqTemplate.replaceAll("{topic}", topic),
+      deadLetterTopic: dlqTemplate === null
+        ? null
+        : (topic) => dlqTemplate.replaceAll("{topic}", topic),
       deadLetterReplicationFactor: options.dlqReplicationFactor,
       fromBeginning: options.from === "earliest",
       partitionsConsumedConcurrently: options.partitionsConcurrently,
@@ -221,4 +238,30 @@ export function sinkCommand(): Command {
     });
     if (summary.fatal) Deno.exitCode = 1;
   });
+}
+
+/**
+ * The start line's fields on dead letters: which topics, and who chose them. The gateway's
+ * default applies when nothing names one, even for a connector file (Kafka Connect would have
+ * none there): the line says so, and how to turn it off.
+ */
+export function deadLetterSource(
+  topics: string,
+  from: "--dlq-topic" | "config" | "default",
+  configPath: string | undefined,
+): Record<string, string> {
+  if (from === "--dlq-topic") return { topics, setBy: "--dlq-topic (GATEWAY_DLQ_TOPIC)" };
+  if (from === "config") {
+    return { topics, setBy: `${configPath} (errors.deadletterqueue.topic.name)` };
+  }
+  return {
+    topics,
+    setBy: "the gateway's default, {topic}-dlq",
+    ...(configPath
+      ? {
+        note: `${configPath} names no dead-letter topic (Kafka Connect would have none); ` +
+          "errors.deadletterqueue.topic.name=none or --dlq-topic none turns it off",
+      }
+      : { note: "--dlq-topic none turns it off" }),
+  };
 }

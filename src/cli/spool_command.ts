@@ -1,16 +1,22 @@
 /**
  * `gateway spool`: what a spool holds, per destination, and what to do with it — list, send
- * readings to where they were meant to go, export them as JSON lines, delete them on request.
+ * readings to where they were meant to go, re-target them to other brokers, export them as JSON
+ * lines, delete them on request.
  */
 import { resolve } from "node:path";
-import { Command, Option } from "commander";
+import { Command, InvalidArgumentError, Option } from "commander";
 import { Buffer } from "node:buffer";
 import { existsSync } from "node:fs";
 import { hostname } from "node:os";
 import { type WriterSchema, writerSchemaFromText } from "../avro/writer_schema.ts";
-import { COMPRESSIONS } from "../kafka/client.ts";
+import { COMPRESSIONS, parseBrokers } from "../kafka/client.ts";
 import { createDelivery } from "../produce/delivery.ts";
-import { describeDestination } from "../spool/destination.ts";
+import {
+  describeDestination,
+  type Destination,
+  normaliseBrokers,
+  retargeted,
+} from "../spool/destination.ts";
 import { readOwnerPid } from "../spool/owner.ts";
 import { setAsideSpool, spoolFileProblem } from "../spool/spool_file.ts";
 import {
@@ -269,9 +275,18 @@ function deleteCommand(): Command {
     });
 }
 
-function sendCommand(): Command {
-  const cmd = spoolOptions(new Command("send"))
-    .description("send waiting readings to the destination each was spooled for")
+/** Options of the commands that send (`send`, `retarget`). */
+interface SendOptions extends SpoolOptions {
+  destination?: number;
+  registry: string;
+  compression: (typeof COMPRESSIONS)[number];
+  timeout: number;
+  logLevel: LogLevel;
+  logFormat: LogFormat;
+}
+
+function sendingOptions(cmd: Command): Command {
+  cmd
     .addOption(destinationOption())
     .addOption(registryOption())
     .addOption(
@@ -290,81 +305,295 @@ function sendCommand(): Command {
   // run's to say, with the same options and variables as `gateway produce`.
   for (const o of [...kafkaSecurityOptions(), ...registryAuthOptions()]) cmd.addOption(o);
   for (const o of logOptions()) cmd.addOption(o);
-  return cmd.action(async (
-    o: SpoolOptions & {
-      destination?: number;
-      registry: string;
-      compression: (typeof COMPRESSIONS)[number];
-      timeout: number;
-      logLevel: LogLevel;
-      logFormat: LogFormat;
-    },
-  ) => {
-    const log = createLogger({ level: o.logLevel, format: o.logFormat });
-    const values = o as unknown as Record<string, unknown>;
-    const { security } = await commandKafkaSecurity(values, log);
-    const registryAuth = commandRegistryAuth(values);
-    const signal = onStopSignal(log);
-    const spool = openSpool(o);
-    let left = 0;
-    try {
-      for (const d of pick(spool, o.destination)) {
-        if (d.entries === 0) continue;
-        if (!d.destination) {
-          log.warn("readings without a recorded destination are not sent: export or delete them", {
-            destinationId: d.id,
-            readings: d.entries,
-          });
-          left += d.entries;
-          continue;
-        }
-        const { forwarder, producer } = createDelivery({
-          spool,
-          dest: d.id,
-          destination: d.destination,
-          registryUrl: o.registry,
-          registryAuth,
-          security,
-          compression: o.compression,
-          batchSize: 500,
-          clientId: `sensortag-gateway-${hostname()}`,
-          log: log.child({ destinationId: d.id }),
-        });
-        log.info("sending", {
-          destinationId: d.id,
-          destination: describeDestination(d.destination),
-          readings: d.entries,
-        });
-        forwarder.start();
-        const until = Date.now() + o.timeout * 1000;
-        while (spool.stats(d.id).entries > 0 && Date.now() < until && !signal.aborted) {
-          await delay(100, signal).catch(() => {});
-        }
-        await forwarder.stop(0);
-        await producer.disconnect().catch(() => {});
-        const f = forwarder.stats;
-        const rest = spool.stats(d.id).entries;
-        left += rest;
-        log.info("sent", {
-          destinationId: d.id,
-          sent: f.sent,
-          quarantined: f.quarantined,
-          left: rest,
-          ...(f.lastError && rest > 0 ? { lastError: f.lastError } : {}),
-        });
-        if (signal.aborted) break;
-      }
-    } finally {
-      spool.close();
-    }
-    if (left > 0) {
-      log.error("readings are still waiting in the spool", { left, spool: spool.path });
-      Deno.exitCode = 1;
-    }
-  });
+  return cmd;
 }
 
-/** `gateway spool [list|send|export|delete]` */
+function sendCommand(): Command {
+  return sendingOptions(spoolOptions(new Command("send")))
+    .description(
+      "send waiting readings to the destination each was spooled for (gateway spool retarget " +
+        "moves them to other brokers)",
+    )
+    .action(async (o: SendOptions) => {
+      const log = createLogger({ level: o.logLevel, format: o.logFormat });
+      const values = o as unknown as Record<string, unknown>;
+      const { security, brokers } = await commandKafkaSecurity(values, log);
+      const registryAuth = commandRegistryAuth(values);
+      const spool = openSpool(o);
+      let left = 0;
+      try {
+        const chosen = pick(spool, o.destination);
+        warnOtherBrokers(chosen, brokers, log);
+        left = await sendTo(spool, chosen, o, { security, registryAuth, log });
+      } finally {
+        spool.close();
+      }
+      if (left > 0) {
+        log.error("readings are still waiting in the spool", { left, spool: spool.path });
+        Deno.exitCode = 1;
+      }
+    });
+}
+
+/**
+ * `spool send` sends where readings were spooled for; brokers named elsewhere (GATEWAY_BROKERS,
+ * `--kafka-config`'s bootstrap.servers) are not used, and the operator is told how to move them.
+ */
+function warnOtherBrokers(
+  chosen: DestinationSummary[],
+  fileBrokers: string | undefined,
+  log: ReturnType<typeof createLogger>,
+): void {
+  const named = [
+    ["--kafka-config bootstrap.servers", fileBrokers],
+    ["GATEWAY_BROKERS", Deno.env.get("GATEWAY_BROKERS")],
+  ] as const;
+  for (const [where, list] of named) {
+    if (!list?.trim()) continue;
+    const brokers = normaliseBrokers(list.split(","));
+    for (const d of chosen) {
+      if (!d.destination || d.entries === 0 || d.destination.brokers === brokers) continue;
+      log.warn(
+        `${where} names other brokers than these readings were spooled for; they are sent where ` +
+          "they were spooled for",
+        {
+          destinationId: d.id,
+          spooledFor: d.destination.brokers,
+          named: brokers,
+          hint: `gateway spool retarget --destination ${d.id} --brokers ${brokers} moves them`,
+        },
+      );
+    }
+  }
+}
+
+/** Sends the waiting readings of `chosen`; returns how many are still waiting. */
+async function sendTo(
+  spool: Spool,
+  chosen: DestinationSummary[],
+  o: SendOptions,
+  how: {
+    security: Awaited<ReturnType<typeof commandKafkaSecurity>>["security"];
+    registryAuth: ReturnType<typeof commandRegistryAuth>;
+    log: ReturnType<typeof createLogger>;
+  },
+): Promise<number> {
+  const { log } = how;
+  const signal = onStopSignal(log);
+  let left = 0;
+  for (const d of chosen) {
+    if (d.entries === 0) continue;
+    if (!d.destination) {
+      log.warn("readings without a recorded destination are not sent: export or delete them", {
+        destinationId: d.id,
+        readings: d.entries,
+      });
+      left += d.entries;
+      continue;
+    }
+    const { forwarder, producer } = createDelivery({
+      spool,
+      dest: d.id,
+      destination: d.destination,
+      registryUrl: o.registry,
+      registryAuth: how.registryAuth,
+      security: how.security,
+      compression: o.compression,
+      batchSize: 500,
+      clientId: `sensortag-gateway-${hostname()}`,
+      log: log.child({ destinationId: d.id }),
+    });
+    log.info("sending", {
+      destinationId: d.id,
+      destination: describeDestination(d.destination),
+      readings: d.entries,
+    });
+    forwarder.start();
+    const until = Date.now() + o.timeout * 1000;
+    while (spool.stats(d.id).entries > 0 && Date.now() < until && !signal.aborted) {
+      await delay(100, signal).catch(() => {});
+    }
+    await forwarder.stop(0);
+    await producer.disconnect().catch(() => {});
+    const f = forwarder.stats;
+    const rest = spool.stats(d.id).entries;
+    left += rest;
+    log.info("sent", {
+      destinationId: d.id,
+      sent: f.sent,
+      quarantined: f.quarantined,
+      left: rest,
+      ...(f.lastError && rest > 0 ? { lastError: f.lastError } : {}),
+    });
+    if (signal.aborted) break;
+  }
+  return left;
+}
+
+/**
+ * Devices whose `seq` values the moved readings share with another destination of the same
+ * topic on the new brokers: both sequences start at 1, so a consumer keyed by (bid, seq) would
+ * see two readings under one key.
+ */
+function sharedSequences(
+  all: DestinationSummary[],
+  moved: DestinationSummary,
+  to: Destination,
+): string[] {
+  const out: string[] = [];
+  for (const other of all) {
+    const od = other.destination;
+    if (other.id === moved.id || !od || od.brokers !== to.brokers || od.topic !== to.topic) {
+      continue;
+    }
+    for (const v of moved.devices) {
+      const w = other.devices.find((x) => x.device === v.device);
+      if (w) {
+        out.push(
+          `${v.device} (seq 1..${v.lastSeq} here, 1..${w.lastSeq} in destination ${other.id})`,
+        );
+      }
+    }
+  }
+  return out;
+}
+
+function retargetCommand(): Command {
+  return sendingOptions(spoolOptions(new Command("retarget")))
+    .description(
+      "move waiting readings to other brokers (a typo in GATEWAY_BROKERS, a renamed host, a " +
+        "broker added), keeping topic, format, subject and each reading as spooled (seq " +
+        "included), then send them there with this run's security settings; needs --yes or a " +
+        "yes at the prompt",
+    )
+    .addOption(
+      new Option(
+        "--from <brokers>",
+        "the readings spooled for these brokers (host:port[,...], any order)",
+      ).argParser(brokerList("--from")),
+    )
+    .addOption(
+      new Option(
+        "--brokers <list>",
+        "where to send them instead (default: --kafka-config's bootstrap.servers)",
+      ).argParser(brokerList("--brokers")),
+    )
+    .option("--yes", "really re-target (without it, says what would change and asks, or exits 2)")
+    .option("--no-send", "only re-target; gateway spool send delivers them later")
+    .action(async (
+      o: SendOptions & { from?: string[]; brokers?: string[]; yes?: boolean; send: boolean },
+    ) => {
+      if (o.from === undefined && o.destination === undefined) {
+        throw new UsageError("gateway spool retarget needs --from <brokers> or --destination <id>");
+      }
+      const log = createLogger({ level: o.logLevel, format: o.logFormat });
+      const values = o as unknown as Record<string, unknown>;
+      const { security, brokers: fileBrokers } = await commandKafkaSecurity(values, log);
+      const registryAuth = commandRegistryAuth(values);
+      const to = o.brokers ?? (fileBrokers ? brokerList("--kafka-config")(fileBrokers) : undefined);
+      if (!to) {
+        throw new UsageError(
+          "gateway spool retarget needs --brokers <list> (or a --kafka-config with bootstrap.servers)",
+        );
+      }
+      const spool = openSpool(o);
+      let left = 0;
+      try {
+        const all = spool.destinations();
+        const from = o.from && normaliseBrokers(o.from);
+        const chosen = pick(spool, o.destination).filter((d) =>
+          from === undefined || d.destination?.brokers === from
+        );
+        if (chosen.length === 0) {
+          throw new UsageError(
+            `spool ${spool.path} has no destination spooled for ${from}${
+              o.destination === undefined ? "" : ` with id ${o.destination}`
+            } (it has: ${
+              all.map((d) => `${d.id} ${describeDestination(d.destination)}`).join("; ") || "none"
+            })`,
+          );
+        }
+        const moves: { d: DestinationSummary; next: Destination }[] = [];
+        for (const d of chosen) {
+          if (!d.destination) {
+            throw new UsageError(
+              `destination ${d.id} of ${spool.path} has no recorded topic or format ` +
+                "(spooled by an older gateway): export its readings instead",
+            );
+          }
+          const next = retargeted(d.destination, d.id, to);
+          if (next.brokers === d.destination.brokers) {
+            throw new UsageError(
+              `destination ${d.id} is already on ${next.brokers}: nothing to re-target`,
+            );
+          }
+          moves.push({ d, next });
+        }
+        for (const { d, next } of moves) {
+          console.log(
+            `destination ${d.id}: ${d.entries} waiting and ${d.quarantined} quarantined ` +
+              `readings of ${describeDestination(d.destination)} -> brokers ${next.brokers}`,
+          );
+          const shared = sharedSequences(all, d, next);
+          if (shared.length > 0) {
+            console.log(
+              `  note: topic ${next.topic} on ${next.brokers} also gets readings of another ` +
+                `destination with the same devices, each sequence from 1: ${shared.join(", ")}; ` +
+                "a consumer keyed by (bid, seq) would see both under one key",
+            );
+          }
+        }
+        if (!o.yes && !(Deno.stdin.isTerminal() && confirm("re-target these readings?"))) {
+          console.log(
+            `nothing changed in ${spool.path}; run again with --yes to re-target`,
+          );
+          Deno.exitCode = 2;
+          return;
+        }
+        for (const { d, next } of moves) {
+          spool.retarget(d.id, next);
+          log.info("re-targeted", {
+            destinationId: d.id,
+            readings: d.entries,
+            from: d.destination!.brokers,
+            to: next.brokers,
+          });
+        }
+        if (!o.send) return;
+        left = await sendTo(
+          spool,
+          pick(spool, o.destination).filter((d) => moves.some((m) => m.d.id === d.id)),
+          o,
+          { security, registryAuth, log },
+        );
+      } finally {
+        spool.close();
+      }
+      if (left > 0) {
+        log.error("re-targeted readings are still waiting in the spool", {
+          left,
+          spool: spool.path,
+          hint: "gateway spool send sends them to their new brokers",
+        });
+        Deno.exitCode = 1;
+      }
+    });
+}
+
+/** A broker list option: parsed like `--brokers`, a bad list is a usage error. */
+function brokerList(what: string) {
+  return (value: string): string[] => {
+    try {
+      return parseBrokers(value);
+    } catch (error) {
+      throw new InvalidArgumentError(
+        (error as Error).message.replaceAll("--brokers", what),
+      );
+    }
+  };
+}
+
+/** `gateway spool [list|send|retarget|export|delete]` */
 export function spoolCommand(): Command {
   const cmd = new Command("spool")
     .description(
@@ -373,6 +602,7 @@ export function spoolCommand(): Command {
     )
     .addCommand(listCommand(), { isDefault: true })
     .addCommand(sendCommand())
+    .addCommand(retargetCommand())
     .addCommand(exportCommand())
     .addCommand(deleteCommand())
     .addCommand(setAsideCommand());

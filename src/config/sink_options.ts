@@ -128,7 +128,8 @@ export const SINK_OPTIONS = {
   dlqTopic: {
     flag: "--dlq-topic <name>",
     env: "GATEWAY_DLQ_TOPIC",
-    help: "dead-letter topic; {topic} is replaced by the source topic",
+    help: "dead-letter topic; {topic} is replaced by the source topic; none: no dead-letter " +
+      "topic, a record that cannot be written stops the sink",
     default: "{topic}-dlq",
     file: "deadLetterTopic",
   } as SinkOptionSpec<string>,

@@ -1,6 +1,8 @@
 /**
  * Where a spooled reading is meant to go. Every reading records its destination when it is
- * spooled and is only ever sent there: a run with other settings leaves it alone.
+ * spooled and is only ever sent there: a run with other settings leaves it alone. Only an
+ * operator moves readings to other brokers (`gateway spool retarget`): the destination keeps its
+ * topic, format, subject and its readings (bodies, `seq`) and records where they came from.
  */
 
 /** One destination: the Kafka cluster (its bootstrap list), the topic and how records are framed. */
@@ -14,6 +16,12 @@ export interface Destination {
   subject: string | null;
   /** Schema strategy (confluent only, else null). */
   strategy: string | null;
+  /**
+   * Set once an operator re-targeted the readings: the brokers they were spooled for, and the
+   * destination's id in its spool. A re-targeted destination is never a run's own (no run's
+   * settings build this key): `gateway spool send` delivers it.
+   */
+  retargetedFrom?: { brokers: string; id: number };
 }
 
 /** Builds a destination from run settings; the subject and strategy matter only for confluent. */
@@ -41,19 +49,46 @@ export function normaliseBrokers(brokers: readonly string[]): string {
 
 /** The destination's identity in the spool (fields in a fixed order). */
 export function destinationKey(d: Destination): string {
-  return JSON.stringify([d.brokers, d.topic, d.format, d.subject, d.strategy]);
+  const fields: unknown[] = [d.brokers, d.topic, d.format, d.subject, d.strategy];
+  if (d.retargetedFrom) fields.push([d.retargetedFrom.brokers, d.retargetedFrom.id]);
+  return JSON.stringify(fields);
+}
+
+/**
+ * Destination `id` (`d`) moved to `brokers`: topic, format, subject and strategy kept, and the
+ * brokers it was first spooled for remembered (a second move keeps the first origin).
+ */
+export function retargeted(d: Destination, id: number, brokers: readonly string[]): Destination {
+  return {
+    ...d,
+    brokers: normaliseBrokers(brokers),
+    retargetedFrom: d.retargetedFrom ?? { brokers: d.brokers, id },
+  };
 }
 
 /** Parses a key written by {@linkcode destinationKey}; undefined for anything else. */
 export function destinationFromKey(key: string): Destination | undefined {
   try {
     const a = JSON.parse(key);
-    if (!Array.isArray(a) || a.length !== 5) return undefined;
-    const [brokers, topic, format, subject, strategy] = a;
+    if (!Array.isArray(a) || (a.length !== 5 && a.length !== 6)) return undefined;
+    const [brokers, topic, format, subject, strategy, from] = a;
     if (typeof brokers !== "string" || typeof topic !== "string" || typeof format !== "string") {
       return undefined;
     }
-    return { brokers, topic, format, subject: subject ?? null, strategy: strategy ?? null };
+    const d: Destination = {
+      brokers,
+      topic,
+      format,
+      subject: subject ?? null,
+      strategy: strategy ?? null,
+    };
+    if (a.length === 6) {
+      if (!Array.isArray(from) || typeof from[0] !== "string" || typeof from[1] !== "number") {
+        return undefined;
+      }
+      d.retargetedFrom = { brokers: from[0], id: from[1] };
+    }
+    return d;
   } catch {
     return undefined;
   }
@@ -65,5 +100,6 @@ export function describeDestination(d: Destination | undefined): string {
   const how = d.format === "confluent"
     ? `confluent, subject ${d.subject}, strategy ${d.strategy}`
     : d.format;
-  return `topic ${d.topic} on ${d.brokers} (${how})`;
+  const moved = d.retargetedFrom ? `, re-targeted from ${d.retargetedFrom.brokers}` : "";
+  return `topic ${d.topic} on ${d.brokers} (${how}${moved})`;
 }

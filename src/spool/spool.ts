@@ -289,6 +289,16 @@ export class Spool {
     }
   }
 
+  /**
+   * Points destination `dest` at `destination` (an operator's re-target): its readings,
+   * quarantined readings and sequence numbers stay its own, unchanged.
+   */
+  retarget(dest: number, destination: Destination): void {
+    const changes = this.#db.prepare("UPDATE destinations SET key = ? WHERE id = ?")
+      .run(destinationKey(destination), dest).changes;
+    if (Number(changes) !== 1) throw new Error(`spool ${this.path} has no destination ${dest}`);
+  }
+
   /** Remembers a writer schema by fingerprint, so spooled bodies stay readable after restarts. */
   rememberSchema(fp: string, schema: string): void {
     if (this.#schemas.has(fp)) return;

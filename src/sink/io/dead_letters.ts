@@ -1,8 +1,10 @@
 /**
- * Records the sink cannot write go to a dead-letter topic, unchanged (key,
+ * Records the sink cannot write go to a dead-letter topic as consumed (key,
  * value, original headers), with the reason in headers named as Kafka
  * Connect names them (`__connect.errors.*`) plus a machine-readable
  * `gateway.error.reason`. They are counted and logged; never dropped silently.
+ * With no dead-letter topic (`--dlq-topic none`), such a record stops the sink
+ * ({@linkcode NoDeadLetters}), as Kafka Connect's task stops without one.
  *
  * A letter larger than the dead-letter topic accepts (`max.message.bytes`, asked of the broker,
  * or learnt from its MESSAGE_TOO_LARGE answer) is cut to its first bytes, with headers saying so
@@ -41,6 +43,41 @@ export interface DeadLetter {
 export interface DeadLetterSink {
   /** Resolves once Kafka acknowledged every letter; rejects when `signal` aborts first. */
   send(letters: DeadLetter[], signal: AbortSignal): Promise<void>;
+}
+
+/** The dead-letter topic name that means "no dead-letter topic" (any letter case). */
+export const NO_DEAD_LETTER_TOPIC = "none";
+
+/** Whether a configured dead-letter topic name means "none". */
+export function meansNoDeadLetterTopic(name: string): boolean {
+  return name.trim().toLowerCase() === NO_DEAD_LETTER_TOPIC;
+}
+
+/** A record that could not be written, with no dead-letter topic to take it. */
+export class NoDeadLetterTopicError extends Error {
+  override name = "NoDeadLetterTopicError";
+}
+
+/**
+ * No dead-letter topic: the first letter fails the send with the record's place and reason, so
+ * the sink stops there and commits nothing past it (Kafka Connect's `errors.tolerance=none`).
+ */
+export class NoDeadLetters implements DeadLetterSink {
+  /** Nothing is ever dead-lettered. */
+  get counts(): Record<string, number> {
+    return {};
+  }
+
+  send(letters: DeadLetter[]): Promise<void> {
+    if (letters.length === 0) return Promise.resolve();
+    const l = letters[0];
+    return Promise.reject(
+      new NoDeadLetterTopicError(
+        `record ${l.topic}/${l.partition}@${l.offset} cannot be written (${l.reason}: ` +
+          `${l.message}) and there is no dead-letter topic (--dlq-topic none)`,
+      ),
+    );
+  }
 }
 
 /** The largest message a topic accepts, in bytes. */

@@ -30,7 +30,7 @@ import { superviseProcess } from "../../util/supervise.ts";
 import { BatchHandler } from "./batch_handler.ts";
 import type { WritePolicy } from "./bulk_writer.ts";
 import { followConsumer } from "./consumer_events.ts";
-import { DeadLetterQueue, ensureDeadLetterTopics } from "./dead_letters.ts";
+import { DeadLetterQueue, ensureDeadLetterTopics, NoDeadLetters } from "./dead_letters.ts";
 import { topicMessageLimit } from "./kafka_limits.ts";
 import { OffsetCommitter } from "./offset_committer.ts";
 import type { RecordPipeline } from "../record/record_pipeline.ts";
@@ -51,7 +51,8 @@ export interface SinkRuntimeSettings {
   mongoOptions?: MongoClientOptions;
   database: string;
   policy: WritePolicy;
-  deadLetterTopic: (sourceTopic: string) => string;
+  /** The dead-letter topic of each source topic; null: none (a poison record stops the sink). */
+  deadLetterTopic: ((sourceTopic: string) => string) | null;
   /** Replicas of a dead-letter topic the sink creates (undefined: the broker's default). */
   deadLetterReplicationFactor?: number;
   fromBeginning: boolean;
@@ -116,12 +117,15 @@ export async function runSink(settings: SinkRuntimeSettings, deps: SinkDeps): Pr
   const { admin, consumer } = clients;
   const ob = deps.observer;
   ob?.consumerCreated(consumer);
-  const dlq = new DeadLetterQueue(
-    clients.producer,
-    settings.deadLetterTopic,
-    log.child({ component: "dlq" }),
-    (topic) => topicMessageLimit(admin, topic),
-  );
+  const dlqTopic = settings.deadLetterTopic;
+  const dlq = dlqTopic
+    ? new DeadLetterQueue(
+      clients.producer,
+      dlqTopic,
+      log.child({ component: "dlq" }),
+      (topic) => topicMessageLimit(admin, topic),
+    )
+    : new NoDeadLetters();
   const committer: OffsetCommitter = new OffsetCommitter(
     (offsets): Promise<void> =>
       handler.groupCommit ? handler.groupCommit(byTopic(offsets)) : consumer.commitOffsets(offsets),
@@ -160,10 +164,10 @@ export async function runSink(settings: SinkRuntimeSettings, deps: SinkDeps): Pr
 
   try {
     await clients.start(log, stopping, giveUpAfterMs);
-    if (!stopping.aborted) {
+    if (!stopping.aborted && dlqTopic) {
       await ensureDeadLetterTopics(
         admin,
-        settings.topics.map(settings.deadLetterTopic),
+        settings.topics.map(dlqTopic),
         settings.deadLetterReplicationFactor,
         log.child({ component: "dlq" }),
       );
