@@ -3,6 +3,8 @@
  * SensorTag readings by default, 3 partitions; one topic of Confluent-framed Avro, one of the same
  * readings as plain JSON) into the store, side by side in one run:
  * - `gateway sink`, INSERT at BATCH 100, 1000 and 5000 and UPSERT (replace by `_id`, upsert);
+ * - `gateway sink` INSERT and the exactly-once recipe `UPSERT ... PK reading_id` at BATCH 100 into
+ *   a collection already holding 10,000 and 200,000 documents (filled before the clock starts);
  * - Kafka Connect standalone with the MongoDB Kafka connector, in insert mode and in its default
  *   write model (ReplaceOne by a new ObjectId `_id`, upsert), with JsonConverter
  *   (`schemas.enable=false`) and with Apicurio's AvroConverter (`as-confluent=true`);
@@ -10,6 +12,7 @@
  * Each subject's clock runs from its spawn (start and group join included) until its consumer
  * group has committed every record; RSS and CPU are of its whole process tree, from /proc.
  * Needs the services (`deno task services up`); installs Connect into the services cache once.
+ * `--only REGEX` runs only the rows whose label matches.
  */
 import { Buffer } from "node:buffer";
 import { MongoClient } from "mongodb";
@@ -67,7 +70,10 @@ function machine(): string {
 const started = new Date();
 const loadAtStart = load();
 await up();
-const connect = await ensureConnectInstalled((line) => console.log(line));
+// Installed when a Connect row runs (not for `--only` runs of the gateway's rows alone).
+let connectInstall: ReturnType<typeof ensureConnectInstalled> | undefined;
+const connectInstalled = () =>
+  connectInstall ??= ensureConnectInstalled((line) => console.log(line));
 const schema = await loadWriterSchema();
 const id = await new RegistryClient({ url: REGISTRY }).register(
   `${topics.avro}-value`,
@@ -133,6 +139,8 @@ const work = await Deno.makeTempDir({ prefix: `bench-sink-${run}-` });
 interface Subject {
   label: string;
   format: ValueFormat;
+  /** Documents put into its collection before its clock starts (the store's size it meets). */
+  prefill?: { documents: number; withId: boolean };
   /** The row whose seconds this one is compared with. */
   reference: string;
   start: (collection: string, group: string) => Promise<{
@@ -143,15 +151,26 @@ interface Subject {
   }>;
 }
 
-function gateway(format: ValueFormat, mode: "INSERT" | "UPSERT", batch: number): Subject {
-  const label = `gateway sink ${format}, ${mode} BATCH = ${batch}`;
+function gateway(
+  format: ValueFormat,
+  mode: "INSERT" | "UPSERT",
+  batch: number,
+  keyed?: { pk: string; already: number },
+): Subject {
+  const already = keyed ? `, ${keyed.already.toLocaleString("en-US")} documents already` : "";
+  const by = keyed && mode === "UPSERT" ? ` PK ${keyed.pk}` : "";
+  const label = `gateway sink ${format}, ${mode}${by} BATCH = ${batch}${already}`;
   // A scalar `_id`: FerretDB 1.24 finds a sub-document `_id` (PK bid, time_ms) by scanning the
   // whole collection, about 0.7 s per upsert at 5,000 documents here.
-  const pk = mode === "UPSERT" ? " PK time_ms" : "";
+  const pk = mode === "UPSERT" ? ` PK ${keyed?.pk ?? "time_ms"}` : "";
   return {
     label,
     format,
-    reference: label,
+    prefill: keyed ? { documents: keyed.already, withId: mode === "UPSERT" } : undefined,
+    // The keyed UPSERT rows are compared with INSERT into a collection of the same size.
+    reference: keyed && mode === "UPSERT"
+      ? `gateway sink ${format}, INSERT BATCH = ${batch}${already}`
+      : label,
     start: async (collection, group) => {
       const subject = await spawnLogged(
         Deno.execPath(),
@@ -186,7 +205,7 @@ function kafkaConnect(format: ValueFormat, writeModel: WriteModel, reference: st
     start: async (collection, name) => {
       const dir = `${work}/${name}`;
       await Deno.mkdir(dir);
-      const subject = await startConnect(connect, {
+      const subject = await startConnect(await connectInstalled(), {
         name,
         brokers: BROKERS,
         topic: topics[format],
@@ -209,6 +228,10 @@ const G_AVRO_INSERT = "gateway sink avro, INSERT BATCH = 100";
 const G_AVRO_UPSERT = "gateway sink avro, UPSERT BATCH = 100";
 const G_JSON_INSERT = "gateway sink json, INSERT BATCH = 100";
 const G_JSON_UPSERT = "gateway sink json, UPSERT BATCH = 100";
+const READING_ID_ROWS = [10_000, 200_000].flatMap((already) => [
+  gateway("avro", "INSERT", 100, { pk: "reading_id", already }),
+  gateway("avro", "UPSERT", 100, { pk: "reading_id", already }),
+]);
 const subjects: Subject[] = [
   gateway("avro", "INSERT", 100),
   gateway("avro", "INSERT", 1000),
@@ -220,7 +243,32 @@ const subjects: Subject[] = [
   gateway("json", "UPSERT", 100),
   kafkaConnect("json", "insert", G_JSON_INSERT),
   kafkaConnect("json", "default", G_JSON_UPSERT),
-];
+  ...READING_ID_ROWS,
+].filter((s) => !options.only || options.only.test(s.label));
+
+/**
+ * Fills `collection` with `documents` readings that are not in the topic (other reading_ids),
+ * with `_id` = reading_id as `PK reading_id` writes them, or a driver-made ObjectId as INSERT does.
+ */
+async function prefill(
+  collection: string,
+  p: { documents: number; withId: boolean },
+): Promise<number> {
+  const t0 = performance.now();
+  for (let i = 0; i < p.documents; i += 5000) {
+    const docs = Array.from({ length: Math.min(5000, p.documents - i) }, (_, j) => {
+      const r = benchReading(RECORDS + i + j);
+      return p.withId ? { _id: r.reading_id as string, ...r } : { ...r };
+    });
+    await db.collection(collection).insertMany(docs as never[], { ordered: true });
+  }
+  console.log(
+    `  ${collection}: ${p.documents.toLocaleString("en-US")} documents already there (filled in ${
+      ((performance.now() - t0) / 1000).toFixed(1)
+    } s)`,
+  );
+  return p.documents;
+}
 
 let rows: Row[] = [];
 try {
@@ -234,6 +282,7 @@ try {
   for (const [i, s] of subjects.entries()) {
     const collection = `bench_sink_${run}_${i}`;
     const name = `bench-${run}-${i}`;
+    const prefilled = s.prefill ? await prefill(collection, s.prefill) : 0;
     const loadBefore = load();
     console.log(`${s.label} (load ${loadBefore}) …`);
     brokerAway = false;
@@ -246,7 +295,7 @@ try {
       errorLog,
     });
     // Outside the timing: the store holds what the subject committed.
-    const documents = await db.collection(collection).countDocuments();
+    const documents = await db.collection(collection).countDocuments() - prefilled;
     if (documents < m.committed) {
       throw new Error(
         `${s.label}: ${documents} documents in ${collection}, ${m.committed} committed`,

@@ -20,4 +20,12 @@ Deno.test("bench:sink options: bad counts and unknown flags are refused by name"
   throws(() => parseSinkBenchOptions(["--records", "2e4"], {}), /--records/);
   throws(() => parseSinkBenchOptions([], { BENCH_RECORDS: "-5" }), /BENCH_RECORDS/);
   throws(() => parseSinkBenchOptions(["--rows", "5"], {}), /rows/);
+  throws(() => parseSinkBenchOptions(["--only", "("], {}), /--only must be a regular expression/);
+});
+
+Deno.test("bench:sink options: --only (or BENCH_ONLY) picks rows by label, case-insensitive", () => {
+  deepEqual(parseSinkBenchOptions(["--only", "Already"], {}).only, /Already/i);
+  deepEqual(parseSinkBenchOptions([], { BENCH_ONLY: "upsert" }).only, /upsert/i);
+  deepEqual(parseSinkBenchOptions(["--only=insert"], { BENCH_ONLY: "upsert" }).only, /insert/i);
+  deepEqual(parseSinkBenchOptions([], { BENCH_ONLY: " " }).only, undefined);
 });

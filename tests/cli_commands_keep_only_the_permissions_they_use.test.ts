@@ -2,14 +2,15 @@
  * The compiled binary is granted write and ffi without paths (Deno fixes them at build time);
  * each command gives up what it does not use as it starts: the sink, decode, kcql and status
  * write nothing and load no addon; spool and install-service write but load no addon; produce
- * and scan keep ffi only until noble's addon is loaded, and not at all with --simulate. Checked
- * under exactly the compiled binary's grants (APP_PERMISSIONS).
+ * and scan keep ffi only until noble's addon (and for uart: the C library) is loaded, and not at
+ * all with --simulate. Checked under exactly the compiled binary's grants (APP_PERMISSIONS).
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { APP_PERMISSIONS } from "../scripts/compile/permissions.ts";
 import { REPO } from "./_support/gateway_process.ts";
 import { permissionsToDrop } from "../src/cli/permission_scope.ts";
+import { openPty, type Pty } from "./_support/pty.ts";
 
 async function after(args: string[], waitMs = 3000) {
   const out = await new Deno.Command(Deno.execPath(), {
@@ -42,8 +43,6 @@ Deno.test("which permissions each command gives up", () => {
   assert.deepEqual(permissionsToDrop("produce"), []);
   assert.deepEqual(permissionsToDrop("produce", { simulate: true }), ["ffi"]);
   assert.deepEqual(permissionsToDrop("scan"), ["write"]);
-  // Deno opens a device file only with every permission granted.
-  assert.deepEqual(permissionsToDrop("scan", { uart: true }), []);
   assert.deepEqual(permissionsToDrop("no-such-command"), ["write", "ffi"]);
 });
 
@@ -112,3 +111,36 @@ Deno.test("produce over the radio gives up ffi once noble's addon is loaded", as
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("scan over uart: gives up write and ffi, and still opens and writes the device", async () => {
+  // The C library is loaded with noble's addon, before ffi goes; the device is opened after.
+  const pty = openPty();
+  try {
+    const run = after(["scan", "--hci", `uart:${pty.path}`, "--seconds", "2"], 1500);
+    const reset = await Promise.race([
+      readReset(pty),
+      run.then((r) => {
+        throw new Error(`the run ended before writing to the tty:\n${r.stderr}`);
+      }),
+    ]);
+    assert.deepEqual(reset, [0x01, 0x03, 0x0c, 0x00], "HCI Reset on the tty");
+    const r = await run;
+    assert.doesNotMatch(r.stderr, /NotCapable|Requires .* access|cannot load the C library/);
+    assert.equal(r.ffi, "prompt");
+    assert.equal(r.write, "prompt");
+  } finally {
+    pty.close();
+  }
+});
+
+/** The first 4 bytes the gateway wrote to the pty. */
+async function readReset(pty: Pty): Promise<number[]> {
+  const got: number[] = [];
+  const buf = new Uint8Array(64);
+  while (got.length < 4) {
+    const n = await pty.main.read(buf);
+    if (n === null) break;
+    got.push(...buf.subarray(0, n));
+  }
+  return got.slice(0, 4);
+}

@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { REPO } from "./_support/gateway_process.ts";
+import { LIBC_PATHS, libcCandidates } from "../src/ble/hci/libc.ts";
 
 const launcher = await Deno.readTextFile(join(REPO, "gateway"));
 /** The permission words of the launcher, with `$here`/`$addons` spelled out. */
@@ -25,7 +26,7 @@ Deno.test("./gateway: no -A, no --allow-run, no --allow-all", () => {
 Deno.test("./gateway: FFI only for the BLE addons' prebuilt folders, and they exist", async () => {
   const ffi = flags.find((f) => f.startsWith("--allow-ffi="));
   assert.ok(ffi, "--allow-ffi is limited to paths");
-  const dirs = ffi.slice("--allow-ffi=".length).split(",");
+  const dirs = ffi.slice("--allow-ffi=".length).split(",").filter((p) => p !== "$libc");
   assert.equal(dirs.length, 2);
   for (const dir of dirs) {
     assert.match(dir, /\/node_modules\/.*\/prebuilds$/);
@@ -33,6 +34,16 @@ Deno.test("./gateway: FFI only for the BLE addons' prebuilt folders, and they ex
     for await (const e of Deno.readDir(join(dir, "linux-x64"))) addons.push(e.name);
     assert.ok(addons.some((n) => n.endsWith(".node")), `${dir} holds a linux-x64 addon`);
   }
+});
+
+Deno.test("./gateway: FFI for the C library (uart:) at exactly the paths the gateway loads it from", () => {
+  const ffi = flags.find((f) => f.startsWith("--allow-ffi="))!;
+  assert.ok(ffi.split(",").includes("$libc"), ffi);
+  const libc = /^libc="([^"]*)"$/m.exec(launcher)?.[1];
+  assert.deepEqual(libc?.split(","), LIBC_PATHS);
+  assert.ok(libcCandidates("x86_64").every((p) => LIBC_PATHS.includes(p)));
+  assert.ok(libcCandidates("aarch64").every((p) => LIBC_PATHS.includes(p)));
+  for (const p of LIBC_PATHS) assert.match(p, /^(\/usr)?\/lib\/[a-z0-9_]+-linux-gnu\/libc\.so\.6$/);
 });
 
 Deno.test("./gateway: write only under the default spool folder, but for install-service", () => {

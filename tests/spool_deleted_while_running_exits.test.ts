@@ -2,13 +2,16 @@
  * A spool removed or replaced under a running gateway is noticed within seconds (the path no
  * longer names the file it opened): it says so with the path, stops taking readings, delivers
  * what it holds and exits 1 so that its supervisor starts it clean. A second producer started on
- * the same path meanwhile gets a new spool of its own, untouched by the first one's exit.
+ * the same path meanwhile gets a new spool of its own, untouched by the first one's exit, and the
+ * two never send two readings with one identity (reading_id, or bid + spool_id + seq).
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { runGateway, startGateway, uniqueName } from "./_support/gateway_process.ts";
 import { logFields, waitForStats } from "./_support/produce.ts";
 import { BROKERS, readTopic } from "./_support/kafka.ts";
+import { decodeRecord, loadWriterSchema } from "../src/avro/writer_schema.ts";
+import { UUID_V7_PATTERN } from "../src/util/uuid_v7.ts";
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
@@ -95,6 +98,26 @@ Deno.test({
       const want = Number(a.sent) + Number(b.sent);
       const records = await readTopic(topic, (r) => r.length >= want, 60_000);
       assert.equal(records.length, want, "Kafka holds what both sent, no more");
+      // No two readings share an identity: each reading_id once, each (bid, spool_id, seq) once;
+      // the two producers numbered their readings in spools of their own.
+      const schema = await loadWriterSchema();
+      const readingIds = new Set<string>();
+      const positions = new Set<string>();
+      const spoolIds = new Set<string>();
+      for (const r of records) {
+        const h = r.headers;
+        assert.match(h.reading_id, UUID_V7_PATTERN);
+        // avro-single-object: C3 01, the 8-byte fingerprint, then the body.
+        const value = decodeRecord(schema, new Uint8Array(r.value!).subarray(10));
+        assert.equal(value.reading_id, h.reading_id, "the value carries the header's id");
+        assert.equal(value.spool_id, h.spool_id);
+        readingIds.add(h.reading_id);
+        positions.add(`${r.key} ${h.spool_id} ${h.seq}`);
+        spoolIds.add(h.spool_id);
+      }
+      assert.equal(readingIds.size, records.length, "no reading_id on two records");
+      assert.equal(positions.size, records.length, "no (bid, spool_id, seq) on two records");
+      assert.equal(spoolIds.size, 2, "one spool id per producer");
       console.log(
         `deleted spool: first spooled ${a.spooled}, sent ${a.sent}, left ${a.leftInSpool}; ` +
           `second spooled ${b.spooled}, sent ${b.sent}; Kafka ${records.length}`,

@@ -1,6 +1,6 @@
 /**
- * Options of `deno task bench:sink` (pure): how many records to pre-fill and how long one row may
- * run. Flags win over environment variables, which win over the defaults.
+ * Options of `deno task bench:sink` (pure): how many records to pre-fill, how long one row may
+ * run, and which rows to run. Flags win over environment variables, which win over the defaults.
  */
 import { parseArgs } from "node:util";
 
@@ -8,6 +8,7 @@ import { parseArgs } from "node:util";
 export const SINK_BENCH_SETTINGS = {
   records: { flag: "records", env: "BENCH_RECORDS", default: 200_000 },
   rowTimeoutSeconds: { flag: "row-timeout", env: "BENCH_ROW_TIMEOUT_S", default: 600 },
+  only: { flag: "only", env: "BENCH_ONLY", default: "" },
 } as const;
 
 /** Parsed options. */
@@ -16,13 +17,17 @@ export interface SinkBenchOptions {
   records: number;
   /** A row still running after this many seconds is stopped and reported as partial. */
   rowTimeoutSeconds: number;
+  /** Runs only the rows whose label this matches (case-insensitive); every row when absent. */
+  only?: RegExp;
 }
 
 /** Usage text for `--help` and for errors. */
 export const SINK_BENCH_USAGE = `usage: deno task bench:sink [--records N] [--row-timeout SECONDS]
   --records N          records per topic (env BENCH_RECORDS, default 200000)
   --row-timeout S      stop a row after S seconds, reported as partial (env BENCH_ROW_TIMEOUT_S,
-                       default 600)`;
+                       default 600)
+  --only REGEX         run only the rows whose label matches, e.g. "already" for the rows into a
+                       collection that already holds documents (env BENCH_ONLY, default all)`;
 
 function positiveInteger(what: string, text: string): number {
   const clean = text.replaceAll("_", "");
@@ -42,6 +47,7 @@ export function parseSinkBenchOptions(
     options: {
       records: { type: "string" },
       "row-timeout": { type: "string" },
+      only: { type: "string" },
     },
     strict: true,
     allowPositionals: false,
@@ -54,8 +60,18 @@ export function parseSinkBenchOptions(
     }
     return s.default;
   };
+  const only = values.only ?? env[SINK_BENCH_SETTINGS.only.env]?.trim();
+  let pattern: RegExp | undefined;
+  if (only) {
+    try {
+      pattern = new RegExp(only, "i");
+    } catch (error) {
+      throw new Error(`--only must be a regular expression: ${(error as Error).message}`);
+    }
+  }
   return {
     records: one(SINK_BENCH_SETTINGS.records, values.records),
     rowTimeoutSeconds: one(SINK_BENCH_SETTINGS.rowTimeoutSeconds, values["row-timeout"]),
+    ...(pattern ? { only: pattern } : {}),
   };
 }

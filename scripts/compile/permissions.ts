@@ -6,7 +6,9 @@
  * - read/write: the schema file, KCQL/properties files, the SQLite spool.
  * - env: `GATEWAY_*` settings, HOME / XDG_STATE_HOME for the default spool path.
  * - sys: `os.hostname()` (client ids) and the Node compatibility layer's OS queries.
- * - ffi: loading Node-API addons (the Bluetooth HCI socket transport of noble).
+ * - ffi: loading Node-API addons (the Bluetooth HCI socket transport of noble), and the C
+ *   library for `--hci uart:` (Deno opens no file under /dev without every permission, so the
+ *   serial device is opened with open(2) through FFI: src/ble/hci/tty_stream.ts).
  *
  * Not granted: run (no subprocesses) and import (everything is embedded).
  *

@@ -61,6 +61,12 @@ export function writerSchemaFromText(text: string, origin = "schema"): WriterSch
 
 /** Encodes a record; an invalid record is an error naming the offending field paths. */
 export function encodeRecord(schema: WriterSchema, record: Record<string, unknown>): Uint8Array {
+  checkRecord(schema, record);
+  return encodeCheckedRecord(schema, record);
+}
+
+/** Throws an error naming the offending field paths when `record` does not fit the schema. */
+export function checkRecord(schema: WriterSchema, record: Record<string, unknown>): void {
   const problems: string[] = [];
   schema.type.isValid(record, {
     errorHook: (path: string[], value: unknown) => {
@@ -70,6 +76,13 @@ export function encodeRecord(schema: WriterSchema, record: Record<string, unknow
   if (problems.length > 0) {
     throw new Error(`reading does not fit the Avro schema: ${problems.join(", ")}`);
   }
+}
+
+/** Encodes a record {@linkcode checkRecord} passed (avsc still throws on a bad one, tersely). */
+export function encodeCheckedRecord(
+  schema: WriterSchema,
+  record: Record<string, unknown>,
+): Uint8Array {
   const buf: Buffer = schema.type.toBuffer(record);
   return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
 }

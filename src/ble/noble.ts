@@ -8,6 +8,7 @@ import { addConsoleRewriter } from "../util/console_to_log.ts";
 import { createRequire } from "node:module";
 import { H4StreamSocket } from "./hci/h4_stream_socket.ts";
 import { openHciStream } from "./hci/open_stream.ts";
+import { loadLibcEarly } from "./hci/libc.ts";
 import { describeHciTransport, type HciTransport } from "./hci/transport.ts";
 import type { EventEmitter } from "node:events";
 import type { Buffer } from "node:buffer";
@@ -79,9 +80,11 @@ export function hostNoble(
   const { withBindings } = require("@stoprocent/noble") as {
     withBindings: (t: string, options?: Record<string, unknown>) => Noble;
   };
-  // noble's HCI socket addon is loaded now (at require): nothing else is loaded through ffi. A
-  // uart: transport keeps it: Deno opens a device file only with every permission still granted.
-  if (transport?.kind !== "uart") dropFfiAfterAddonLoaded();
+  // uart: opens its device through the C library (tty_stream.ts): load it now, while ffi is
+  // still granted; calls into a loaded library need no permission.
+  if (transport?.kind === "uart") loadLibcEarly();
+  // noble's HCI socket addon is loaded now (at require): nothing else is loaded through ffi.
+  dropFfiAfterAddonLoaded();
   if (!transport) return withBindings("default");
   if (transport.kind === "hci") return withBindings("hci", { deviceId: transport.device });
   const name = describeHciTransport(transport);

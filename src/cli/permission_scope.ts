@@ -32,16 +32,10 @@ export const COMMAND_NEEDS: Readonly<Record<string, CommandNeeds>> = {
 export interface RadioUse {
   /** `--simulate`: no radio, so no addon. */
   simulate?: boolean;
-  /**
-   * `--hci uart:PATH`: Deno opens a device file only while every permission is granted, so
-   * such a run gives up nothing.
-   */
-  uart?: boolean;
 }
 
 /** The permissions `command` gives up as it starts. */
 export function permissionsToDrop(command: string, radio: RadioUse = {}): ("write" | "ffi")[] {
-  if (radio.uart) return [];
   const needs = COMMAND_NEEDS[command] ?? { write: false, ffi: false };
   const drop: ("write" | "ffi")[] = [];
   if (!needs.write) drop.push("write");
@@ -54,7 +48,11 @@ export function dropPermission(name: "write" | "ffi"): void {
   Deno.permissions.revokeSync({ name });
 }
 
-/** Called once noble's Node-API addon is loaded: nothing else is ever loaded through ffi. */
+/**
+ * Called once noble's Node-API addon is loaded (and, for `--hci uart:`, the C library the serial
+ * device is opened through): nothing else is ever loaded through ffi, and calls into a library
+ * already loaded need no permission.
+ */
 export function dropFfiAfterAddonLoaded(): void {
   dropPermission("ffi");
 }

@@ -92,7 +92,7 @@ export async function runCli(args: string[]): Promise<number> {
       let top = action;
       while (top.parent && top.parent !== program) top = top.parent;
       const o = action.opts();
-      const radio = { simulate: Boolean(o.simulate), uart: o.hci?.kind === "uart" };
+      const radio = { simulate: Boolean(o.simulate) };
       for (const p of permissionsToDrop(top.name(), radio)) dropPermission(p);
     });
     await program.parseAsync(args, { from: "user" });

@@ -103,6 +103,7 @@ function listCommand(): Command {
         if (o.json) {
           console.log(JSON.stringify({
             spool: spool.path,
+            spoolId: spool.id,
             destinations: destinations.map((d) => ({
               ...d,
               quarantineReasons: reasons.filter((r) => r.dest === d.id).map((r) => ({
@@ -116,7 +117,7 @@ function listCommand(): Command {
         }
         const s = spool.stats();
         console.log(
-          `spool ${spool.path}: ${s.entries} readings waiting, ${s.quarantined} quarantined ` +
+          `spool ${spool.path} (id ${spool.id}): ${s.entries} readings waiting, ${s.quarantined} quarantined ` +
             `(lifetime: ${s.appended} spooled, ${s.acknowledged} acknowledged, ` +
             `${s.dropped} dropped, ${s.quarantinedTotal} quarantined)`,
         );
@@ -175,6 +176,8 @@ function exportCommand(): Command {
             destination: byId.get(e.dest) ?? null,
             device: e.device,
             seq: e.seq,
+            readingId: e.readingId,
+            spoolId: spool.id,
             takenMs: e.takenMs,
             schemaFingerprint: e.schemaFp,
             record: decode(e),

@@ -80,9 +80,10 @@ export function createDelivery(s: DeliverySettings): Delivery {
             subject,
             schemaId: id,
             fields: fields.join(","),
-            hint: fields.includes("seq")
-              ? "without seq in the value, PK bid, seq cannot deduplicate (the seq header still " +
-                "carries it); register the current schema (--schema-strategy register)"
+            hint: fields.includes("reading_id")
+              ? "without reading_id in the value, PK reading_id cannot deduplicate (the " +
+                "reading_id header still carries it); register the current schema " +
+                "(--schema-strategy register)"
               : "register the current schema (--schema-strategy register) to keep them",
           },
         );

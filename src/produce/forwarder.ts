@@ -5,7 +5,8 @@
  * registry away — are retried with the cancellable backoff of src/util/retry.ts while the
  * readings wait on disk; permanent ones — the registry rejects the schema, the broker refuses a
  * record as too large — move just the readings concerned to the spool's quarantine, and the rest
- * keeps flowing. Each record carries its device's `seq` as a Kafka header too.
+ * keeps flowing. Each record carries its `reading_id`, its spool's `spool_id` and its device's
+ * `seq` as Kafka headers too (a resend carries the same three).
  */
 import { Buffer } from "node:buffer";
 import type { CompressionTypes, Message, Producer } from "kafkajs";
@@ -21,6 +22,10 @@ import {
 
 /** The Kafka header that carries a reading's per-device sequence number (decimal text). */
 export const SEQ_HEADER = "seq";
+/** The Kafka header that carries a reading's identity (UUIDv7 text). */
+export const READING_ID_HEADER = "reading_id";
+/** The Kafka header that carries the id of the spool that numbered the reading (UUIDv7 text). */
+export const SPOOL_ID_HEADER = "spool_id";
 
 export interface ForwarderOptions {
   spool: Spool;
@@ -199,7 +204,11 @@ export class Forwarder {
       key: e.device,
       value: Buffer.from(value.buffer, value.byteOffset, value.byteLength),
       timestamp: String(e.takenMs),
-      headers: e.seq === null ? undefined : { [SEQ_HEADER]: String(e.seq) },
+      headers: {
+        [READING_ID_HEADER]: e.readingId,
+        [SPOOL_ID_HEADER]: this.#o.spool.id,
+        ...(e.seq === null ? {} : { [SEQ_HEADER]: String(e.seq) }),
+      },
     };
   }
 

@@ -18,6 +18,7 @@ import type { KafkaSecurity } from "../config/kafka_security.ts";
 import type { RegistryAuth } from "../config/registry_auth.ts";
 import type { ProduceObserver } from "../metrics/produce_observer.ts";
 import { Spooler } from "./spooler.ts";
+import { addIdentityToSpooledValues } from "./identity_upgrade.ts";
 
 /** Where readings come from: radios, or virtual tags with --simulate. */
 export interface ReadingSource {
@@ -119,6 +120,23 @@ export async function runProduce(
         hint: `gateway spool --spool ${spool.path} lists, exports or deletes them`,
       },
     );
+  }
+  try {
+    const upgraded = addIdentityToSpooledValues(spool, schema);
+    if (upgraded > 0) {
+      log.info("readings spooled before reading_id: their values now carry the ids", {
+        readings: upgraded,
+        spool: spool.path,
+        spoolId: spool.id,
+      });
+    }
+  } catch (error) {
+    // Their headers carry the ids all the same; nothing is lost by leaving the values as they are.
+    log.warn("cannot add reading_id to the values of readings spooled before it", {
+      spool: spool.path,
+      error: (error as Error).message,
+      hint: "their reading_id header carries it: PK _header.reading_id keys them",
+    });
   }
   const atStart = spool.stats(dest);
   if (atStart.entries > 0) {

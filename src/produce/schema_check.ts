@@ -3,7 +3,15 @@ import type { WriterSchema } from "../avro/writer_schema.ts";
 import { FIELDS_OF } from "../sensortag/fields.ts";
 import type { SensorName } from "../sensortag/model.ts";
 
-const FROM_THE_GATEWAY = new Set(["bid", "time", "time_ms", "model", "seq"]);
+const FROM_THE_GATEWAY = new Set([
+  "bid",
+  "time",
+  "time_ms",
+  "model",
+  "seq",
+  "reading_id",
+  "spool_id",
+]);
 
 export function requireSchemaFields(schema: WriterSchema, sensors: readonly SensorName[]): void {
   const produced = new Set(sensors.flatMap((s) => FIELDS_OF[s]));

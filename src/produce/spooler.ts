@@ -1,8 +1,10 @@
 /**
  * Encodes readings with the writer schema and writes them to the spool, for this run's
  * destination. Readings that arrive in the same turn of the event loop share one durable
- * transaction (group commit), so 100 tags cost one fsync, not 100. Each reading is encoded with
- * the sequence number the spool gives its device, in that same transaction.
+ * transaction (group commit), so 100 tags cost one fsync, not 100. Each reading gets its
+ * `reading_id` (UUIDv7) when it is taken, here, and is encoded once, in that same transaction,
+ * with the sequence number the spool gives its device and the spool's id. Whether it fits the
+ * schema is checked when it is taken (no encoding): a reading the schema refuses uses no `seq`.
  *
  * A spool that cannot be written is a state, not a crash: a full disk follows `--spool-full`
  * (drop-oldest frees room by dropping the oldest readings, drop-newest drops the new ones); what
@@ -15,7 +17,8 @@
 import type { NewEntry, OverflowPolicy, Spool } from "../spool/spool.ts";
 import { classifySpoolError, type SpoolWriteError } from "../spool/spool_failure.ts";
 import { type Reading, readingToRecord } from "../avro/reading_record.ts";
-import { encodeRecord, type WriterSchema } from "../avro/writer_schema.ts";
+import { checkRecord, encodeCheckedRecord, type WriterSchema } from "../avro/writer_schema.ts";
+import { newUuidV7 } from "../util/uuid_v7.ts";
 import type { Logger } from "../util/log.ts";
 
 /**
@@ -87,8 +90,11 @@ export class Spooler {
 
   accept(reading: Reading): void {
     this.#stats.taken++;
+    const readingId = newUuidV7();
+    // Placeholders of the right types for what the spool fills in: checking is not encoding.
+    const record = readingToRecord(reading, 1, { readingId, spoolId: readingId });
     try {
-      encodeRecord(this.schema, readingToRecord(reading, 1));
+      checkRecord(this.schema, record);
     } catch (error) {
       this.#stats.rejected++;
       this.log.error("reading rejected by the Avro schema", {
@@ -101,7 +107,12 @@ export class Spooler {
       device: reading.address,
       takenMs: reading.time,
       schemaFp: this.schema.fingerprintHex,
-      encode: (seq) => encodeRecord(this.schema, readingToRecord(reading, seq)),
+      readingId,
+      encode: (seq, identity) => {
+        record.seq = seq;
+        record.spool_id = identity.spoolId;
+        return encodeCheckedRecord(this.schema, record);
+      },
     });
     if (!this.#scheduled) {
       this.#scheduled = true;

@@ -4,9 +4,16 @@
  * and leaves only once Kafka has acknowledged it there. Readings Kafka or the registry refuse
  * for good move to the quarantine table with the reason. One process owns a spool: it is opened
  * in EXCLUSIVE locking mode, so a second process fails at start, naming the owner.
+ *
+ * Identity: the spool has an id, made with it and kept in it (`spool_meta`), and every reading a
+ * `reading_id` (UUIDv7) given when it was taken; both travel with the reading to Kafka, so a
+ * reading stays itself across resends, and `(device, spool id, seq)` tells a new spool from
+ * readings lost. A spool of an earlier layout gets its id, and its waiting and quarantined
+ * readings theirs, when it is opened.
  */
 import { existsSync } from "node:fs";
 import { DatabaseSync, type StatementSync } from "node:sqlite";
+import { newUuidV7, uuidV7Generator } from "../util/uuid_v7.ts";
 import { type Destination, destinationFromKey, destinationKey } from "./destination.ts";
 import { clearOwner, readOwnerPid, SpoolInUseError, writeOwner } from "./owner.ts";
 import {
@@ -36,9 +43,17 @@ export interface SpoolEntry {
   device: string;
   /** Per-device sequence number, 1, 2, 3, ... per destination; null for migrated readings. */
   seq: number | null;
+  /** The reading's identity for ever (UUIDv7). */
+  readingId: string;
   takenMs: number;
   schemaFp: string;
   body: Uint8Array;
+}
+
+/** What a reading's body carries beside its sequence number. */
+export interface EntryIdentity {
+  readingId: string;
+  spoolId: string;
 }
 
 /** A reading to spool; its body is encoded once its sequence number is known. */
@@ -46,7 +61,9 @@ export interface NewEntry {
   device: string;
   takenMs: number;
   schemaFp: string;
-  encode: (seq: number) => Uint8Array;
+  /** Given when the reading was taken; the spool gives one to an entry without. */
+  readingId?: string;
+  encode: (seq: number, identity: EntryIdentity) => Uint8Array;
 }
 
 /** A quarantined reading: refused for good, kept with the reason. */
@@ -130,7 +147,8 @@ const TABLES = `
     seq INTEGER,
     taken_ms INTEGER NOT NULL,
     schema_fp TEXT NOT NULL,
-    body BLOB NOT NULL
+    body BLOB NOT NULL,
+    reading_id TEXT
   );
   CREATE INDEX IF NOT EXISTS readings_by_dest ON readings (dest, id);
   CREATE TABLE IF NOT EXISTS device_seq (
@@ -148,16 +166,20 @@ const TABLES = `
     schema_fp TEXT NOT NULL,
     body BLOB NOT NULL,
     reason TEXT NOT NULL,
-    at_ms INTEGER NOT NULL
+    at_ms INTEGER NOT NULL,
+    reading_id TEXT
   );
   CREATE TABLE IF NOT EXISTS schemas (fp TEXT PRIMARY KEY, schema TEXT NOT NULL);
   CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+  CREATE TABLE IF NOT EXISTS spool_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 `;
 
-const COLUMNS = "id, dest, device, seq, taken_ms, schema_fp, body";
+const COLUMNS = "id, dest, device, seq, taken_ms, schema_fp, body, reading_id";
 
 export class Spool {
   readonly path: string;
+  /** The spool's identity (UUIDv7), made with it: `seq` counts per device within it. */
+  readonly id: string;
   /** Readings found in a spool of the old layout (no destination) and kept apart, at open. */
   readonly migrated: number;
   #db: DatabaseSync;
@@ -228,6 +250,7 @@ export class Spool {
     try {
       this.migrated = this.#migrate();
       this.#db.exec(TABLES);
+      this.id = this.#identify();
       this.#db.exec("COMMIT");
     } catch (error) {
       this.#rollback();
@@ -243,7 +266,7 @@ export class Spool {
     const p = (sql: string) => this.#db.prepare(sql);
     this.#s = {
       insert: p(
-        "INSERT INTO readings (dest, device, seq, taken_ms, schema_fp, body) VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO readings (dest, device, seq, taken_ms, schema_fp, body, reading_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
       ),
       peek: p(`SELECT ${COLUMNS} FROM readings WHERE dest = ? AND id > ? ORDER BY id LIMIT ?`),
       ackUpTo: p(
@@ -343,7 +366,8 @@ export class Spool {
       this.#applyDeferredAcks();
       for (const e of entries) {
         const seq = (seqs.get(e.device) ?? this.lastSeq(dest, e.device)) + 1;
-        const body = e.encode(seq);
+        const readingId = e.readingId ?? newUuidV7();
+        const body = e.encode(seq, { readingId, spoolId: this.id });
         const cost = entryCost(body, e.device);
         if (this.#bytes + cost > limit) {
           const byDisk = disk.limit < this.#maxBytes;
@@ -373,7 +397,7 @@ export class Spool {
             continue;
           }
         }
-        this.#s.insert.run(dest, e.device, seq, e.takenMs, e.schemaFp, body);
+        this.#s.insert.run(dest, e.device, seq, e.takenMs, e.schemaFp, body, readingId);
         seqs.set(e.device, seq);
         this.#bytes += cost;
         this.#entries.set(dest, (this.#entries.get(dest) ?? 0) + 1);
@@ -590,6 +614,48 @@ export class Spool {
     }));
   }
 
+  /** The schema fingerprints the waiting readings' bodies were written with. */
+  waitingSchemas(): string[] {
+    return (this.#db.prepare("SELECT DISTINCT schema_fp FROM readings").all() as {
+      schema_fp: string;
+    }[]).map((r) => r.schema_fp);
+  }
+
+  /**
+   * Rewrites the bodies of the waiting readings written with schema `fromFp`, in one transaction:
+   * `rewrite` gets each body and the reading's identity and returns the body written with schema
+   * `toFp` (remembered before, see {@linkcode rememberSchema}). Returns how many were rewritten.
+   */
+  rewriteBodies(
+    fromFp: string,
+    toFp: string,
+    rewrite: (body: Uint8Array, identity: EntryIdentity) => Uint8Array,
+  ): number {
+    const page = this.#db.prepare(
+      "SELECT id, body, reading_id FROM readings WHERE schema_fp = ? AND id > ? ORDER BY id LIMIT 500",
+    );
+    const update = this.#db.prepare("UPDATE readings SET body = ?, schema_fp = ? WHERE id = ?");
+    const n = this.#inTransaction(() => {
+      let done = 0;
+      for (let after = 0;;) {
+        const rows = page.all(fromFp, after) as {
+          id: number;
+          body: Uint8Array;
+          reading_id: string;
+        }[];
+        if (rows.length === 0) return done;
+        for (const r of rows) {
+          const body = rewrite(r.body, { readingId: String(r.reading_id), spoolId: this.id });
+          update.run(body, toFp, r.id);
+          done++;
+        }
+        after = Number(rows[rows.length - 1].id);
+      }
+    });
+    this.#reloadTotals();
+    return n;
+  }
+
   /** Iterates the readings of `dest` (all when undefined), oldest first, in pages. */
   *readings(dest?: number): Generator<SpoolEntry> {
     const page = this.#db.prepare(
@@ -726,6 +792,39 @@ export class Spool {
     ).run(dest).changes;
     this.#db.exec("DROP TABLE readings_v1");
     return Number(moved);
+  }
+
+  /**
+   * The spool's id (made now for a new spool or one of an earlier layout), and the columns of
+   * reading identity, added to a spool of an earlier layout with an id for each reading it holds
+   * (time-ordered by when each was taken). Runs inside the opening transaction.
+   */
+  #identify(): string {
+    for (const table of ["readings", "quarantine"]) {
+      const cols = (this.#db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[])
+        .map((c) => c.name);
+      if (!cols.includes("reading_id")) {
+        this.#db.exec(`ALTER TABLE ${table} ADD COLUMN reading_id TEXT`);
+      }
+      const missing = this.#db.prepare(
+        `SELECT id, taken_ms FROM ${table} WHERE reading_id IS NULL ORDER BY id`,
+      ).all() as { id: number; taken_ms: number }[];
+      if (missing.length === 0) continue;
+      let takenMs = 0;
+      const next = uuidV7Generator({ now: () => takenMs });
+      const set = this.#db.prepare(`UPDATE ${table} SET reading_id = ? WHERE id = ?`);
+      for (const r of missing) {
+        takenMs = Math.min(Math.max(0, Number(r.taken_ms)), 2 ** 48 - 1);
+        set.run(next(), r.id);
+      }
+    }
+    const row = this.#db.prepare("SELECT value FROM spool_meta WHERE name = 'spool_id'").get() as
+      | { value: string }
+      | undefined;
+    if (row) return row.value;
+    const id = newUuidV7();
+    this.#db.prepare("INSERT INTO spool_meta (name, value) VALUES ('spool_id', ?)").run(id);
+    return id;
   }
 
   #inTransaction<T>(fn: () => T): T {
@@ -939,6 +1038,7 @@ function toEntry(r: Record<string, unknown>): SpoolEntry {
     dest: Number(r.dest),
     device: r.device as string,
     seq: r.seq === null || r.seq === undefined ? null : Number(r.seq),
+    readingId: String(r.reading_id),
     takenMs: Number(r.taken_ms),
     schemaFp: r.schema_fp as string,
     body: r.body as Uint8Array,

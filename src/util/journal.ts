@@ -3,6 +3,7 @@
  * JOURNAL_STREAM to its device:inode), each line starts with the syslog
  * priority `<N>`, which journald strips and stores as the entry's level.
  */
+import { fstatSync } from "node:fs";
 import type { LogLevel } from "./log.ts";
 
 /** syslog priorities: debug 7, info 6, warning 4, error 3. */
@@ -19,7 +20,9 @@ export function stderrIsJournal(): boolean {
   if (!stream) return false;
   const [dev, ino] = stream.split(":").map(Number);
   try {
-    const st = Deno.statSync("/proc/self/fd/2");
+    // fstat on the descriptor itself: Deno refuses a stat of /proc/self/fd/2 unless every
+    // permission is held, and commands give some up at start (src/cli/permission_scope.ts).
+    const st = fstatSync(2);
     return st.dev === dev && st.ino === ino;
   } catch {
     // Cannot check (no /proc, no read permission): trust the variable, as systemd sets it.

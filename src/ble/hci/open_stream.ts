@@ -1,5 +1,6 @@
 /** Opening the byte stream of a `tcp:` or `uart:` HCI transport, with errors that say which and why. */
 import type { ByteStream } from "./h4_stream_socket.ts";
+import { openTty } from "./tty_stream.ts";
 import { describeHciTransport, type HciTransport } from "./transport.ts";
 
 /** Why an OS error happened, in words (`connection refused`, `permission denied`). */
@@ -31,14 +32,11 @@ export async function openHciStream(t: HciTransport): Promise<ByteStream> {
   }
   if (t.kind === "uart") {
     try {
-      return await Deno.open(t.path, { read: true, write: true });
+      return openTty(t.path);
     } catch (error) {
-      // Deno 2.9 opens a device file under /dev only with every permission granted (it answers
-      // "Requires all access"), whatever --allow-read/--allow-write say.
-      const hint = (error as Error)?.name === "NotCapable"
-        ? "; Deno opens a device file only with --allow-all (`deno run -A main.ts`), or bridge " +
-          "the tty to TCP (e.g. `socat TCP-LISTEN:7000,bind=127.0.0.1,reuseaddr " +
-          `${t.path},raw,echo=0,b1000000\`) and use --hci tcp:127.0.0.1:7000`
+      const hint = (error as Error)?.name === "PermissionDenied"
+        ? "; the gateway's user needs read and write access to the device (on Debian and " +
+          "Raspberry Pi OS: membership of its group, usually dialout)"
         : "";
       throw new Error(
         `cannot open ${t.path} (${describeHciTransport(t)}): ${reason(error)}${hint}`,

@@ -5,7 +5,8 @@
  *   option is not given, is the first adapter, as noble picks it).
  * - `tcp:HOST:PORT`: an H4 byte stream over TCP (an emulated controller, a remote radio bridge).
  * - `uart:PATH`: an H4 byte stream over a serial device (e.g. an nRF52840 dongle running an HCI
- *   UART firmware). The gateway does not configure the line: set it up beforehand, e.g.
+ *   UART firmware), opened through the C library (tty_stream.ts). The gateway switches the line
+ *   to raw mode itself but keeps its speed and flow control: set those beforehand, e.g.
  *   `stty -F PATH raw 1000000` (in a systemd unit: `ExecStartPre=/usr/bin/stty -F PATH raw 1000000`).
  */
 import type { OptionSpec } from "../../config/option_spec.ts";
@@ -58,8 +59,9 @@ export const HCI_OPTION: OptionSpec<HciTransport> = {
   flag: "--hci <transport>",
   env: "GATEWAY_HCI",
   help: "the Bluetooth controller: hciN (Linux HCI socket of that adapter), tcp:HOST:PORT " +
-    "(H4 over TCP, e.g. an emulator) or uart:PATH (H4 over a serial device; set the line up " +
-    "first, e.g. `stty -F PATH raw 1000000`, in a unit as ExecStartPre=); " +
+    "(H4 over TCP, e.g. an emulator) or uart:PATH (H4 over a serial device; the gateway makes " +
+    "the line raw, set its speed first, e.g. `stty -F PATH raw 1000000`, in a unit as " +
+    "ExecStartPre=); " +
     "default: the first adapter",
   parse: (text) => parseHciTransport(text),
 };

@@ -10,6 +10,13 @@
  *   `retryIntervalMs` apart and then stops the sink.
  * - A duplicate key on an insert whose stored document equals the one written (a replay after
  *   a crash, or a retry after an outage) counts as written.
+ * - UPSERT's replace-by-`_id` is first tried as an insert: a new `_id` (every new reading under
+ *   `PK reading_id`) is then an insert, which FerretDB 1.24 checks against its unique `_id`
+ *   index, where it finds the document a replace-upsert names by scanning the collection
+ *   (measured, ordered bulks of 100 new string ids: 233 replace-upserts/s against 11,150 inserts/s
+ *   into 10,000 documents; 9/s against 10,369/s into 200,000). The first duplicate key of a
+ *   batch, an `_id` already stored, writes that operation and the rest of the batch as the
+ *   replace-upserts they are; the end state is the same as replacing from the start.
  */
 import type { AnyBulkWriteOperation, Document, FindOptions } from "mongodb";
 import { delay, giveUp, retry } from "../../util/retry.ts";
@@ -105,6 +112,21 @@ class Paused extends Error {
   }
 }
 
+/** A replace-upsert matched on `_id` alone (UPSERT INTO ... PK ...). */
+function isUpsertById(op: WriteModel): boolean {
+  if (!("replaceOne" in op)) return false;
+  const { filter, upsert } = op.replaceOne;
+  const keys = Object.keys(filter);
+  return upsert === true && keys.length === 1 && keys[0] === "_id";
+}
+
+/** The insert that a replace-upsert by `_id` amounts to when no document has that `_id`. */
+function asInsert(op: WriteModel): WriteModel {
+  if (!("replaceOne" in op)) return op;
+  const { filter, replacement } = op.replaceOne;
+  return { insertOne: { document: { ...replacement, _id: filter._id as Document["_id"] } } };
+}
+
 export async function writeOrdered(
   collection: WriteTarget,
   ops: WriteModel[],
@@ -115,8 +137,14 @@ export async function writeOrdered(
   const rejected: RejectedWrite[] = [];
   let start = 0;
   let retriesOfRejected = 0;
+  // Operations before `insertFirstUpTo` that are replace-upserts by _id are written as inserts.
+  let insertFirstUpTo = ops.some(isUpsertById) ? ops.length : 0;
+  const written = (from: number) =>
+    ops.slice(from).map((op, i) =>
+      from + i < insertFirstUpTo && isUpsertById(op) ? asInsert(op) : op
+    );
   while (start < ops.length) {
-    const slice = start === 0 ? ops : ops.slice(start);
+    const slice = insertFirstUpTo > start ? written(start) : start === 0 ? ops : ops.slice(start);
     let failure: unknown;
     let configurationSince: number | undefined;
     try {
@@ -166,6 +194,12 @@ export async function writeOrdered(
     const kind = classifyMongoError(failure);
     const failedAt = start + appliedBeforeFailure(failure);
     const code = writeErrorCode(failure);
+    if (code === DUPLICATE_KEY && failedAt < insertFirstUpTo && isUpsertById(ops[failedAt])) {
+      // The _id is stored: from here on, this batch replaces as UPSERT says.
+      insertFirstUpTo = failedAt;
+      start = failedAt;
+      continue;
+    }
     // An insert whose document is already stored exactly (a replay, or a retry after an
     // outage): that duplicate is a success.
     if (code === DUPLICATE_KEY) {
