@@ -49,12 +49,15 @@ export function retry<T>(
   options: RetryOptions = {},
 ): Promise<T> {
   const retryable = options.retryable ?? (() => true);
-  return pRetry(async (attempt) => {
+  return pRetry<T>(async (attempt) => {
     try {
       return await fn(attempt);
     } catch (error) {
-      // p-retry needs Error instances; wrap anything else so it is retried, not a TypeError.
-      throw error instanceof Error ? error : new Error(String(error), { cause: error });
+      // p-retry needs Error instances, and re-throws a TypeError that is not a network error at
+      // once, without its delay (e.g. noble's `data.readUInt8 is not a function`, while onRetry
+      // has already announced a backoff). Wrap both so every failure waits its backoff;
+      // `retryable` and the caller still see the original error.
+      throw error instanceof Error && !(error instanceof TypeError) ? error : new Thrown(error);
     }
   }, {
     signal: options.signal,
@@ -70,6 +73,8 @@ export function retry<T>(
         options.onRetry?.(unwrap(error), { attempt: attemptNumber, delayMs: retryDelay });
       }
     },
+  }).catch((error) => {
+    throw unwrap(error);
   });
 }
 
@@ -97,6 +102,13 @@ export function delay(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-function unwrap(error: Error): unknown {
-  return error.cause !== undefined && error.message === String(error.cause) ? error.cause : error;
+/** What `fn` threw, carried through p-retry as a plain `Error` (see {@linkcode retry}). */
+class Thrown extends Error {
+  constructor(readonly thrown: unknown) {
+    super(String(thrown), { cause: thrown });
+  }
+}
+
+function unwrap(error: unknown): unknown {
+  return error instanceof Thrown ? error.thrown : error;
 }
