@@ -20,13 +20,13 @@ import {
   SinkWriteError,
   WriteAbortedError,
   type WriteHooks,
-  type WriteModel,
   writeOrdered,
   type WritePolicy,
   type WriteTarget,
 } from "./bulk_writer.ts";
 import type { DeadLetter, DeadLetterSink } from "./dead_letters.ts";
 import type { Disposition, IncomingRecord } from "../record/record.ts";
+import type { WriteModel } from "../shape/write_models.ts";
 
 export interface PreparedRecord {
   record: IncomingRecord;
