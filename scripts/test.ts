@@ -1,7 +1,9 @@
 /**
  * `deno task test`: everything a fresh machine needs, then every test.
  * Installs and starts the real services (Kafka, Apicurio Registry, FerretDB)
- * through scripts/services, then runs `deno test` over tests/.
+ * through scripts/services, then runs `deno test` over tests/: tests/unit/ (only Deno needed; also
+ * `deno task test:unit` alone, without the services) and tests/service/ (the services, child
+ * processes, mounts; see scripts/tests_layout.ts for the rule).
  * Extra arguments go to `deno test` (e.g. a file or --filter).
  */
 import { up } from "./services/mod.ts";
@@ -22,7 +24,6 @@ const child = new Deno.Command(Deno.execPath(), {
   args,
   stdout: "inherit",
   stderr: "inherit",
-  env: { GATEWAY_TEST_SERVICES: "1" },
 }).spawn();
 
 // A watchdog: a test that hangs (a service that stops answering) must fail the run, not

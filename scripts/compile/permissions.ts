@@ -20,7 +20,7 @@
  * it changes nothing), so the narrowing is done by giving permissions up at run time
  * (src/cli/permission_scope.ts): write is kept only by produce, spool and install-service; ffi
  * only by produce and scan over the radio, and only until noble's addon is loaded.
- * (`./gateway` names paths for both: see that launcher and tests/gateway_launcher_permissions.test.ts.)
+ * (`./gateway` names paths for both: see that launcher and tests/unit/gateway_launcher_permissions.test.ts.)
  * The aarch64 test runs the app under exactly this list, so a missing entry fails there.
  */
 export const APP_PERMISSIONS: readonly string[] = [

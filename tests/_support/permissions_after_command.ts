@@ -2,7 +2,7 @@
  * Runs one gateway command line in this process (under whatever permissions it was started
  * with), then prints the state of write and ffi as JSON on stdout once `GATEWAY_PROBE_AFTER_MS`
  * have passed (or when the command returns), and exits. For
- * tests/cli_commands_keep_only_the_permissions_they_use.test.ts.
+ * tests/service/cli_commands_keep_only_the_permissions_they_use.test.ts.
  */
 import { runCli } from "../../src/cli/program.ts";
 

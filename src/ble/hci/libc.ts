@@ -5,7 +5,7 @@
  * `--allow-read`/`--allow-write` name. `--allow-ffi` for the C library is the narrower grant.
  *
  * Where the C library lives is a fixed list per architecture ({@linkcode libcCandidates}); the
- * `./gateway` launcher grants FFI to exactly those paths (tests/gateway_launcher_permissions.test.ts
+ * `./gateway` launcher grants FFI to exactly those paths (tests/unit/gateway_launcher_permissions.test.ts
  * keeps the two in step). Deno matches the path as written, not its symlink target, so each
  * spelling (`/lib/...` and `/usr/lib/...`) is listed.
  */
