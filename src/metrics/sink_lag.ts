@@ -4,7 +4,7 @@
  * read with Kafka's admin API every `everyMs` in the background.
  */
 import type { Admin, Kafka } from "kafkajs";
-import { delay } from "../util/retry.ts";
+import { deadline, delay } from "../util/retry.ts";
 
 export interface PartitionLag {
   topic: string;
@@ -87,10 +87,7 @@ export class LagTracker {
   async #run(): Promise<void> {
     const signal = this.#stop.signal;
     while (!signal.aborted) {
-      await Promise.race([
-        this.refresh(),
-        delay(10_000, signal).catch(() => {}),
-      ]);
+      await deadline(this.refresh(), 10_000, { what: "sink lag refresh", signal }).catch(() => {});
       await delay(this.everyMs, signal).catch(() => {});
     }
   }
