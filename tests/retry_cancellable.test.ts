@@ -59,3 +59,41 @@ Deno.test("delay: resolves after the time, rejects at once on abort", async () =
   equal(performance.now() - started < 1_000, true);
   await rejects(delay(10, AbortSignal.abort(new Error("already"))), /already/);
 });
+
+Deno.test("retry: a TypeError waits its backoff like any failure (p-retry would re-throw it at once)", async () => {
+  // Abort during the announced backoff: if the TypeError skipped the delay, retry would reject
+  // with it instead of the abort reason.
+  const controller = new AbortController();
+  let calls = 0;
+  const announced: number[] = [];
+  const running = retry(() => {
+    calls++;
+    throw new TypeError("data.readUInt8 is not a function");
+  }, {
+    signal: controller.signal,
+    minDelayMs: 10_000,
+    jitter: false,
+    onRetry: (error, info) => {
+      equal(error instanceof TypeError, true, "onRetry sees the original TypeError");
+      announced.push(info.delayMs);
+      setTimeout(() => controller.abort(new Error("stopped")), 0);
+    },
+  });
+  await rejects(running, /stopped/);
+  equal(calls, 1);
+  deepEqual(announced, [10_000]);
+});
+
+Deno.test("retry: the final rejection is what fn threw, TypeError and non-Error alike", async () => {
+  await rejects(
+    retry(() => {
+      throw new TypeError("bad");
+    }, { minDelayMs: 1, attempts: 2 }),
+    TypeError,
+  );
+  let caught: unknown;
+  await retry(() => {
+    throw "text";
+  }, { minDelayMs: 1, attempts: 2 }).catch((e) => (caught = e));
+  equal(caught, "text");
+});

@@ -2,6 +2,7 @@
 import type { Model } from "../sensortag/model.ts";
 import { modelFromName } from "./model_detect.ts";
 import { type Noble, type Peripheral, waitForAdapter } from "./noble.ts";
+import { guardHciNoble } from "./hci_guards.ts";
 
 export interface FoundTag {
   address: string;
@@ -11,6 +12,7 @@ export interface FoundTag {
 }
 
 export async function scanForTags(noble: Noble, durationMs: number): Promise<FoundTag[]> {
+  guardHciNoble(noble);
   await waitForAdapter(noble);
   const found = new Map<string, FoundTag>();
   const onDiscover = (p: Peripheral) => {

@@ -1,6 +1,7 @@
 /** `gateway produce <bd-address...>` */
 import { Command, Option } from "commander";
 import { HCI_OPTION, type HciTransport } from "../ble/hci/transport.ts";
+import { MAX_CONNECTIONS_OPTION } from "../ble/connection_budget.ts";
 import { toOption } from "../config/option_spec.ts";
 import { UsageError } from "./usage_error.ts";
 import { hostname } from "node:os";
@@ -119,6 +120,7 @@ interface ProduceOptions {
   batchSize: number;
   simulate?: number;
   hci?: HciTransport;
+  maxConnections?: number;
   connectTimeout: number;
   flushTimeout: number;
   statsInterval: number;
@@ -260,6 +262,7 @@ export function produceCommand(): Command {
         .env("GATEWAY_SIMULATE").argParser(positiveInt("--simulate", 10_000)),
     )
     .addOption(toOption(HCI_OPTION))
+    .addOption(toOption(MAX_CONNECTIONS_OPTION))
     .addOption(
       new Option(
         "--connect-timeout <seconds>",
@@ -320,6 +323,7 @@ export function produceCommand(): Command {
       addresses,
       simulate: options.simulate,
       hci: options.hci,
+      maxConnections: options.maxConnections,
       sensors,
       mode: options.mode,
       intervalMs: Math.round(options.interval * 1000),

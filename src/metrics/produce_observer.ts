@@ -27,8 +27,11 @@ export interface SpoolSnapshot {
 }
 
 export interface ProduceObserver {
-  /** The tags this run reads (addresses), before any of them is found. */
-  tagsExpected(devices: readonly string[]): void;
+  /**
+   * The tags this run reads (addresses), before any of them is found; each is expected to give
+   * one reading every `intervalMs` (for the share of expected readings taken).
+   */
+  tagsExpected(devices: readonly string[], intervalMs?: number): void;
   /** A tag session changed state (scanning, connecting, streaming, backoff, failed, stopped...). */
   tagState(device: string, state: string, detail?: string): void;
   /** The tag's received signal strength, dBm. */

@@ -15,6 +15,8 @@ export interface SourceSettings {
   simulate?: number;
   /** The controller (`--hci`); none: the first adapter. */
   hci?: HciTransport;
+  /** `--max-connections`: links the controller holds at once (none: learned). */
+  maxConnections?: number;
   sensors: SensorName[];
   mode: "poll" | "notify";
   intervalMs: number;
@@ -47,7 +49,7 @@ export function createReadingSource(
           else log.warn("HCI transport down, reopening", { transport, error: detail });
         });
       }
-      observer?.tagsExpected(addresses);
+      observer?.tagsExpected(addresses, s.intervalMs);
       manager = new TagManager(noble, addresses, {
         sensors: s.sensors,
         mode: s.mode,
@@ -55,6 +57,7 @@ export function createReadingSource(
         periodMs: s.periodMs,
         accelRange: s.accelRange,
         connectTimeoutMs: s.connectTimeoutMs,
+        maxConnections: s.maxConnections,
         onTagState: (address, state, detail) => observer?.tagState(address, state, detail),
         onRssi: (address, dbm) => observer?.tagRssi(address, dbm),
       }, log.child({ component: "ble" }));

@@ -3,7 +3,8 @@ import type { WriterSchema } from "../avro/writer_schema.ts";
 import { FIELDS_OF } from "../sensortag/fields.ts";
 import type { SensorName } from "../sensortag/model.ts";
 
-const FROM_THE_GATEWAY = new Set([
+/** The record fields the gateway fills itself (identity and time), not a sensor. */
+export const FROM_THE_GATEWAY: ReadonlySet<string> = new Set([
   "bid",
   "time",
   "time_ms",

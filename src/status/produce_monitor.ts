@@ -10,6 +10,7 @@ import type { Liveness, ReadinessReport, StatusHead } from "./health.ts";
 import { climateOf, History, type HistoryPoint } from "./history.ts";
 import type { Readiness } from "./readiness.ts";
 import { registerDependencyGauges } from "./dependency_gauges.ts";
+import { ReadingShare } from "../ble/reading_share.ts";
 import { SPOOL_FAILURE_CAUSES } from "../spool/spool_failure.ts";
 
 /** One tag as the status page and `gateway status` show it. */
@@ -27,6 +28,11 @@ export interface TagStatus {
   taken: number;
   delivered: number;
   reconnects: number;
+  /**
+   * Share (0..1) of the readings expected from the tag (one per interval) taken over the last
+   * hour; absent before one interval has passed.
+   */
+  readingShare?: number;
 }
 
 export interface ProduceStatus extends StatusHead {
@@ -54,7 +60,7 @@ interface TagEntry extends TagStatus {
 }
 
 /** Link states in which the tag is connected to the gateway. */
-const CONNECTED = new Set(["connected", "enabling", "streaming"]);
+const CONNECTED = new Set(["connected", "enabling", "streaming", "reading"]);
 /** States a session never leaves by itself. */
 const TERMINAL = new Set(["failed", "stopped"]);
 
@@ -63,6 +69,7 @@ export class ProduceMonitor implements ProduceObserver {
   readonly startedAt = Date.now();
   #tags = new Map<string, TagEntry>();
   #spool?: () => SpoolSnapshot;
+  #share?: ReadingShare;
   #stopped?: string;
 
   constructor(readonly readiness: Readiness, readonly version: string) {
@@ -72,8 +79,13 @@ export class ProduceMonitor implements ProduceObserver {
 
   // ---- ProduceObserver ----
 
-  tagsExpected(devices: readonly string[]): void {
-    for (const d of devices) this.#tag(d);
+  tagsExpected(devices: readonly string[], intervalMs?: number): void {
+    if (intervalMs !== undefined) this.#share = new ReadingShare(intervalMs);
+    const now = Date.now();
+    for (const d of devices) {
+      this.#tag(d);
+      this.#share?.expect(d, now);
+    }
   }
 
   tagState(device: string, state: string, detail?: string): void {
@@ -95,6 +107,7 @@ export class ProduceMonitor implements ProduceObserver {
     const t = this.#tag(device);
     t.model = model;
     t.taken++;
+    this.#share?.taken(device, timeMs);
     t.lastReadingMs = timeMs;
     t.lastValues = { ...fields };
     if (typeof fields.battery === "number") t.battery = fields.battery;
@@ -160,6 +173,7 @@ export class ProduceMonitor implements ProduceObserver {
       startedAt: this.startedAt,
       tags: [...this.#tags.values()].map(({ history: _h, everConnected: _e, ...t }) => ({
         ...t,
+        readingShare: this.#share?.share(t.device, now),
         lastValues: t.lastValues ? { ...t.lastValues } : undefined,
       })),
       spool: {
@@ -318,6 +332,22 @@ export class ProduceMonitor implements ProduceObserver {
         this.reset();
         for (const t of tags()) {
           if (t.battery !== undefined) this.set({ device: t.device }, t.battery);
+        }
+      },
+    });
+    const share = () => this.#share;
+    new Gauge({
+      name: "gateway_tag_reading_share",
+      help: "Share (0 to 1) of the readings expected from the tag, one per interval, " +
+        "taken over the last hour",
+      labelNames: ["device"],
+      registers,
+      collect() {
+        this.reset();
+        const now = Date.now();
+        for (const t of tags()) {
+          const v = share()?.share(t.device, now);
+          if (v !== undefined) this.set({ device: t.device }, v);
         }
       },
     });

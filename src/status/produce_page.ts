@@ -7,6 +7,9 @@ import { chartSvg } from "./svg_chart.ts";
 
 const STATE_TONE: Record<string, "good" | "warn" | "bad"> = {
   streaming: "good",
+  // Read in turns (more tags than the controller's links): waiting for the next turn is normal.
+  queued: "good",
+  reading: "good",
   connected: "warn",
   enabling: "warn",
   connecting: "warn",
@@ -46,7 +49,9 @@ ${t.detail ? `<div class="err">${esc(t.detail)}</div>` : ""}
   }</b></span><span><span class="k">last reading</span> <b>${
     esc(ago(t.lastReadingMs, now))
   }</b></span></div>
-<div class="row"><span><span class="k">taken</span> <b>${t.taken}</b></span><span><span class="k">delivered</span> <b>${t.delivered}</b></span>${
+<div class="row"><span><span class="k">taken</span> <b>${t.taken}</b></span><span><span class="k">expected readings taken, last hour</span> <b>${
+    sharePercent(t.readingShare)
+  }</b></span><span><span class="k">delivered</span> <b>${t.delivered}</b></span>${
     t.reconnects ? `<span><span class="k">reconnects</span> <b>${t.reconnects}</b></span>` : ""
   }</div>
 <div class="values">${esc(values(t.lastValues))}</div>
@@ -94,4 +99,9 @@ ${
 <h2>Tags</h2>
 <div class="grid">${s.tags.map((t) => tagCard(t, historyOf(t.device), now)).join("\n")}</div>`;
   return pageDocument("gateway produce", body);
+}
+
+/** The share of expected readings taken, as the status page and `gateway status` show it. */
+export function sharePercent(share: number | undefined): string {
+  return share === undefined ? "—" : `${Math.floor(share * 1000) / 10}%`;
 }

@@ -60,6 +60,8 @@ function head(r: StatusReport, paint: Paint): string[] {
 
 const TONE: Record<string, "good" | "warn" | "bad"> = {
   streaming: "good",
+  queued: "good",
+  reading: "good",
   backoff: "bad",
   failed: "bad",
   stopped: "bad",
@@ -74,11 +76,16 @@ function produceText(s: ProduceStatus, paint: Paint): string {
     t.battery === undefined ? "-" : `${t.battery}%`,
     age(t.lastReadingMs, s.at),
     String(t.taken),
+    t.readingShare === undefined ? "-" : `${Math.floor(t.readingShare * 1000) / 10}%`,
     String(t.delivered),
   ]);
   const dropped = Object.entries(s.spool.dropped).map(([k, v]) => `${k} ${v}`).join(", ");
   return [
-    table(["DEVICE", "MODEL", "STATE", "RSSI", "BATT", "LAST", "TAKEN", "DELIVERED"], rows, paint),
+    table(
+      ["DEVICE", "MODEL", "STATE", "RSSI", "BATT", "LAST", "TAKEN", "SHARE 1H", "DELIVERED"],
+      rows,
+      paint,
+    ),
     `spool: ${s.spool.readings} waiting, oldest ${
       Math.round(s.spool.oldestAgeSeconds)
     }s, ${s.spool.bytes} bytes; dropped: ${dropped}`,

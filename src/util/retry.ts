@@ -46,8 +46,9 @@ export interface RetryOptions {
   /** Stop retrying once this much time has passed since the first attempt, in ms (default: none). */
   maxElapsedMs?: number;
   /**
-   * Whether an error is worth another attempt (default: every error but a `TypeError`, which is
-   * a fault of the program and is thrown at once). A `false` rejects at once.
+   * Whether an error is worth another attempt (default: every error and every thrown value,
+   * a `TypeError` too, e.g. noble's `data.readUInt8 is not a function`). A `false` rejects at
+   * once.
    */
   retryable?: (error: unknown) => boolean;
   /** Called after each failed attempt that will be retried, with the delay before the next one. */
@@ -95,7 +96,7 @@ export async function retry<T>(
   options: RetryOptions = {},
 ): Promise<T> {
   const clock = options.clock ?? systemClock;
-  const retryable = options.retryable ?? ((e: unknown) => !(e instanceof TypeError));
+  const retryable = options.retryable ?? (() => true);
   const attempts = options.attempts ?? Infinity;
   const maxElapsedMs = options.maxElapsedMs ?? Infinity;
   const started = clock.now();

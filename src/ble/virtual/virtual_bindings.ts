@@ -15,6 +15,11 @@ export interface VirtualBindingsOptions {
   latencyMs?: number;
   /** How often a scanning central hears each tag's advertisement, ms. */
   advertiseEveryMs?: number;
+  /**
+   * LE links the controller holds at once; one more is refused as HCI status 0x09 (Connection
+   * Limit Exceeded), in the words noble's HCI bindings use. Default: no limit.
+   */
+  maxConnections?: number;
 }
 
 const idOf = (address: string) => address.toLowerCase().replace(/:/g, "");
@@ -29,11 +34,16 @@ export class VirtualBindings extends EventEmitter {
   #subscribed = new Set<string>();
   #pending = new Set<ReturnType<typeof setTimeout>>();
   #stopped = false;
+  #connectDelay = new Map<string, number>();
+  #maxConnections: number;
+  /** The most links held at once so far (tests check the budget is kept). */
+  peakConnections = 0;
 
   constructor(specs: VirtualTagSpec[], options: VirtualBindingsOptions = {}) {
     super();
     this.#latency = options.latencyMs ?? 2;
     this.#advertiseEvery = options.advertiseEveryMs ?? 100;
+    this.#maxConnections = options.maxConnections ?? Infinity;
     specs.forEach((s, i) => {
       const tag = new VirtualTag({ index: i, ...s });
       this.tags.set(idOf(tag.address), tag);
@@ -60,6 +70,15 @@ export class VirtualBindings extends EventEmitter {
     const tag = this.tag(address);
     tag.reachable = reachable;
     if (!reachable && tag.connected) this.#disconnected(tag, 0x08);
+  }
+
+  /**
+   * The tag's next connection completes only after `ms` (a tag that connects late, after the
+   * central gave up waiting): the link comes up even if the attempt was cancelled meanwhile, as
+   * when the controller's LE Connection Complete crosses the host's Create Connection Cancel.
+   */
+  delayNextConnect(address: string, ms: number): void {
+    this.#connectDelay.set(idOf(address), ms);
   }
 
   /** The next `count` data reads of the tag fail with an ATT error. */
@@ -142,6 +161,9 @@ export class VirtualBindings extends EventEmitter {
   }
 
   connect(id: string): void {
+    // As noble's HCI bindings do (processConnectionQueue): scanning stops before a connection
+    // is initiated, and nothing starts it again.
+    this.stopScanning();
     const tag = this.tags.get(id);
     this.#later(() => {
       if (!tag) return this.emit("connect", id, new Error(`unknown peripheral ${id}`));
@@ -152,9 +174,15 @@ export class VirtualBindings extends EventEmitter {
           new Error("connection failed: no answer from the tag (out of range)"),
         );
       }
+      const held = [...this.tags.values()].filter((t) => t.connected).length;
+      if (held >= this.#maxConnections) {
+        return this.emit("connect", id, new Error("Connection Limit Exceeded (0x9)"));
+      }
       tag.connected = true;
+      this.peakConnections = Math.max(this.peakConnections, held + 1);
       this.emit("connect", id, null);
-    }, 20);
+    }, this.#connectDelay.get(id) ?? 20);
+    this.#connectDelay.delete(id);
   }
 
   cancelConnect(id: string): void {

@@ -221,7 +221,10 @@ class Emulator:
         @device.on("connection")
         def _on_connection(connection):
             @connection.on("disconnection")
-            def _on_disconnection(_reason):
+            def _on_disconnection(reason):
+                # What the tag saw end its link (0x13: the host sent HCI Disconnect; 0x08: the
+                # gateway's controller went away), for `state`.
+                tag.last_disconnect_reason = reason
                 tag.on_disconnect()
                 if self.tags[address][0].__dict__.get("advertising", True):
                     asyncio.get_running_loop().create_task(self._advertise(address))
@@ -353,7 +356,10 @@ class Emulator:
             return {"ok": True, "connections": [str(a) for a in self.gateway.le_connections],
                     "host_connected": self.client_writer is not None,
                     "tags": {a: {"advertising": t.advertising, "connected": bool(d.connections),
-                                 "sensors": t.state()} for a, (t, d, _) in self.tags.items()}}
+                                 "sensors": t.state(),
+                                 "last_disconnect_reason":
+                                     t.__dict__.get("last_disconnect_reason")}
+                             for a, (t, d, _) in self.tags.items()}}
         raise ValueError(f"unknown command {cmd!r}")
 
     def describe(self) -> dict:
