@@ -173,7 +173,7 @@ Deno.test("deadline: the value in time; a DeadlineError after exactly ms; the ti
   await clock.advance(1);
   const error = await late.catch((e) => e);
   ok(error instanceof DeadlineError);
-  equal(error.message, "disconnect: no answer within 3000 ms");
+  equal(error.message, "disconnect timed out after 3000 ms");
   equal(error.what, "disconnect");
   equal(error.ms, 3000);
 });

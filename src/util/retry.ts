@@ -208,7 +208,7 @@ export class DeadlineError extends Error {
 
   /** `what`: what was waited for (e.g. "connect"); `ms`: the deadline. */
   constructor(readonly what: string, readonly ms: number) {
-    super(`${what}: no answer within ${ms} ms`);
+    super(`${what} timed out after ${ms} ms`);
   }
 }
 
