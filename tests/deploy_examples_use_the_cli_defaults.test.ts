@@ -9,7 +9,7 @@ import { isDeepStrictEqual } from "node:util";
 import { join } from "node:path";
 import { buildProgram } from "../src/cli/program.ts";
 import { SINK_OPTIONS } from "../src/config/sink_options.ts";
-import { CONNECTOR_DEFAULTS } from "../src/sink/config/sink_settings.ts";
+import { sinkSettingsFromProperties } from "../src/sink/config/sink_settings.ts";
 import { REPO } from "./_support/gateway_process.ts";
 
 const KINDS = ["produce", "sink"] as const;
@@ -60,6 +60,12 @@ Deno.test("the deploy examples set each option to the CLI's default unless they 
 });
 
 Deno.test("the sink's error policy defaults to the connector's, THROW", () => {
-  assert.equal(SINK_OPTIONS.errorPolicy.default, CONNECTOR_DEFAULTS.errorPolicy);
-  assert.equal(CONNECTOR_DEFAULTS.errorPolicy, "THROW");
+  assert.equal(SINK_OPTIONS.errorPolicy.default, "THROW");
+  // A connector file that does not set connect.mongo.error.policy gets the same default.
+  const { settings } = sinkSettingsFromProperties([
+    "connect.mongo.kcql=INSERT INTO sensortag SELECT * FROM sensortag-avro",
+    "connect.mongo.db=connect-db",
+    "connect.mongo.connection=mongodb://mongo:27017",
+  ].join("\n"));
+  assert.equal(settings.errorPolicy, "THROW");
 });

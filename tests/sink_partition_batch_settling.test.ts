@@ -7,7 +7,8 @@
 import assert from "node:assert/strict";
 import { MongoBulkWriteError, MongoNetworkError, MongoServerError } from "mongodb";
 import type { Document } from "mongodb";
-import type { WriteModel, WritePolicy, WriteTarget } from "../src/sink/io/bulk_writer.ts";
+import type { WritePolicy, WriteTarget } from "../src/sink/io/bulk_writer.ts";
+import type { WriteModel } from "../src/sink/shape/write_models.ts";
 import type { DeadLetter, DeadLetterSink } from "../src/sink/io/dead_letters.ts";
 import {
   type BatchContext,

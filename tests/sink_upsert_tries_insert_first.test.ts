@@ -5,12 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { type Document, MongoBulkWriteError } from "mongodb";
-import {
-  type WriteModel,
-  writeOrdered,
-  type WritePolicy,
-  type WriteTarget,
-} from "../src/sink/io/bulk_writer.ts";
+import { writeOrdered, type WritePolicy, type WriteTarget } from "../src/sink/io/bulk_writer.ts";
+import type { WriteModel } from "../src/sink/shape/write_models.ts";
 
 /** An ordered store as MongoDB is: an insert of a stored _id fails with E11000 at its index. */
 function store() {

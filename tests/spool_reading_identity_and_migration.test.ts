@@ -18,6 +18,7 @@ import {
 import { addIdentityToSpooledValues } from "../src/produce/identity_upgrade.ts";
 import { UUID_V7_PATTERN, uuidV7Time } from "../src/util/uuid_v7.ts";
 import { createLogger } from "../src/util/log.ts";
+import type { Reading } from "../src/sensortag/reading.ts";
 
 const DEST = destinationOf({
   brokers: ["127.0.0.1:9092"],
@@ -125,7 +126,7 @@ Deno.test("the spooler checks a reading when taken and encodes it once, with seq
   const schema = await loadWriterSchema();
   const log = createLogger({ level: "error", write: () => {} });
   const spooler = new Spooler(spool, dest, schema, log, () => {});
-  const reading = (rh: number) => ({
+  const reading = (rh: number): Reading => ({
     address: "B0:B4:48:00:00:01",
     model: "cc2650",
     time: Date.now(),

@@ -1,14 +1,8 @@
 /** Maps one merged SensorTag reading onto the Avro record of `schemas/sensortag.avsc`. */
 
-export interface Reading {
-  /** Upper-case, colon-separated BD address. */
-  address: string;
-  model: string;
-  /** When the reading was taken, epoch milliseconds. */
-  time: number;
-  /** Flat sensor fields (ambient, objecttemp, humidity, rh, pressure, ...). */
-  fields: Record<string, number>;
-}
+import type { Reading } from "../sensortag/reading.ts";
+
+export type { Reading };
 
 export type AvroRecord = Record<string, unknown>;
 

@@ -27,13 +27,10 @@ import { hasSensor, type Model, type SensorName } from "../sensortag/model.ts";
 import type { Logger } from "../util/log.ts";
 import type { Characteristic, Peripheral } from "./noble.ts";
 import { modelFromName, modelFromServices } from "./model_detect.ts";
+import type { Reading as TagReading } from "../sensortag/reading.ts";
 
-export interface TagReading {
-  address: string;
-  model: Model;
-  time: number;
-  fields: Fields;
-}
+/** A tag's reading: the one reading type, under the name the BLE side has always used. */
+export type { TagReading };
 
 export type TagState =
   | "scanning"
@@ -99,7 +96,8 @@ class ToTurns extends Error {
   override name = "ToTurns";
 }
 
-interface PartLink {
+/** A sensor part as enabled on one link. */
+export interface PartLink {
   sensor: SensorName;
   gatt: SensorGatt;
   data: Characteristic;
@@ -543,6 +541,13 @@ export class TagSession {
     const o = this.#o;
     const latest = new Map<string, Fields>();
     const decode = (l: PartLink, bytes: Uint8Array) => this.#decode(model, l, bytes, latest);
+    // A sensor's data reads all zeros from enabling until its first conversion (one period and
+    // the conversion itself): such a read is no measurement, so it is not taken until then.
+    const enabledAt = Date.now();
+    const decodeRead = (l: PartLink, bytes: Uint8Array) => {
+      if (beforeFirstConversion(l, bytes, Date.now() - enabledAt)) return;
+      decode(l, bytes);
+    };
     const event = links.filter((l) => l.gatt.part === "keys" || o.mode === "notify");
     const subscribe = async () => {
       for (const l of event) {
@@ -551,7 +556,7 @@ export class TagSession {
         });
         await l.data.subscribeAsync();
         if (l.gatt.part === "keys") latest.set("keys", { keys: 0 });
-        else if (l.data.properties.includes("read")) decode(l, await l.data.readAsync());
+        else if (l.data.properties.includes("read")) decodeRead(l, await l.data.readAsync());
       }
     };
     await deadline(subscribe(), o.connectTimeoutMs, { what: "subscribing" });
@@ -574,7 +579,7 @@ export class TagSession {
           o.connectTimeoutMs,
           { what: "sensor read" },
         );
-        polled.forEach((l, i) => decode(l, values[i]));
+        polled.forEach((l, i) => decodeRead(l, values[i]));
         emit();
       } catch (error) {
         o.log.warn("sensor read failed", { tag: o.address, error: (error as Error).message });
@@ -602,4 +607,22 @@ export class TagSession {
       this.#stop.signal.addEventListener("abort", () => resolve(), { once: true });
     });
   }
+}
+
+/** How long after its period a sensor's first conversion may still be under way, ms. */
+export const FIRST_CONVERSION_GRACE_MS = 1000;
+
+/**
+ * True for a read that cannot be a measurement yet: all zeros, `sinceEnabledMs` after enabling,
+ * before the sensor's first conversion is due (its period and {@linkcode FIRST_CONVERSION_GRACE_MS}).
+ * The battery level has no conversion and keys are events: neither is held back.
+ */
+export function beforeFirstConversion(
+  l: Pick<PartLink, "gatt" | "periodMs">,
+  bytes: Uint8Array,
+  sinceEnabledMs: number,
+): boolean {
+  if (l.gatt.part === "battery" || l.gatt.part === "keys") return false;
+  if (bytes.length === 0 || !bytes.every((x) => x === 0)) return false;
+  return sinceEnabledMs < (l.periodMs ?? 0) + FIRST_CONVERSION_GRACE_MS;
 }

@@ -1,10 +1,9 @@
 /** Options shared by several commands, each settable by a GATEWAY_* environment variable. */
 import { Option } from "commander";
 import { LOG_LEVELS, type Logger } from "../util/log.ts";
-import { InvalidArgumentError } from "commander";
 import { parseBrokers } from "../kafka/client.ts";
 import { httpUrl, oneOf } from "./option_values.ts";
-import { toOption } from "../config/option_spec.ts";
+import { type OptionSpec, toOption } from "../config/option_spec.ts";
 import {
   KAFKA_SECURITY_KEYS,
   KAFKA_SECURITY_OPTIONS,
@@ -25,27 +24,36 @@ export const DEFAULTS = {
   brokers: "127.0.0.1:9092",
   topic: "sensortag-avro",
   registry: "http://127.0.0.1:8081",
-  mongo: "mongodb://127.0.0.1:27017",
-  database: "connect-db",
 } as const;
 
+/** `--brokers`: the Kafka bootstrap brokers, checked when given (a bad list exits 2). */
+export const BROKERS_OPTION = {
+  flag: "--brokers <list>",
+  env: "GATEWAY_BROKERS",
+  help: "Kafka bootstrap brokers, host:port[,host:port...]",
+  default: DEFAULTS.brokers as string,
+  parse: (value: string): string => {
+    parseBrokers(value); // checked here, so a bad list is a usage error (exit 2)
+    return value;
+  },
+} satisfies OptionSpec<string>;
+
+/** `--registry`: the Schema Registry's URL. */
+export const REGISTRY_OPTION = {
+  flag: "--registry <url>",
+  env: "GATEWAY_REGISTRY",
+  help:
+    "Schema Registry URL (Confluent, or Apicurio: its /apis/ccompat/v7 API is found from the host URL)",
+  default: DEFAULTS.registry as string,
+  parse: httpUrl("--registry"),
+} satisfies OptionSpec<string>;
+
 export function brokersOption(): Option {
-  return new Option("--brokers <list>", "Kafka bootstrap brokers, host:port[,host:port...]")
-    .env("GATEWAY_BROKERS").default(DEFAULTS.brokers).argParser((value: string) => {
-      try {
-        parseBrokers(value); // checked here, so a bad list is a usage error (exit 2)
-      } catch (error) {
-        throw new InvalidArgumentError((error as Error).message);
-      }
-      return value;
-    });
+  return toOption(BROKERS_OPTION);
 }
 
 export function registryOption(): Option {
-  return new Option(
-    "--registry <url>",
-    "Schema Registry URL (Confluent, or Apicurio: its /apis/ccompat/v7 API is found from the host URL)",
-  ).env("GATEWAY_REGISTRY").default(DEFAULTS.registry).argParser(httpUrl("--registry"));
+  return toOption(REGISTRY_OPTION);
 }
 
 export function logOptions(): Option[] {

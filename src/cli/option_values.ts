@@ -1,36 +1,24 @@
 /** Parsers for option values: each error says which option and what was expected. */
 import { InvalidArgumentError, Option } from "commander";
 import { parseByteSize, SIZE_UNITS_HELP } from "../util/byte_size.ts";
-import { type DurationBounds, parseDuration } from "../util/duration.ts";
+import type { DurationBounds } from "../util/duration.ts";
+import { choice, durationIn, wholeNumber } from "../config/setting_kinds.ts";
 
 /**
  * A duration option (src/util/duration.ts: one duration grammar for every option, variable and
  * file key). The value is in the option's own unit (`bounds.unit`), as a plain number has always
  * been: `--stats-interval 2m` is 120 (seconds), `--retry-interval 10s` is 10000 (ms).
  */
-export function duration(what: string, bounds: DurationBounds) {
-  return (value: string): number => {
-    let ms: number;
-    try {
-      ms = parseDuration(what, value, bounds);
-    } catch (error) {
-      throw new InvalidArgumentError((error as Error).message);
-    }
-    return bounds.unit === "s" ? ms / 1000 : ms;
-  };
+export function duration(what: string, bounds: DurationBounds): (value: string) => number {
+  return durationIn(bounds).flag(what);
 }
 
-export function positiveInt(what: string, max = Number.MAX_SAFE_INTEGER) {
-  return (value: string): number => {
-    if (!/^\d+$/.test(value.trim())) {
-      throw new InvalidArgumentError(`${what} must be a whole number, got "${value}"`);
-    }
-    const n = Number(value);
-    if (n < 1 || n > max) {
-      throw new InvalidArgumentError(`${what} must be between 1 and ${max}, got ${n}`);
-    }
-    return n;
-  };
+/** A whole number from 1 to `max`: the flag face of the setting kind `wholeNumber`. */
+export function positiveInt(
+  what: string,
+  max = Number.MAX_SAFE_INTEGER,
+): (value: string) => number {
+  return wholeNumber(1, max).flag(what);
 }
 
 /**
@@ -49,16 +37,9 @@ export function switchOption(flag: string, help: string, env: string): Option {
   });
 }
 
-export function oneOf<T extends string>(what: string, choices: readonly T[]) {
-  return (value: string): T => {
-    const v = value.trim().toLowerCase();
-    if (!(choices as readonly string[]).includes(v)) {
-      throw new InvalidArgumentError(
-        `${what} must be one of ${choices.join(", ")}, got "${value}"`,
-      );
-    }
-    return v as T;
-  };
+/** One of `choices` (written in lower case), in any case: the flag face of `choice`. */
+export function oneOf<T extends string>(what: string, choices: readonly T[]): (value: string) => T {
+  return choice(choices).flag(what);
 }
 
 /** `268435456`, `256MB`, `256MiB`, `1gb`: sizes in bytes (1 KB = 1024 bytes). */

@@ -108,23 +108,8 @@ export function sinkCommand(): Command {
       }
       throw error;
     }
+    // A --config file's `topics` were checked against these sources when it was read.
     const topics = plans.map((p) => p.source);
-    const listed = file?.settings.topics;
-    if (listed) {
-      const unread = listed.filter((t) => !topics.includes(t));
-      const unlisted = topics.filter((t) => !listed.includes(t));
-      if (unread.length > 0 || unlisted.length > 0) {
-        throw new UsageError(
-          `${configPath}: topics and KCQL disagree` +
-            (unread.length
-              ? `; topics lists ${unread.join(", ")} that no KCQL statement reads`
-              : "") +
-            (unlisted.length
-              ? `; KCQL reads ${unlisted.join(", ")} that topics does not list`
-              : ""),
-        );
-      }
-    }
     const defaultBatch = file?.settings.batchSize;
     if (defaultBatch !== undefined) {
       plans = plans.map((

@@ -40,7 +40,7 @@ import {
 } from "./common_options.ts";
 import { duration, oneOf, positiveInt, switchOption } from "./option_values.ts";
 import { type DurationBounds, durationHelp } from "../util/duration.ts";
-import { defaultSpoolPath, SPOOL_DEFAULT_HELP } from "./produce_command.ts";
+import { defaultSpoolPath, SPOOL_DEFAULT_HELP } from "../spool/spool_paths.ts";
 import { UsageError } from "./usage_error.ts";
 
 interface SpoolOptions {

@@ -1,36 +1,66 @@
 /**
- * Every setting of `gateway sink` in one table: flag, environment variable, default, parser,
- * help, and the connector-file setting it overrides. {@linkcode resolveSinkOptions} applies the
- * one rule — flags (command line or environment) over the file over the defaults — so there is a
- * single merge path. Kafka security and registry credentials come from their shared modules.
+ * Every setting of `gateway sink` in one table, as a component's config spec sits at its top:
+ * flag, environment variable, the connector-file keys it stands for, its kind (type and range),
+ * default and help. Flags, the connector file (src/sink/config/sink_settings.ts) and `--help` all
+ * read it, so a setting has one default and one rule for what it accepts.
+ * {@linkcode resolveSinkOptions} applies the one merge — flags (command line or environment) over
+ * the file over the defaults. Kafka security and registry credentials come from their shared
+ * modules.
  */
+import { InvalidArgumentError } from "commander";
 import { DEFAULT_MAX_RECORD_BYTES } from "../sink/values/record_size.ts";
 import type { OptionSpec } from "./option_spec.ts";
-import { InvalidArgumentError } from "commander";
-import { RETRY_INTERVAL, type SinkSettings } from "../sink/config/sink_settings.ts";
+import type { SinkSettings } from "../sink/config/sink_settings.ts";
+import {
+  ERROR_POLICIES,
+  type ErrorPolicy,
+  TOMBSTONE_POLICIES,
+  type TombstonePolicy,
+} from "../sink/policies.ts";
 import { registerSecret } from "../util/redact.ts";
 import { byteSize, duration, oneOf, positiveInt } from "../cli/option_values.ts";
 import { type DurationBounds, durationHelp } from "../util/duration.ts";
+import { choice, durationIn, type SettingKind, wholeNumber } from "./setting_kinds.ts";
 
 /** The bounds of the sink's duration options (a plain number in the unit given). */
 export const SINK_DURATIONS = {
-  retryInterval: RETRY_INTERVAL,
+  /**
+   * The pause between RETRY attempts (connect.mongo.retry.interval, `--retry-interval`): plain
+   * numbers in milliseconds as in the connector, at most a day; 0 retries at once.
+   */
+  retryInterval: { unit: "ms", maxMs: 86_400_000, zero: "retry at once" },
   statsInterval: { unit: "s", maxMs: 86_400_000 },
   sessionTimeout: { unit: "s", maxMs: 3_600_000 },
   giveUpAfter: { unit: "s", maxMs: 86_400_000, zero: "never" },
   stallTimeout: { unit: "s", maxMs: 86_400_000 },
 } as const satisfies Record<string, DurationBounds>;
 
+/** MongoDB authentication mechanisms a gateway can use (the connector's, less those the Node driver lacks). */
+export const MONGO_AUTH_MECHANISMS = [
+  "SCRAM-SHA-1",
+  "SCRAM-SHA-256",
+  "MONGODB-X509",
+  "PLAIN",
+] as const;
+
 /** A sink option: its spec, and the connector-file setting it stands for (if any). */
 export interface SinkOptionSpec<T> extends OptionSpec<T> {
   /** The SinkSettings field a connector file sets for this option. */
   file?: keyof SinkSettings;
+  /** The connector's keys for this setting, newest first (every era's name is read). */
+  keys?: readonly string[];
+  /**
+   * What the value may be, for the flag and the file's keys alike (the flag's `parse` is made
+   * from it by {@linkcode sinkOption}).
+   */
+  kind?: SettingKind<T>;
 }
 
-/** The error policy, written in capitals as in the connector. */
-function upperOneOf<T extends string>(flag: string, choices: readonly T[]) {
-  const lower = oneOf(flag, choices.map((c) => c.toLowerCase()));
-  return (text: string): T => lower(text).toUpperCase() as T;
+/** A spec whose flag parser is its kind's, so flag and file keys share one check. */
+function sinkOption<T>(spec: SinkOptionSpec<T>): SinkOptionSpec<T> {
+  if (!spec.kind) return spec;
+  const long = spec.flag.split(/\s+/)[0];
+  return { ...spec, parse: spec.kind.flag(long) };
 }
 
 /** The sink's own options (brokers, registry, security and log options are shared ones). */
@@ -40,6 +70,7 @@ export const SINK_OPTIONS = {
     env: "GATEWAY_KCQL",
     help: 'KCQL, e.g. "INSERT INTO sensortag SELECT * FROM sensortag-avro"',
     file: "kcql",
+    keys: ["connect.mongo.kcql", "connect.mongo.sink.kcql"],
   } as SinkOptionSpec<string>,
   config: {
     flag: "--config <file>",
@@ -52,6 +83,7 @@ export const SINK_OPTIONS = {
     help: "MongoDB connection string",
     default: "mongodb://127.0.0.1:27017",
     file: "mongoUri",
+    keys: ["connect.mongo.connection"],
     parse: (text: string) => {
       // A password in the URI is a secret from here on, even in error messages.
       const m = /^[a-z+]+:\/\/[^:@/]*:([^@/]+)@/i.exec(text);
@@ -65,32 +97,35 @@ export const SINK_OPTIONS = {
     help: "MongoDB database",
     default: "connect-db",
     file: "database",
+    keys: ["connect.mongo.db", "connect.mongo.database"],
   } as SinkOptionSpec<string>,
   username: {
     flag: "--username <name>",
     env: "GATEWAY_MONGO_USERNAME",
     help: "MongoDB user",
     file: "username",
+    keys: ["connect.mongo.username"],
   } as SinkOptionSpec<string>,
   password: {
     flag: "--password <secret>",
     env: "GATEWAY_MONGO_PASSWORD",
     help: "MongoDB password (prefer the environment variable)",
     file: "password",
+    keys: ["connect.mongo.password"],
     secret: true,
     parse: (text: string) => registerSecret(text),
   } as SinkOptionSpec<string>,
   authMechanism: {
     flag: "--auth-mechanism <m>",
     env: "GATEWAY_MONGO_AUTH_MECHANISM",
-    help: "SCRAM-SHA-1, SCRAM-SHA-256, MONGODB-X509, PLAIN",
+    help: MONGO_AUTH_MECHANISMS.join(", "),
     file: "authMechanism",
+    keys: ["connect.mongo.auth.mechanism"],
     parse: (text: string) => {
       const upper = text.trim().toUpperCase();
-      if (!["SCRAM-SHA-1", "SCRAM-SHA-256", "MONGODB-X509", "PLAIN"].includes(upper)) {
+      if (!(MONGO_AUTH_MECHANISMS as readonly string[]).includes(upper)) {
         throw new InvalidArgumentError(
-          `--auth-mechanism must be one of SCRAM-SHA-1, SCRAM-SHA-256, MONGODB-X509, PLAIN, ` +
-            `got "${text}"`,
+          `--auth-mechanism must be one of ${MONGO_AUTH_MECHANISMS.join(", ")}, got "${text}"`,
         );
       }
       return upper;
@@ -101,30 +136,33 @@ export const SINK_OPTIONS = {
     env: "GATEWAY_GROUP",
     help: "consumer group (default: connect-<name> from --config, else gateway-sink)",
   } as SinkOptionSpec<string>,
-  errorPolicy: {
+  errorPolicy: sinkOption<ErrorPolicy>({
     flag: "--error-policy <policy>",
     env: "GATEWAY_ERROR_POLICY",
     help: "on a write MongoDB rejects: NOOP (dead-letter it), THROW (stop), RETRY",
     default: "THROW",
-    parse: upperOneOf("--error-policy", ["NOOP", "THROW", "RETRY"] as const),
+    kind: choice(ERROR_POLICIES),
     file: "errorPolicy",
-  } as SinkOptionSpec<"NOOP" | "THROW" | "RETRY">,
-  maxRetries: {
+    keys: ["connect.mongo.error.policy"],
+  }),
+  maxRetries: sinkOption<number>({
     flag: "--max-retries <n>",
     env: "GATEWAY_MAX_RETRIES",
-    help: "RETRY policy: attempts",
+    help: "RETRY policy: retries of a rejected write before the sink stops (0: none)",
     default: 20,
-    parse: positiveInt("--max-retries"),
+    kind: wholeNumber(0),
     file: "maxRetries",
-  } as SinkOptionSpec<number>,
-  retryInterval: {
+    keys: ["connect.mongo.max.retries"],
+  }),
+  retryInterval: sinkOption<number>({
     flag: "--retry-interval <ms>",
     env: "GATEWAY_RETRY_INTERVAL",
     help: `RETRY policy: pause between attempts (${durationHelp(SINK_DURATIONS.retryInterval)})`,
     default: 60_000,
-    parse: duration("--retry-interval", SINK_DURATIONS.retryInterval),
+    kind: durationIn(SINK_DURATIONS.retryInterval),
     file: "retryIntervalMs",
-  } as SinkOptionSpec<number>,
+    keys: ["connect.mongo.retry.interval"],
+  }),
   dlqTopic: {
     flag: "--dlq-topic <name>",
     env: "GATEWAY_DLQ_TOPIC",
@@ -132,22 +170,24 @@ export const SINK_OPTIONS = {
       "topic, a record that cannot be written stops the sink",
     default: "{topic}-dlq",
     file: "deadLetterTopic",
+    keys: ["errors.deadletterqueue.topic.name"],
   } as SinkOptionSpec<string>,
-  dlqReplicationFactor: {
+  dlqReplicationFactor: sinkOption<number>({
     flag: "--dlq-replication-factor <n>",
     env: "GATEWAY_DLQ_REPLICATION_FACTOR",
     help: "replicas of a dead-letter topic the sink creates at start (one partition; default: " +
       "the broker's default.replication.factor)",
-    parse: positiveInt("--dlq-replication-factor", 32767),
+    kind: wholeNumber(1, 32767),
     file: "deadLetterReplicationFactor",
-  } as SinkOptionSpec<number>,
+    keys: ["errors.deadletterqueue.topic.replication.factor"],
+  }),
   tombstones: {
     flag: "--tombstones <policy>",
     env: "GATEWAY_TOMBSTONES",
     help: "null values: dlq, skip, or delete the document (needs a PK from the key)",
     default: "dlq",
-    parse: oneOf("--tombstones", ["dlq", "skip", "delete"] as const),
-  } as SinkOptionSpec<"dlq" | "skip" | "delete">,
+    parse: oneOf("--tombstones", TOMBSTONE_POLICIES),
+  } as SinkOptionSpec<TombstonePolicy>,
   dates: {
     flag: "--dates <as>",
     env: "GATEWAY_DATES",
@@ -160,6 +200,7 @@ export const SINK_OPTIONS = {
     env: "GATEWAY_JSON_DATETIME_FIELDS",
     help: "JSON values: fields (dotted) to store as dates",
     file: "jsonDatetimeFields",
+    keys: ["connect.mongo.json_datetime_fields"],
   } as SinkOptionSpec<string>,
   from: {
     flag: "--from <where>",

@@ -17,7 +17,6 @@ import {
 } from "./sink_settings.ts";
 
 export {
-  type ErrorPolicy,
   type SinkOverrides,
   type SinkSettings,
   sinkSettingsFromProperties,

@@ -4,9 +4,12 @@
  * DataMountaineer `connect.mongo.sink.kcql` / `connect.mongo.database` /
  * `connect.mongo.sink.batch.size` and the Lenses `connect.mongo.kcql` /
  * `connect.mongo.db` / `connect.mongo.batch.size`); an old and a new key with
- * different values is an error naming both. Defaults are the connector's:
- * error policy THROW, 20 retries, 60000 ms between them. As in the connector,
- * `topics` and the KCQL sources must be the same set. Keys that mean nothing
+ * different values is an error naming both. The keys, defaults and what each
+ * value may be come from the sink's option table (src/config/sink_options.ts),
+ * so a key and its flag accept the same values; the defaults are the
+ * connector's (error policy THROW, 20 retries, 60000 ms between them). As in
+ * the connector, `topics` and the KCQL sources must be the same set (checked
+ * here only: the command relies on it). Keys that mean nothing
  * for a gateway (or that it cannot honour) are reported once each as
  * warnings, never silently dropped; problems are collected and reported
  * together.
@@ -25,12 +28,16 @@ import {
   type KafkaSecurityInput,
 } from "../../config/kafka_security.ts";
 import { registerSecret } from "../../util/redact.ts";
-import { type DurationBounds, parseDuration } from "../../util/duration.ts";
-
-export type ErrorPolicy = "NOOP" | "THROW" | "RETRY";
+import type { ErrorPolicy } from "../policies.ts";
+import {
+  MONGO_AUTH_MECHANISMS,
+  SINK_OPTIONS,
+  type SinkOptionName,
+  type SinkOptionSpec,
+} from "../../config/sink_options.ts";
 
 /** Authentication mechanisms a gateway can use (the connector's, less those the Node driver lacks). */
-export type MongoAuthMechanism = "SCRAM-SHA-1" | "SCRAM-SHA-256" | "MONGODB-X509" | "PLAIN";
+export type MongoAuthMechanism = (typeof MONGO_AUTH_MECHANISMS)[number];
 
 export interface TlsSettings {
   /** ssl.truststore.location with ssl.truststore.type=PEM. */
@@ -108,36 +115,21 @@ export class SinkConfigError extends Error {
   }
 }
 
-export const CONNECTOR_DEFAULTS = {
-  errorPolicy: "THROW" as ErrorPolicy,
-  maxRetries: 20,
-  retryIntervalMs: 60_000,
-};
+/** The option table's settings that a connector file sets, by SinkSettings field. */
+const FILE_OPTIONS = Object.fromEntries(
+  (Object.entries(SINK_OPTIONS) as [SinkOptionName, SinkOptionSpec<unknown>][])
+    .filter(([, spec]) => spec.file !== undefined && spec.keys !== undefined)
+    .map(([, spec]) => [spec.file!, spec]),
+) as Partial<Record<keyof SinkSettings, SinkOptionSpec<unknown>>>;
 
-/**
- * The pause between RETRY attempts (connect.mongo.retry.interval, `--retry-interval`): plain
- * numbers in milliseconds as in the connector, at most a day.
- */
-export const RETRY_INTERVAL: DurationBounds = { unit: "ms", maxMs: 86_400_000 };
-
-/** Each setting's keys, newest first. */
-const ALIASES = {
-  kcql: ["connect.mongo.kcql", "connect.mongo.sink.kcql"],
-  database: ["connect.mongo.db", "connect.mongo.database"],
+/** Each setting's keys, newest first: the option table's, and the file-only settings'. */
+const ALIASES: Readonly<Record<string, readonly string[]>> = {
+  ...Object.fromEntries(Object.entries(FILE_OPTIONS).map(([field, spec]) => [field, spec!.keys!])),
   batchSize: ["connect.mongo.batch.size", "connect.mongo.sink.batch.size"],
-  mongoUri: ["connect.mongo.connection"],
-  username: ["connect.mongo.username"],
-  password: ["connect.mongo.password"],
-  authMechanism: ["connect.mongo.auth.mechanism"],
-  errorPolicy: ["connect.mongo.error.policy"],
-  maxRetries: ["connect.mongo.max.retries"],
-  retryIntervalMs: ["connect.mongo.retry.interval"],
-  jsonDatetimeFields: ["connect.mongo.json_datetime_fields"],
   topics: ["topics"],
   name: ["name"],
-  deadLetterTopic: ["errors.deadletterqueue.topic.name"],
-  deadLetterReplicationFactor: ["errors.deadletterqueue.topic.replication.factor"],
-} as const;
+};
+type FileSetting = keyof SinkSettings;
 
 const CONVERTERS_DECODED = [
   "io.confluent.connect.avro.AvroConverter",
@@ -146,10 +138,7 @@ const CONVERTERS_DECODED = [
 ];
 
 const MECHANISMS: Record<string, MongoAuthMechanism | string> = {
-  "SCRAM-SHA-1": "SCRAM-SHA-1",
-  "SCRAM-SHA-256": "SCRAM-SHA-256",
-  "MONGODB-X509": "MONGODB-X509",
-  "PLAIN": "PLAIN",
+  ...Object.fromEntries(MONGO_AUTH_MECHANISMS.map((m) => [m, m])),
   "GSSAPI":
     "GSSAPI (Kerberos) needs the native kerberos module, which a gateway does not include; use SCRAM-SHA-256 or MONGODB-X509",
   "MONGODB-CR":
@@ -213,9 +202,9 @@ export function sinkSettingsFromProperties(
   const problems: string[] = [];
   const used = new Set<string>();
 
-  const raw = (setting: keyof typeof ALIASES): { key: string; value: string } | undefined => {
+  const raw = (setting: FileSetting): { key: string; value: string } | undefined => {
     let chosen: { key: string; value: string } | undefined;
-    for (const key of ALIASES[setting]) {
+    for (const key of ALIASES[setting] ?? []) {
       const value = map.get(key);
       if (value === undefined) continue;
       used.add(key);
@@ -230,12 +219,12 @@ export function sinkSettingsFromProperties(
     }
     return chosen;
   };
-  const text = (setting: keyof typeof ALIASES): string | undefined => {
+  const text = (setting: FileSetting): string | undefined => {
     const found = raw(setting);
     const value = found?.value.trim();
     return value === "" ? undefined : value;
   };
-  const integer = (setting: keyof typeof ALIASES, min: number): number | undefined => {
+  const integer = (setting: FileSetting, min: number): number | undefined => {
     const found = raw(setting);
     if (!found) return undefined;
     const v = found.value.trim();
@@ -246,7 +235,21 @@ export function sinkSettingsFromProperties(
     }
     return n;
   };
-  const list = (setting: keyof typeof ALIASES): string[] | undefined =>
+  /** A setting of the option table, checked by its kind (the flag's own check). */
+  const checked = <T>(setting: FileSetting): T | undefined => {
+    const found = raw(setting);
+    const kind = FILE_OPTIONS[setting]?.kind as SinkOptionSpec<T>["kind"];
+    if (!found || !kind) return undefined;
+    try {
+      return kind.file(found.key, found.value);
+    } catch (error) {
+      problems.push((error as Error).message);
+      return undefined;
+    }
+  };
+  /** The table's default of a setting. */
+  const byDefault = <T>(setting: FileSetting): T => FILE_OPTIONS[setting]!.default as T;
+  const list = (setting: FileSetting): string[] | undefined =>
     raw(setting)?.value.split(",").map((s) => s.trim()).filter((s) => s !== "");
 
   // What the connector requires.
@@ -256,7 +259,7 @@ export function sinkSettingsFromProperties(
   const mongoUri = overrides.mongoUri ?? text("mongoUri");
   // A required key missing, and a key given that is a misspelling of it: say so together.
   const nearMiss = misspeltKeys(map, lineOf);
-  const missing = (setting: keyof typeof ALIASES, what: string) =>
+  const missing = (setting: FileSetting, what: string) =>
     `${ALIASES[setting][0]} is missing: ${what}${nearMissHint(nearMiss, setting)}`;
   if (!kcql) problems.push(missing("kcql", "the KCQL statements to run"));
   if (!database) problems.push(missing("database", "the MongoDB database to write to"));
@@ -274,11 +277,12 @@ export function sinkSettingsFromProperties(
     kcql: kcql ?? "",
     database: database ?? "",
     mongoUri: mongoUri ?? "",
-    errorPolicy: overrides.errorPolicy ?? policy(raw("errorPolicy"), problems),
-    maxRetries: overrides.maxRetries ?? integer("maxRetries", 0) ?? CONNECTOR_DEFAULTS.maxRetries,
+    errorPolicy: overrides.errorPolicy ?? checked<ErrorPolicy>("errorPolicy") ??
+      byDefault("errorPolicy"),
+    maxRetries: overrides.maxRetries ?? checked<number>("maxRetries") ?? byDefault("maxRetries"),
     retryIntervalMs: overrides.retryIntervalMs ??
-      retryInterval(raw("retryIntervalMs"), problems, warnings) ??
-      CONNECTOR_DEFAULTS.retryIntervalMs,
+      retryInterval(raw("retryIntervalMs"), checked<number>("retryIntervalMs"), warnings) ??
+      byDefault("retryIntervalMs"),
     jsonDatetimeFields: overrides.jsonDatetimeFields ?? list("jsonDatetimeFields") ?? [],
     topics: [],
   };
@@ -293,7 +297,7 @@ export function sinkSettingsFromProperties(
     settings.deadLetterReplicationFactor = overrides.deadLetterReplicationFactor;
   } else if (replicas && replicas.value.trim() !== "-1") {
     // -1 is Connect's "the broker's default", as is leaving it out.
-    const n = integer("deadLetterReplicationFactor", 1);
+    const n = checked<number>("deadLetterReplicationFactor");
     if (n !== undefined) settings.deadLetterReplicationFactor = n;
   }
 
@@ -439,7 +443,7 @@ function suggestion(near: { known: string }): string {
 /** "; line 5 has connect.mongo.sink.kcq: did you mean …?" for a missing setting's near miss. */
 function nearMissHint(
   nearMiss: ReadonlyMap<string, { key: string; line?: number; known: string }>,
-  setting: keyof typeof ALIASES,
+  setting: FileSetting,
 ): string {
   const keys = ALIASES[setting] as readonly string[];
   const near = [...nearMiss.values()].find((n) => keys.includes(n.known));
@@ -546,50 +550,30 @@ function kcqlSources(kcql: string): string[] {
   return parseKcql(kcql).statements.map((s) => s.source);
 }
 
-/** connect.mongo.retry.interval: the duration parser of `--retry-interval`, 0 allowed. */
+/**
+ * connect.mongo.retry.interval, read by `--retry-interval`'s own check (`ms`): a value that is not
+ * a plain number of milliseconds is taken, with a warning that the connector would refuse it.
+ */
 function retryInterval(
   found: { key: string; value: string } | undefined,
-  problems: string[],
+  ms: number | undefined,
   warnings: Set<string>,
 ): number | undefined {
-  if (!found) return undefined;
-  try {
-    const ms = parseDuration(found.key, found.value, { ...RETRY_INTERVAL, zero: "retry at once" });
-    if (!/^\s*[0-9]+\s*$/.test(found.value)) {
-      warnings.add(
-        `${found.key}=${found.value.trim()}: read as ${ms} ms; Kafka Connect takes only a whole ` +
-          `number of milliseconds here, so the connector would refuse this file (write ${ms})`,
-      );
-    }
-    return ms;
-  } catch (error) {
-    // Out of bounds says the bound; text that is no duration at all says so as before.
-    const message = (error as Error).message;
-    problems.push(
-      / must be a positive number /.test(message)
-        ? `${found.key}=${found.value} is not a whole number of at least 0`
-        : message,
+  if (!found || ms === undefined) return undefined;
+  if (!/^\s*[0-9]+\s*$/.test(found.value)) {
+    warnings.add(
+      `${found.key}=${found.value.trim()}: read as ${ms} ms; Kafka Connect takes only a whole ` +
+        `number of milliseconds here, so the connector would refuse this file (write ${ms})`,
     );
-    return undefined;
   }
-}
-
-function policy(
-  found: { key: string; value: string } | undefined,
-  problems: string[],
-): ErrorPolicy {
-  if (!found) return CONNECTOR_DEFAULTS.errorPolicy;
-  const upper = found.value.trim().toUpperCase();
-  if (upper === "NOOP" || upper === "THROW" || upper === "RETRY") return upper;
-  problems.push(`${found.key}=${found.value} is not one of NOOP, THROW, RETRY`);
-  return CONNECTOR_DEFAULTS.errorPolicy;
+  return ms;
 }
 
 function auth(
   settings: SinkSettings,
   map: ReadonlyMap<string, string>,
   overrides: SinkOverrides,
-  raw: (s: keyof typeof ALIASES) => { key: string; value: string } | undefined,
+  raw: (s: FileSetting) => { key: string; value: string } | undefined,
   problems: string[],
   warnings: Set<string>,
 ): void {

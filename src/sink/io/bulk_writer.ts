@@ -18,7 +18,7 @@
  *   batch, an `_id` already stored, writes that operation and the rest of the batch as the
  *   replace-upserts they are; the end state is the same as replacing from the start.
  */
-import type { AnyBulkWriteOperation, Document, FindOptions } from "mongodb";
+import type { Document, FindOptions } from "mongodb";
 import { delay, giveUp, GiveUpClock, type GiveUpError, retry } from "../../util/retry.ts";
 import {
   appliedBeforeFailure,
@@ -28,11 +28,8 @@ import {
   writeErrorCode,
 } from "./mongo_errors.ts";
 import { sameDocument } from "./same_document.ts";
-
-export type ErrorPolicy = "NOOP" | "THROW" | "RETRY";
-export const ERROR_POLICIES: readonly ErrorPolicy[] = ["NOOP", "THROW", "RETRY"];
-
-export type WriteModel = AnyBulkWriteOperation<Document>;
+import type { ErrorPolicy } from "../policies.ts";
+import type { WriteModel } from "../shape/write_models.ts";
 
 /** The part of a MongoDB collection the writer needs (a `Collection` is one). */
 export interface WriteTarget {

@@ -13,12 +13,11 @@ import { writeModelFor } from "../shape/write_models.ts";
 import type { Logger } from "../../util/log.ts";
 import { planReadsKey } from "../values/key_use.ts";
 import { checkRecordSize, DEFAULT_MAX_RECORD_BYTES } from "../values/record_size.ts";
+import type { DecodedValue } from "../values/decode_value.ts";
+import type { TombstonePolicy } from "../policies.ts";
 import { coordinatesId, idStrategyOf } from "./id_strategy.ts";
 import type { Disposition, IncomingRecord } from "./partition_batch.ts";
 import type { CollectionTarget, RecordPipeline } from "./record_pipeline.ts";
-
-/** What a value decoder makes of a Kafka record value. */
-export type DecodedValue = { kind: "record"; value: unknown } | { kind: "tombstone" };
 
 export interface ValueDecoder {
   /** Throws an error carrying a `reason` code for a poison value. */
@@ -26,9 +25,6 @@ export interface ValueDecoder {
   /** The key as a value the document may carry (`_key`): a record, a string or bytes. */
   decodeKey(key: Uint8Array | null, topic: string): Promise<unknown>;
 }
-
-export type TombstonePolicy = "dlq" | "skip" | "delete";
-export const TOMBSTONE_POLICIES: readonly TombstonePolicy[] = ["dlq", "skip", "delete"];
 
 export class KcqlPipeline implements RecordPipeline {
   constructor(

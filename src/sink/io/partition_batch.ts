@@ -20,12 +20,12 @@ import {
   SinkWriteError,
   WriteAbortedError,
   type WriteHooks,
-  type WriteModel,
   writeOrdered,
   type WritePolicy,
   type WriteTarget,
 } from "./bulk_writer.ts";
 import type { DeadLetter, DeadLetterSink } from "./dead_letters.ts";
+import type { WriteModel } from "../shape/write_models.ts";
 
 export interface IncomingRecord {
   topic: string;

@@ -2,7 +2,8 @@
 import { RegistryClient } from "../../avro/registry_client.ts";
 import type { RegistryAuth } from "../../config/registry_auth.ts";
 import type { BsonOptions } from "./avro_to_bson.ts";
-import { SinkValueDecoder, type TombstonePolicy } from "./decode_value.ts";
+import { SinkValueDecoder } from "./decode_value.ts";
+import type { TombstonePolicy } from "../policies.ts";
 import { loadLocalSchemas } from "./local_schemas.ts";
 
 export const SCHEMAS_DIR = new URL("../../../schemas/", import.meta.url);

@@ -29,6 +29,7 @@ import { parseJsonForBson } from "./json_values.ts";
 import type { LocalSchemas } from "./local_schemas.ts";
 import { PoisonRecordError } from "./poison.ts";
 import { isPlainRecord } from "./records.ts";
+import type { TombstonePolicy } from "../policies.ts";
 
 /** Where Confluent-framed values get their writer schemas. */
 export interface SchemaResolver {
@@ -47,8 +48,6 @@ export class UnknownSchemaIdError extends Error {
     super(`unknown schema id ${id}`);
   }
 }
-
-export type TombstonePolicy = "dlq" | "skip" | "delete";
 
 export type ValueFormat = "confluent-avro" | "avro-single-object" | "json" | "connect-json";
 
