@@ -13,7 +13,7 @@ import { gattOf, shortUuid } from "../src/sensortag/gatt.ts";
 import { startProduceOps } from "../src/status/produce_ops.ts";
 import { startSinkOps } from "../src/status/sink_ops.ts";
 import { runSink } from "../src/sink/io/run_sink.ts";
-import type { RecordPipeline } from "../src/sink/io/record_pipeline.ts";
+import type { RecordPipeline } from "../src/sink/record/record_pipeline.ts";
 import { silentLogger } from "../src/util/log.ts";
 import { uniqueName, waitFor } from "./_support/gateway_process.ts";
 import { BROKERS, REGISTRY } from "./_support/kafka.ts";
@@ -135,7 +135,7 @@ Deno.test({
         }
         return Promise.resolve({ kind: "skip" });
       },
-      ensureCollections: () => Promise.resolve(),
+      timeSeriesCollections: () => [],
     };
     const stop = new AbortController();
     let assigned = false;

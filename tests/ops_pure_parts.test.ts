@@ -1,7 +1,7 @@
 /** The pure parts of the ops modules: --http parsing, lag arithmetic, history, chart, terminal table. */
 import assert from "node:assert/strict";
 import { HTTP_DEFAULTS, parseHttpAddress } from "../src/http/http_address.ts";
-import { lagOf } from "../src/metrics/sink_lag.ts";
+import { lagOf } from "../src/kafka/partition_offsets.ts";
 import { climateOf, History } from "../src/status/history.ts";
 import { chartSvg } from "../src/status/svg_chart.ts";
 import { statusText } from "../src/status/status_table.ts";

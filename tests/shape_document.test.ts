@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Decimal128, Long } from "mongodb";
+import { Decimal128, Long } from "bson";
 import { parseKcql } from "../src/sink/kcql/mod.ts";
 import { shapeDocument, type ShapeInput } from "../src/sink/shape/mod.ts";
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Long } from "mongodb";
+import { Long } from "bson";
 import { parseKcql } from "../src/sink/kcql/mod.ts";
 import {
   MissingFieldError,

@@ -6,8 +6,8 @@
 import assert from "node:assert/strict";
 import avsc from "avsc";
 import { frameConfluent } from "../src/avro/confluent_frame.ts";
-import { KcqlPipeline } from "../src/sink/io/kcql_pipeline.ts";
-import type { IncomingRecord } from "../src/sink/io/partition_batch.ts";
+import { KcqlPipeline } from "../src/sink/record/kcql_pipeline.ts";
+import type { IncomingRecord } from "../src/sink/record/record.ts";
 import { parseKcql } from "../src/sink/kcql/plan.ts";
 import { SinkValueDecoder } from "../src/sink/values/decode_value.ts";
 import { planReadsKey } from "../src/sink/values/key_use.ts";

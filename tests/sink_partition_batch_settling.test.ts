@@ -10,12 +10,8 @@ import type { Document } from "mongodb";
 import type { WritePolicy, WriteTarget } from "../src/sink/io/bulk_writer.ts";
 import type { WriteModel } from "../src/sink/shape/write_models.ts";
 import type { DeadLetter, DeadLetterSink } from "../src/sink/io/dead_letters.ts";
-import {
-  type BatchContext,
-  type Disposition,
-  type IncomingRecord,
-  processRecords,
-} from "../src/sink/io/partition_batch.ts";
+import { type BatchContext, processRecords } from "../src/sink/io/partition_batch.ts";
+import type { Disposition, IncomingRecord } from "../src/sink/record/record.ts";
 
 const records = (n: number): IncomingRecord[] =>
   Array.from({ length: n }, (_, i) => ({

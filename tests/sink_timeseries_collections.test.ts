@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import type { Db } from "mongodb";
-import { KcqlPipeline } from "../src/sink/io/kcql_pipeline.ts";
+import { ensureTimeSeriesCollections } from "../src/sink/io/time_series_collections.ts";
+import { KcqlPipeline } from "../src/sink/record/kcql_pipeline.ts";
 import { parseKcql } from "../src/sink/kcql/plan.ts";
 import { silentLogger } from "../src/util/log.ts";
 
@@ -31,7 +32,11 @@ Deno.test("a statement with timeseries properties creates a MongoDB time series 
       "PROPERTIES('timeseries.timeField'='time', 'timeseries.metaField'='bid', 'timeseries.granularity'='seconds', 'timeseries.expireAfterSeconds'=86400)",
   );
   const { db, calls } = recordingDb([]);
-  await new KcqlPipeline(statements, noDecoder, "dlq").ensureCollections(db, silentLogger);
+  await ensureTimeSeriesCollections(
+    db,
+    new KcqlPipeline(statements, noDecoder, "dlq").timeSeriesCollections(),
+    silentLogger,
+  );
   assert.equal(calls.length, 1);
   assert.equal(calls[0].name, "readings");
   const options = calls[0].options as {
@@ -52,6 +57,10 @@ Deno.test("an existing collection is left as it is, and statements without times
     name: "readings",
     options: { timeseries: { timeField: "time" } },
   }]);
-  await new KcqlPipeline(statements, noDecoder, "dlq").ensureCollections(db, silentLogger);
+  await ensureTimeSeriesCollections(
+    db,
+    new KcqlPipeline(statements, noDecoder, "dlq").timeSeriesCollections(),
+    silentLogger,
+  );
   assert.deepEqual(calls, []);
 });

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import avsc from "avsc";
 import { Buffer } from "node:buffer";
-import { Binary, BSON, Decimal128, Double, Int32, Long, UUID } from "mongodb";
+import { Binary, BSON, Decimal128, Double, Int32, Long, UUID } from "bson";
 import { parseWriterSchema } from "../src/sink/values/avro_schema.ts";
 import {
   avroToBson,

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import avsc from "avsc";
-import { Binary, Double, Long } from "mongodb";
+import { Binary, Double, Long } from "bson";
 import { frameConfluent } from "../src/avro/confluent_frame.ts";
 import { fingerprint64, fingerprintHex, frameSingleObject } from "../src/avro/single_object.ts";
 import { RegistryError } from "../src/avro/registry_client.ts";

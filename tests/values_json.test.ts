@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Binary, Decimal128, Double, Long } from "mongodb";
+import { Binary, Decimal128, Double, Long } from "bson";
 import { Buffer } from "node:buffer";
 import { SinkValueDecoder } from "../src/sink/values/decode_value.ts";
 import { PoisonRecordError } from "../src/sink/values/poison.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Double, Long } from "mongodb";
+import { Double, Long } from "bson";
 import { SinkValueDecoder } from "../src/sink/values/decode_value.ts";
 import {
   convertJsonDatetimeFields,

@@ -7,6 +7,7 @@
 import type { Command } from "commander";
 import { logFormatAsked, routeConsoleToLog } from "../util/console_to_log.ts";
 import { createLogger } from "../util/log.ts";
+import { superviseProcess } from "../util/supervise.ts";
 
 /** Commands whose output is a log (they take --log-format). */
 const LOGGING_COMMANDS = new Set(["produce", "sink"]);
@@ -21,15 +22,10 @@ export function setUpJsonOutput(args: readonly string[], program: Command): bool
     for (const line of text.split("\n")) if (line.trim() !== "") console.error(line);
   };
   for (const c of [program, ...program.commands]) c.configureOutput({ writeErr });
-  globalThis.addEventListener("error", (e) => {
-    e.preventDefault();
-    log.error("uncaught error", { error: e.error instanceof Error ? e.error.stack : e.message });
-    Deno.exit(1);
-  });
-  globalThis.addEventListener("unhandledrejection", (e) => {
-    e.preventDefault();
-    const r = e.reason;
-    log.error("unhandled rejection", { error: r instanceof Error ? r.stack : String(r) });
+  superviseProcess(({ kind, error }) => {
+    log.error(kind === "uncaught exception" ? "uncaught error" : "unhandled rejection", {
+      error: error instanceof Error ? error.stack : String(error),
+    });
     Deno.exit(1);
   });
   return true;

@@ -4,7 +4,7 @@ import { UsageError } from "./usage_error.ts";
 import { hostname } from "node:os";
 import { createKafka, parseBrokers } from "../kafka/client.ts";
 import { classifyKafkaError } from "../kafka/failure.ts";
-import { KcqlPipeline } from "../sink/io/kcql_pipeline.ts";
+import { KcqlPipeline } from "../sink/record/kcql_pipeline.ts";
 import { runSink } from "../sink/io/run_sink.ts";
 import { meansNoDeadLetterTopic } from "../sink/io/dead_letters.ts";
 import { KcqlError } from "../sink/kcql/errors.ts";

@@ -4,6 +4,7 @@
  * read with Kafka's admin API every `everyMs` in the background.
  */
 import type { Admin, Kafka } from "kafkajs";
+import { lagOf, readPartitionOffsets } from "../kafka/partition_offsets.ts";
 import { deadline, delay } from "../util/retry.ts";
 
 export interface PartitionLag {
@@ -12,11 +13,6 @@ export interface PartitionLag {
   high: number;
   committed: number;
   lag: number;
-}
-
-/** The lag of one partition; `committed` -1 means nothing committed yet. */
-export function lagOf(high: number, low: number, committed: number): number {
-  return Math.max(0, high - (committed < 0 ? low : committed));
 }
 
 export class LagTracker {
@@ -51,27 +47,15 @@ export class LagTracker {
         this.#admin = this.kafka.admin({ retry: { retries: 0 } });
         await this.#admin.connect();
       }
-      const admin = this.#admin;
-      const committed = await admin.fetchOffsets({
-        groupId: this.groupId,
-        topics: [...this.topics],
-      });
-      const lags: PartitionLag[] = [];
-      for (const topic of this.topics) {
-        const offsets = await admin.fetchTopicOffsets(topic);
-        const mine = committed.find((c) => c.topic === topic)?.partitions ?? [];
-        for (const o of offsets) {
-          const c = Number(mine.find((p) => p.partition === o.partition)?.offset ?? -1);
-          const high = Number(o.high);
-          lags.push({
-            topic,
-            partition: o.partition,
-            high,
-            committed: c,
-            lag: lagOf(high, Number(o.low), c),
-          });
-        }
-      }
+      const lags: PartitionLag[] = (
+        await readPartitionOffsets(this.#admin, this.groupId, this.topics)
+      ).map((p) => ({
+        topic: p.topic,
+        partition: p.partition,
+        high: p.high,
+        committed: p.committed,
+        lag: lagOf(p.high, p.low, p.committed),
+      }));
       lags.sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
       this.lags = lags;
       this.error = undefined;

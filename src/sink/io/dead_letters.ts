@@ -18,7 +18,7 @@
  * ({@linkcode ensureDeadLetterTopics}). One that cannot be created is a warning, and a letter for
  * it waits, its partition paused, until the topic exists.
  */
-import { Buffer } from "node:buffer";
+import type { Buffer } from "node:buffer";
 import type { IHeaders, Producer } from "kafkajs";
 import { classifyKafkaError } from "../../kafka/failure.ts";
 import type { Logger } from "../../util/log.ts";
@@ -290,13 +290,4 @@ function isTooLarge(error: unknown): boolean {
     at = e.originalError ?? e.cause;
   }
   return false;
-}
-
-/** A header value as text (kafkajs hands them over as Buffers). */
-export function headerText(
-  value: Buffer | string | (Buffer | string)[] | undefined,
-): string | undefined {
-  if (value === undefined) return undefined;
-  const v = Array.isArray(value) ? value[value.length - 1] : value;
-  return typeof v === "string" ? v : Buffer.from(v).toString("utf8");
 }

@@ -25,23 +25,8 @@ import {
   type WriteTarget,
 } from "./bulk_writer.ts";
 import type { DeadLetter, DeadLetterSink } from "./dead_letters.ts";
+import type { Disposition, IncomingRecord } from "../record/record.ts";
 import type { WriteModel } from "../shape/write_models.ts";
-
-export interface IncomingRecord {
-  topic: string;
-  partition: number;
-  offset: string;
-  key: Uint8Array | null;
-  value: Uint8Array | null;
-  headers: Record<string, string>;
-  timestamp: string;
-}
-
-/** What becomes of one record: a write, a dead letter, or nothing (e.g. a skipped tombstone). */
-export type Disposition =
-  | { kind: "write"; op: WriteModel }
-  | { kind: "dead"; reason: string; message: string; errorClass?: string }
-  | { kind: "skip" };
 
 export interface PreparedRecord {
   record: IncomingRecord;

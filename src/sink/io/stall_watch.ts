@@ -5,26 +5,17 @@
  * means the consumer is stuck, and the sink stops with that cause (a supervisor restarts it).
  * A store outage or a dead-letter wait is a batch in hand, so it never counts as a stall.
  */
-
-/** One partition this member owns: its committed offset and its high watermark. */
-export interface PartitionProgress {
-  topic: string;
-  partition: number;
-  /** The group's committed offset (-1: none yet; then `low` counts). */
-  committed: number;
-  low: number;
-  high: number;
-}
+import { type PartitionOffsets, positionOf } from "../../kafka/partition_offsets.ts";
 
 /**
  * Partitions with records waiting: `[topic/partition, what waits]`. A committed offset past the
  * log end (the topic was deleted and re-created, or truncated) counts: the records there now are
  * never read by a consumer that waits for its old position.
  */
-export function waitingRecords(parts: readonly PartitionProgress[]): [string, string][] {
+export function waitingRecords(parts: readonly PartitionOffsets[]): [string, string][] {
   const out: [string, string][] = [];
   for (const p of parts) {
-    const from = p.committed >= 0 ? p.committed : p.low;
+    const from = positionOf(p);
     const at = `${p.topic}/${p.partition}`;
     if (p.high > from) out.push([at, `${p.high - from} records`]);
     else if (from > p.high) {

@@ -72,7 +72,7 @@ export function interpretProperties(
     if (upper in TIMESERIES_KEYS) {
       ts.set(TIMESERIES_KEYS[upper as keyof typeof TIMESERIES_KEYS], entry);
     } else if (upper === "ID.STRATEGY") {
-      // Read by the sink (src/sink/io/id_strategy.ts): `_id` from the Kafka coordinates.
+      // Read by the sink (src/sink/record/id_strategy.ts): `_id` from the Kafka coordinates.
       if (!(ID_STRATEGIES as readonly string[]).includes(entry.value.value.toLowerCase())) {
         fail(
           `'${entry.key.value}' must be one of ${

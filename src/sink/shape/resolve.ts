@@ -1,5 +1,5 @@
 /** Reading one field reference (value, key, header or metadata) out of a record. */
-import { Long } from "mongodb";
+import { Long } from "bson";
 import type { FieldRef } from "../kcql/plan_types.ts";
 import { refText } from "../kcql/fields.ts";
 import { parseJsonForBson } from "../values/json_values.ts";

@@ -1,9 +1,17 @@
 /** Shaped documents as MongoDB bulk-write operations, in record order, in chunks of the statement's BATCH. */
-import type { AnyBulkWriteOperation, Document } from "mongodb";
+import type { Document } from "bson";
 import type { KcqlPlan } from "../kcql/plan_types.ts";
 import type { ShapedDocument } from "./document.ts";
 
-export type WriteModel = AnyBulkWriteOperation<Document>;
+/**
+ * One bulk-write operation, in the shape MongoDB's driver takes (its `AnyBulkWriteOperation`):
+ * the operations a statement makes, over BSON documents.
+ */
+export type WriteModel =
+  | { insertOne: { document: Document } }
+  | { replaceOne: { filter: Document; replacement: Document; upsert?: boolean } }
+  | { updateOne: { filter: Document; update: Document; upsert?: boolean } }
+  | { deleteOne: { filter: Document } };
 
 /**
  * INSERT → insertOne; UPSERT → replaceOne matched on _id, upsert; UPDATE →

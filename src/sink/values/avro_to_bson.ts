@@ -31,7 +31,7 @@
  * schema); the default keeps them as null. Plain JSON is kept as written.
  */
 import type avsc from "avsc";
-import { Binary, Double, Long, UUID } from "mongodb";
+import { Binary, Double, Long, UUID } from "bson";
 import { type LogicalInfo, logicalOf } from "./avro_schema.ts";
 import {
   connectorTimestampText,

@@ -10,7 +10,7 @@
  * its text), Decimal → exact Decimal128. A null takes the field's default,
  * else is null when the field is optional, else is an error.
  */
-import { Binary, Double, Long } from "mongodb";
+import { Binary, Double, Long } from "bson";
 import { Buffer } from "node:buffer";
 import type { BsonOptions } from "./avro_to_bson.ts";
 import {

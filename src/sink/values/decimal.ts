@@ -1,5 +1,5 @@
 /** Exact decimals for BSON: Avro's and Kafka Connect's unscaled two's-complement integers → Decimal128. */
-import { Decimal128 } from "mongodb";
+import { Decimal128 } from "bson";
 
 /** The most significant digits a Decimal128 holds. */
 export const DECIMAL128_DIGITS = 34;

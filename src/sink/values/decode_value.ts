@@ -16,7 +16,7 @@
  * caller to retry.
  */
 import type avsc from "avsc";
-import { Binary } from "mongodb";
+import { Binary } from "bson";
 import { Buffer } from "node:buffer";
 import { ConfluentFrameError, parseConfluentFrame } from "../../avro/confluent_frame.ts";
 import { fingerprintHex, parseSingleObject } from "../../avro/single_object.ts";

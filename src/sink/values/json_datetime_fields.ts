@@ -8,7 +8,7 @@
  *   required) → Date; any other string is left as it is;
  * - anything else (a double, a record, null, a missing field) is left alone.
  */
-import { Long } from "mongodb";
+import { Long } from "bson";
 import { isPlainRecord } from "./records.ts";
 import { parseOffsetDateTime } from "./offset_date_time.ts";
 

@@ -5,7 +5,7 @@
  * becomes a double (`Double`: `1.0` stays a double), and an integer literal
  * past int64 becomes an exact `Decimal128` (a `Double` past 34 digits).
  */
-import { Decimal128, Double, Long } from "mongodb";
+import { Decimal128, Double, Long } from "bson";
 
 const INTEGER = /^-?\d+$/;
 const MIN_LONG = -(1n << 63n);

@@ -5,19 +5,18 @@
  * record cannot be written (undecodable, unknown schema, missing field, an
  * unexpected tombstone, ...).
  */
-import type { Db, Document, Filter } from "mongodb";
+import type { Document } from "bson";
 import { type KcqlPlan, planForTopic } from "../kcql/plan.ts";
 import { shapeDocument } from "../shape/document.ts";
 import { ShapeError } from "../shape/errors.ts";
 import { writeModelFor } from "../shape/write_models.ts";
-import type { Logger } from "../../util/log.ts";
 import { planReadsKey } from "../values/key_use.ts";
 import { checkRecordSize, DEFAULT_MAX_RECORD_BYTES } from "../values/record_size.ts";
 import type { DecodedValue } from "../values/decode_value.ts";
 import type { TombstonePolicy } from "../policies.ts";
 import { coordinatesId, idStrategyOf } from "./id_strategy.ts";
-import type { Disposition, IncomingRecord } from "./partition_batch.ts";
-import type { CollectionTarget, RecordPipeline } from "./record_pipeline.ts";
+import type { Disposition, IncomingRecord } from "./record.ts";
+import type { CollectionTarget, RecordPipeline, TimeSeriesCollection } from "./record_pipeline.ts";
 
 export interface ValueDecoder {
   /** Throws an error carrying a `reason` code for a poison value. */
@@ -84,7 +83,7 @@ export class KcqlPipeline implements RecordPipeline {
           if (shaped.filter) {
             return {
               kind: "write",
-              op: { deleteOne: { filter: { _id: shaped.filter._id } as Filter<Document> } },
+              op: { deleteOne: { filter: { _id: shaped.filter._id } as Document } },
             };
           }
         } catch (error) {
@@ -120,36 +119,10 @@ export class KcqlPipeline implements RecordPipeline {
     }
   }
 
-  async ensureCollections(db: Db, log: Logger): Promise<void> {
-    for (const plan of this.plans) {
-      if (!plan.timeseries) continue;
-      const ts = plan.timeseries;
-      const existing = await db.listCollections({ name: plan.target }, { nameOnly: false })
-        .toArray();
-      if (existing.length > 0) {
-        const options = (existing[0] as { options?: { timeseries?: unknown } }).options;
-        if (!options?.timeseries) {
-          log.warn(
-            "target collection exists and is not a time series collection; writing to it as it is",
-            {
-              collection: plan.target,
-            },
-          );
-        }
-        continue;
-      }
-      await db.createCollection(plan.target, {
-        timeseries: {
-          timeField: ts.timeField,
-          metaField: ts.metaField,
-          granularity: ts.granularity,
-          bucketMaxSpanSeconds: ts.bucketMaxSpanSeconds,
-          bucketRoundingSeconds: ts.bucketRoundingSeconds,
-        },
-        expireAfterSeconds: ts.expireAfterSeconds,
-      });
-      log.info("created time series collection", { collection: plan.target, ...ts });
-    }
+  timeSeriesCollections(): TimeSeriesCollection[] {
+    return this.plans.flatMap((plan) =>
+      plan.timeseries ? [{ collection: plan.target, timeseries: plan.timeseries }] : []
+    );
   }
 
   #plan(topic: string): KcqlPlan {

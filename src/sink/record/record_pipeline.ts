@@ -1,11 +1,16 @@
 /** The seam between the sink's Kafka/MongoDB loop and the pure record logic (decode, KCQL, shape). */
-import type { Db } from "mongodb";
-import type { Logger } from "../../util/log.ts";
-import type { Disposition, IncomingRecord } from "./partition_batch.ts";
+import type { TimeSeriesOptions } from "../kcql/plan_types.ts";
+import type { Disposition, IncomingRecord } from "./record.ts";
 
 export interface CollectionTarget {
   collection: string;
   batchSize: number;
+}
+
+/** A collection the statements write as a MongoDB time series collection. */
+export interface TimeSeriesCollection {
+  collection: string;
+  timeseries: TimeSeriesOptions;
 }
 
 export interface RecordPipeline {
@@ -13,6 +18,6 @@ export interface RecordPipeline {
   targetOf(topic: string): CollectionTarget;
   /** What becomes of one record: a write operation, a dead letter, or nothing. */
   prepare(record: IncomingRecord): Promise<Disposition>;
-  /** Creates collections the statements need (time series) before the first write. */
-  ensureCollections(db: Db, log: Logger): Promise<void>;
+  /** Collections to create as time series before the first write (io/time_series_collections.ts). */
+  timeSeriesCollections(): TimeSeriesCollection[];
 }
