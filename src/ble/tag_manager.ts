@@ -7,7 +7,7 @@ import type { Logger } from "../util/log.ts";
 import type { Noble, Peripheral } from "./noble.ts";
 import { waitForAdapter } from "./noble.ts";
 import { guardHciNoble, rssiReadable, rssiUnreadableWhy } from "./hci_guards.ts";
-import { delay } from "../util/retry.ts";
+import { deadline, DeadlineError, delay } from "../util/retry.ts";
 import { type SessionOptions, type SlotGate, type TagReading, TagSession } from "./tag_session.ts";
 import { ConnectionBudget, isConnectionRefusal } from "./connection_budget.ts";
 
@@ -134,17 +134,11 @@ export class TagManager {
     for (const [address, p] of this.#seen) {
       if (!rssiReadable(this.noble)) break;
       if (p.state !== "connected") continue;
-      let timer: ReturnType<typeof setTimeout> | undefined;
       try {
-        const dbm = await Promise.race([
-          p.updateRssiAsync(),
-          new Promise<never>((_, reject) => (timer = setTimeout(reject, 2000))),
-        ]);
+        const dbm = await deadline(p.updateRssiAsync(), 2000, { what: "RSSI" });
         this.options.onRssi?.(address, dbm);
       } catch {
         // The next advertisement or refresh will tell.
-      } finally {
-        clearTimeout(timer);
       }
     }
     if (!rssiReadable(this.noble) && !this.#rssiUnreadableLogged) {
@@ -179,7 +173,8 @@ export class TagManager {
     // Not while a connection is being initiated (noble stopped scanning for it): #connect
     // resumes. Not awaited: the wait below is the one that ends on stop.
     if (this.#connecting === 0) void this.#setScanning(true);
-    // The wait ends when the tag is heard, after the timeout, or at once when stopped.
+    // The wait ends when the tag is heard, after the timeout, or at once when stopped. Not
+    // deadline(): its errors are the session's words ("not heard advertising", "stopped").
     const waited = new AbortController();
     try {
       return await Promise.race([
@@ -259,15 +254,16 @@ export class TagManager {
     if (on === this.#scanning) return;
     this.#scanning = on;
     const asked = on ? this.noble.startScanningAsync([], true) : this.noble.stopScanningAsync();
-    let timer: ReturnType<typeof setTimeout> | undefined;
     try {
-      await Promise.race([asked, new Promise((r) => (timer = setTimeout(r, SCAN_COMMAND_MS)))]);
+      // An answer that does not come in time is no error: noble may never settle it (above).
+      await deadline(asked, SCAN_COMMAND_MS, { what: "scan command" }).catch((error) => {
+        if (!(error instanceof DeadlineError)) throw error;
+      });
     } catch (error) {
       this.log.warn(on ? "cannot start scanning" : "cannot stop scanning", {
         error: (error as Error).message,
       });
     } finally {
-      clearTimeout(timer);
       asked.catch(() => {});
     }
   }

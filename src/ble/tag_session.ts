@@ -8,7 +8,7 @@
  * CC2541 switches them off on disconnect). A failing tag never disturbs the others.
  */
 import { Buffer } from "node:buffer";
-import { delay, retry } from "../util/retry.ts";
+import { deadline, DeadlineError, delay, retry } from "../util/retry.ts";
 import { type DecodeOptions, decodePart } from "../sensortag/decode.ts";
 import { parseT5400Calibration, type T5400Calibration } from "../sensortag/decode/t5400.ts";
 import { kxtj9RangeForFirmware } from "../sensortag/decode/kxtj9.ts";
@@ -147,7 +147,7 @@ export class TagSession {
     const p = this.#peripheral;
     if (p && (p.state === "connected" || p.state === "connecting")) {
       if (p.state === "connecting") p.cancelConnect();
-      else await withTimeout(p.disconnectAsync(), 3000, "disconnect").catch(() => {});
+      else await deadline(p.disconnectAsync(), 3000, { what: "disconnect" }).catch(() => {});
     }
     await this.#loop;
     this.#setState("stopped");
@@ -233,11 +233,9 @@ export class TagSession {
       // answers (and queues every later request behind it): a step that does not finish within
       // the connect timeout ends the attempt, which disconnects and retries with backoff.
       const links = await Promise.race([
-        withTimeout(
-          this.#enable(model, characteristics),
-          o.connectTimeoutMs,
-          "enabling the sensors",
-        ),
+        deadline(this.#enable(model, characteristics), o.connectTimeoutMs, {
+          what: "enabling the sensors",
+        }),
         lost,
       ]);
       this.#setState("streaming");
@@ -245,13 +243,13 @@ export class TagSession {
       await Promise.race([this.#stream(model, links), lost]);
       // The stream ended without a stop: the budget now serves tags in turns.
       if (!signal.aborted && peripheral.state === "connected") {
-        await withTimeout(peripheral.disconnectAsync(), 3000, "disconnect").catch(() => {});
+        await deadline(peripheral.disconnectAsync(), 3000, { what: "disconnect" }).catch(() => {});
       }
     } catch (error) {
       clearInterval(this.#timer);
       this.#yieldLink = undefined;
       if (peripheral.state === "connected" && !(error instanceof LinkLost)) {
-        await withTimeout(peripheral.disconnectAsync(), 3000, "disconnect").catch(() => {});
+        await deadline(peripheral.disconnectAsync(), 3000, { what: "disconnect" }).catch(() => {});
       }
       // Only a link that streamed reconnects at once; one lost while being set up waits its
       // backoff like any failure, or a tag that drops every new link would be hammered.
@@ -273,13 +271,13 @@ export class TagSession {
       // disconnect that never completed): connecting again would only fail with "Peripheral
       // already connected", every attempt. Take it down first.
       this.#setState("disconnected", "dropping a link left from an earlier attempt");
-      await withTimeout(peripheral.disconnectAsync(), 3000, "disconnect").catch(() => {});
+      await deadline(peripheral.disconnectAsync(), 3000, { what: "disconnect" }).catch(() => {});
       if (signal.aborted) return;
     }
     this.#setState("connecting");
     const attempt = async () => {
       try {
-        await withTimeout(peripheral.connectAsync(), o.connectTimeoutMs, "connect");
+        await deadline(peripheral.connectAsync(), o.connectTimeoutMs, { what: "connect" });
       } catch (error) {
         if (peripheral.state === "connecting") {
           peripheral.cancelConnect();
@@ -316,11 +314,9 @@ export class TagSession {
   ): Promise<{ model: Model; characteristics: Characteristic[] }> {
     const o = this.#o;
     const { services, characteristics } = await Promise.race([
-      withTimeout(
-        peripheral.discoverAllServicesAndCharacteristicsAsync(),
-        o.connectTimeoutMs,
-        "service discovery",
-      ),
+      deadline(peripheral.discoverAllServicesAndCharacteristicsAsync(), o.connectTimeoutMs, {
+        what: "service discovery",
+      }),
       lost,
     ]);
     const model = o.model ?? modelFromName(peripheral.advertisement.localName) ??
@@ -397,7 +393,7 @@ export class TagSession {
       this.#setState("reading");
       // As when holding a link, no step may wait forever on an ATT request noble never settles.
       const step = <T>(p: Promise<T>, what: string) =>
-        Promise.race([withTimeout(p, o.connectTimeoutMs, what), lost]);
+        Promise.race([deadline(p, o.connectTimeoutMs, { what }), lost]);
       const links = await step(
         this.#enable(model, characteristics, "fastest"),
         "enabling the sensors",
@@ -406,7 +402,7 @@ export class TagSession {
       await step(this.#disable(links), "disabling the sensors");
     } finally {
       if (peripheral.state === "connected") {
-        await withTimeout(peripheral.disconnectAsync(), 3000, "disconnect").catch(() => {});
+        await deadline(peripheral.disconnectAsync(), 3000, { what: "disconnect" }).catch(() => {});
       }
     }
   }
@@ -475,7 +471,7 @@ export class TagSession {
       this.#o.log.info("tag connected after its connect timed out: disconnecting", {
         tag: this.#o.address,
       });
-      withTimeout(peripheral.disconnectAsync(), 3000, "disconnect").catch(() => {});
+      deadline(peripheral.disconnectAsync(), 3000, { what: "disconnect" }).catch(() => {});
     };
     const stop = () => {
       peripheral.removeListener("connect", onConnect);
@@ -563,7 +559,7 @@ export class TagSession {
         else if (l.data.properties.includes("read")) decodeRead(l, await l.data.readAsync());
       }
     };
-    await withTimeout(subscribe(), o.connectTimeoutMs, "subscribing");
+    await deadline(subscribe(), o.connectTimeoutMs, { what: "subscribing" });
     const polled = links.filter((l) => !event.includes(l));
     const emit = () => {
       if (links.some((l) => !latest.has(l.gatt.part))) return;
@@ -578,17 +574,17 @@ export class TagSession {
       if (busy) return; // a slow radio never stacks reads
       busy = true;
       try {
-        const values = await withTimeout(
+        const values = await deadline(
           Promise.all(polled.map((l) => l.data.readAsync())),
           o.connectTimeoutMs,
-          "sensor read",
+          { what: "sensor read" },
         );
         polled.forEach((l, i) => decodeRead(l, values[i]));
         emit();
       } catch (error) {
         o.log.warn("sensor read failed", { tag: o.address, error: (error as Error).message });
         // A read never answered blocks noble's request queue for this link: start afresh.
-        if (error instanceof StepTimeout) unanswered(error);
+        if (error instanceof DeadlineError) unanswered(error);
       } finally {
         busy = false;
       }
@@ -629,19 +625,4 @@ export function beforeFirstConversion(
   if (l.gatt.part === "battery" || l.gatt.part === "keys") return false;
   if (bytes.length === 0 || !bytes.every((x) => x === 0)) return false;
   return sinceEnabledMs < (l.periodMs ?? 0) + FIRST_CONVERSION_GRACE_MS;
-}
-
-/** A step of the BLE conversation that did not finish in time. */
-class StepTimeout extends Error {
-  override name = "StepTimeout";
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout>;
-  return Promise.race([
-    p.finally(() => clearTimeout(timer)),
-    new Promise<T>((_, reject) => {
-      timer = setTimeout(() => reject(new StepTimeout(`${what} timed out after ${ms} ms`)), ms);
-    }),
-  ]);
 }

@@ -5,7 +5,7 @@
  */
 import type { Admin, Kafka } from "kafkajs";
 import { lagOf, readPartitionOffsets } from "../kafka/partition_offsets.ts";
-import { delay } from "../util/retry.ts";
+import { deadline, delay } from "../util/retry.ts";
 
 export interface PartitionLag {
   topic: string;
@@ -71,10 +71,7 @@ export class LagTracker {
   async #run(): Promise<void> {
     const signal = this.#stop.signal;
     while (!signal.aborted) {
-      await Promise.race([
-        this.refresh(),
-        delay(10_000, signal).catch(() => {}),
-      ]);
+      await deadline(this.refresh(), 10_000, { what: "sink lag refresh", signal }).catch(() => {});
       await delay(this.everyMs, signal).catch(() => {});
     }
   }

@@ -13,7 +13,8 @@ import type { CompressionTypes, Message, Producer } from "kafkajs";
 import type { Spool, SpoolEntry } from "../spool/spool.ts";
 import type { Framer } from "./framer.ts";
 import type { Logger } from "../util/log.ts";
-import { delay, retry } from "../util/retry.ts";
+import { deadline, delay, retry } from "../util/retry.ts";
+import { LogEpisodes } from "../util/log_episodes.ts";
 import {
   classifyDeliveryError,
   type DeliveryFailure,
@@ -68,11 +69,12 @@ export class Forwarder {
   #connected = false;
   #everConnected = false;
   #stats: ForwarderStats = { sent: 0, batches: 0, failures: 0, quarantined: 0, connected: false };
-  #lastCause = "";
+  /** Delivery failures, said once per cause until delivery resumes. */
+  #failures = new LogEpisodes(Infinity);
   #quarantineCauses = new Set<string>();
   #stopAbort = new AbortController();
-  /** The spool could not record Kafka's acknowledgement (said once per cause). */
-  #ackFailure?: string;
+  /** The spool could not record Kafka's acknowledgement: said once per cause until it can. */
+  #ackFailures = new LogEpisodes(Infinity);
 
   constructor(options: ForwarderOptions) {
     this.#o = {
@@ -106,9 +108,9 @@ export class Forwarder {
    */
   async stop(flushTimeoutMs = 10_000): Promise<void> {
     if (!this.#running) return;
-    const deadline = Date.now() + flushTimeoutMs;
+    const flushUntil = Date.now() + flushTimeoutMs;
     while (
-      this.#unsent() > 0 && Date.now() < deadline &&
+      this.#unsent() > 0 && Date.now() < flushUntil &&
       this.#stats.failing === undefined
     ) {
       this.notify();
@@ -120,13 +122,8 @@ export class Forwarder {
     // A send in flight cannot be cancelled: wait for it while the flush time lasts (at least
     // a moment), then leave; its acknowledgement is then not recorded, and the reading is sent
     // again by the next run with the same seq.
-    const left = Math.max(200, Math.min(deadline - Date.now(), 1000));
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    await Promise.race([
-      this.#loop?.catch(() => {}),
-      new Promise<void>((resolve) => (timer = setTimeout(resolve, left))),
-    ]);
-    clearTimeout(timer);
+    const left = Math.max(200, Math.min(flushUntil - Date.now(), 1000));
+    await deadline(this.#loop ?? Promise.resolve(), left).catch(() => {});
     this.#closed = true;
   }
 
@@ -240,13 +237,12 @@ export class Forwarder {
     const last = records[records.length - 1].entry.id;
     try {
       this.#o.spool.acknowledge(this.#o.dest, last);
-      this.#ackFailure = undefined;
+      this.#ackFailures.recoveredAll();
     } catch (error) {
       // Kafka has them: the spool keeps the acknowledgement in memory (not sent again while
       // this process runs) and deletes them with its next write that succeeds.
       const message = (error as Error).message;
-      if (this.#ackFailure !== message) {
-        this.#ackFailure = message;
+      if (this.#ackFailures.failed(message)) {
         this.#o.log.warn("cannot record Kafka's acknowledgement in the spool yet", {
           error: message,
           hint: "the readings are not sent again; they are deleted with the next write",
@@ -283,7 +279,7 @@ export class Forwarder {
       spooled: this.#o.spool.stats(this.#o.dest).entries,
     });
     this.#stats.failing = undefined;
-    this.#lastCause = "";
+    this.#failures.recoveredAll();
   }
 
   #failed(error: unknown): void {
@@ -293,8 +289,7 @@ export class Forwarder {
     this.#stats.lastError = failure.message;
     if (failure.side === "kafka") this.#connected = false;
     // Each distinct cause is logged once; the stats line shows the outage meanwhile.
-    if (failure.cause !== this.#lastCause) {
-      this.#lastCause = failure.cause;
+    if (this.#failures.failed(failure.cause)) {
       this.#o.log.warn("cannot deliver readings yet; they stay spooled", {
         failing: failure.side,
         error: failure.message,

@@ -11,7 +11,8 @@ import { describeDestination, destinationOf } from "../spool/destination.ts";
 import { type OverflowPolicy, Spool } from "../spool/spool.ts";
 import { classifySpoolError, SpoolWriteError } from "../spool/spool_failure.ts";
 import type { Logger } from "../util/log.ts";
-import { delay } from "../util/retry.ts";
+import { delay, GiveUpClock } from "../util/retry.ts";
+import { LogEpisodes } from "../util/log_episodes.ts";
 import type { RecordFormat, SchemaStrategy } from "./framer.ts";
 import { createDelivery } from "./delivery.ts";
 import type { KafkaSecurity } from "../config/kafka_security.ts";
@@ -332,8 +333,9 @@ async function openSpool(
   signal: AbortSignal,
   giveUpAfterMs: number,
 ): Promise<Spool> {
-  const since = Date.now();
-  let said = "";
+  // Every failure to open counts; opening ends the wait. Each cause is said once.
+  const clock = new GiveUpClock(giveUpAfterMs);
+  const said = new LogEpisodes(Infinity);
   for (;;) {
     try {
       try {
@@ -364,16 +366,9 @@ async function openSpool(
       });
     } catch (error) {
       if (!(error instanceof SpoolWriteError)) throw error;
-      const waited = Date.now() - since;
-      if (giveUpAfterMs > 0 && waited >= giveUpAfterMs) {
-        throw new Error(
-          `${error.message}; still failing after --give-up-after ${
-            Math.round(giveUpAfterMs / 1000)
-          } s`,
-        );
-      }
-      if (error.message !== said) {
-        said = error.message;
+      const up = clock.failed(error);
+      if (up) throw up;
+      if (said.failed(error.message)) {
         log.error(error.message, {
           hint: `tried again every ${OPEN_RETRY_MS / 1000} s` +
             (giveUpAfterMs > 0

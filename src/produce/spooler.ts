@@ -20,6 +20,8 @@ import { type Reading, readingToRecord } from "../avro/reading_record.ts";
 import { checkRecord, encodeCheckedRecord, type WriterSchema } from "../avro/writer_schema.ts";
 import { newUuidV7 } from "../util/uuid_v7.ts";
 import type { Logger } from "../util/log.ts";
+import { LogEpisodes } from "../util/log_episodes.ts";
+import { GiveUpClock } from "../util/retry.ts";
 
 /**
  * Readings held in memory while the spool cannot take them: 5,000 (a few MiB; 50 s of 100 tags
@@ -61,10 +63,12 @@ export class Spooler {
   #retryAt = 0;
   #stats = { taken: 0, spooled: 0, rejected: 0 };
   #schemaKept = false;
-  /** The problem said last (undefined: none), so each episode is said once. */
+  /** The spool's problem (undefined: none): one episode, said when it starts and ends. */
   #said?: string;
-  #episode = { since: 0, dropped: 0 };
-  #failingSince?: number;
+  #episodes = new LogEpisodes(Infinity);
+  #droppedMeanwhile = 0;
+  /** Runs while the spool cannot be written for another reason than a full disk. */
+  #giveUp: GiveUpClock;
   #closed = false;
   #options: Required<SpoolerOptions>;
 
@@ -82,6 +86,7 @@ export class Spooler {
       maxHeld: MAX_HELD_READINGS,
       ...options,
     };
+    this.#giveUp = new GiveUpClock(this.#options.giveUpAfterMs);
   }
 
   get stats(): SpoolerStats {
@@ -156,7 +161,7 @@ export class Spooler {
         this.#unwritable(failure, chunk, unwritten);
       }
     }
-    this.#episode.dropped += this.spool.stats().dropped - droppedBefore;
+    this.#droppedMeanwhile += this.spool.stats().dropped - droppedBefore;
     this.#hold(unwritten);
     this.#report(failure);
     if (unwritten.length > 0 || failure) this.#retryLater();
@@ -202,7 +207,7 @@ export class Spooler {
     if (this.#options.policy === "drop-oldest") this.#held.splice(0, over);
     else this.#held.splice(this.#held.length - over, over);
     this.spool.countDropped(over);
-    this.#episode.dropped += over;
+    this.#droppedMeanwhile += over;
   }
 
   #retryLater(): void {
@@ -217,16 +222,17 @@ export class Spooler {
     const problem = this.spool.problem();
     const path = this.spool.path;
     if (problem !== this.#said) {
-      if (this.#said !== undefined) {
+      const end = this.#said === undefined ? undefined : this.#episodes.recovered(this.#said);
+      if (end) {
         this.log.info(`spool ${path}: writable again`, {
-          was: this.#said,
-          seconds: Math.round((Date.now() - this.#episode.since) / 1000),
-          droppedMeanwhile: this.#episode.dropped,
+          was: end.cause,
+          seconds: Math.round(end.forMs / 1000),
+          droppedMeanwhile: this.#droppedMeanwhile,
           held: this.#held.length,
         });
       }
-      if (problem !== undefined) {
-        this.#episode = { since: Date.now(), dropped: 0 };
+      if (problem !== undefined && this.#episodes.failed(problem)) {
+        this.#droppedMeanwhile = 0;
         const what = problem === "disk full"
           ? `disk full (${this.spool.diskFree} bytes free)`
           : failure?.reason ?? problem;
@@ -240,20 +246,13 @@ export class Spooler {
       }
       this.#said = problem;
     }
+    // A full disk is a state the policy handles, not a failure: it resets the clock as a
+    // successful write does.
     if (!failure || failure.kind === "disk_full") {
-      this.#failingSince = undefined;
+      this.#giveUp.reset();
       return;
     }
-    this.#failingSince ??= Date.now();
-    const limit = this.#options.giveUpAfterMs;
-    if (limit > 0 && Date.now() - this.#failingSince >= limit) {
-      this.#options.onFatal(
-        new Error(
-          `spool ${path}: ${failure.reason}; still failing after --give-up-after ${
-            Math.round(limit / 1000)
-          } s`,
-        ),
-      );
-    }
+    const up = this.#giveUp.failed(failure, `spool ${path}: ${failure.reason}`);
+    if (up) this.#options.onFatal(up);
   }
 }

@@ -5,6 +5,7 @@
 import type { Kafka } from "kafkajs";
 import type { MongoClient } from "mongodb";
 import { classifyKafkaError } from "../kafka/failure.ts";
+import { deadline } from "../util/retry.ts";
 import {
   authorizationHeader,
   type RegistryAuth,
@@ -38,16 +39,6 @@ export interface Refusal {
  */
 export type Probe = (signal: AbortSignal) => Promise<string | Refusal | undefined>;
 
-function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  return Promise.race([
-    p.finally(() => clearTimeout(timer)),
-    new Promise<T>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
-    }),
-  ]);
-}
-
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /**
@@ -59,13 +50,13 @@ export function kafkaProbe(kafka: Kafka, timeoutMs = 4000): Probe {
   return async () => {
     const admin = kafka.admin({ retry: { retries: 0 } });
     try {
-      await withTimeout(
+      await deadline(
         (async () => {
           await admin.connect();
           await admin.describeCluster();
         })(),
         timeoutMs,
-        "kafka",
+        { what: "kafka" },
       );
       return undefined;
     } catch (e) {
@@ -127,7 +118,7 @@ export function mongoProbe(
 ): Probe {
   return async () => {
     try {
-      await withTimeout(client.db("admin").command({ ping: 1 }), timeoutMs, "mongodb");
+      await deadline(client.db("admin").command({ ping: 1 }), timeoutMs, { what: "mongodb" });
       return undefined;
     } catch (e) {
       return refusal(e) ?? message(e);

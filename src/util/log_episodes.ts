@@ -3,6 +3,9 @@
  * second while Kafka is away, a write retried while MongoDB is down) is one line when it starts,
  * a reminder every `remindEveryMs` while it lasts (with how long and how often), and one line
  * when it ends. Pure: the caller logs what it is told to, at the clock it injects.
+ *
+ * This is the product's one "log once per cause": with `remindEveryMs` `Infinity` a cause is said
+ * once per episode and never reminded of (the stats line shows the outage meanwhile).
  */
 
 /** What to log for one occurrence of a failure. */
@@ -54,6 +57,11 @@ export class LogEpisodes {
     if (!e) return undefined;
     this.#open.delete(cause);
     return { cause, forMs: this.now() - e.startedAt, occurrences: e.occurrences };
+  }
+
+  /** Everything works again: the episodes that ended, oldest first (none open: empty). */
+  recoveredAll(): EpisodeEnd[] {
+    return [...this.#open.keys()].map((cause) => this.recovered(cause)!);
   }
 
   /** Whether an episode of `cause` is open. */

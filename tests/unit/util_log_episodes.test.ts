@@ -48,3 +48,22 @@ Deno.test("episode durations read as an operator says them", () => {
   assert.equal(episodeDuration(120_000), "2 min");
   assert.equal(episodeDuration(65_000), "1 min 5 s");
 });
+
+Deno.test("once per cause until everything recovers: no reminder with Infinity, recoveredAll ends each", () => {
+  let now = 0;
+  const said = new LogEpisodes(Infinity, () => now);
+  assert.deepEqual(said.failed("registry unreachable"), {
+    kind: "started",
+    cause: "registry unreachable",
+  });
+  now = 86_400_000;
+  assert.equal(said.failed("registry unreachable"), undefined, "never reminded");
+  assert.equal(said.failed("kafka down")?.kind, "started", "another cause is said once too");
+  now += 1000;
+  assert.deepEqual(said.recoveredAll(), [
+    { cause: "registry unreachable", forMs: 86_401_000, occurrences: 2 },
+    { cause: "kafka down", forMs: 1000, occurrences: 1 },
+  ]);
+  assert.deepEqual(said.recoveredAll(), []);
+  assert.equal(said.failed("kafka down")?.kind, "started", "said again after recovering");
+});

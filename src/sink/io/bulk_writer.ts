@@ -19,7 +19,7 @@
  *   replace-upserts they are; the end state is the same as replacing from the start.
  */
 import type { Document, FindOptions } from "mongodb";
-import { delay, giveUp, retry } from "../../util/retry.ts";
+import { delay, giveUp, GiveUpClock, type GiveUpError, retry } from "../../util/retry.ts";
 import {
   appliedBeforeFailure,
   classifyMongoError,
@@ -104,7 +104,12 @@ const DUPLICATE_KEY = 11000;
 const PAUSING: ReadonlySet<FailureKind> = new Set(["unavailable", "auth", "tls"]);
 
 class Paused extends Error {
-  constructor(readonly kind: FailureKind, override readonly cause: unknown) {
+  constructor(
+    readonly kind: FailureKind,
+    override readonly cause: unknown,
+    /** Set when `--give-up-after` ran out: the write stops the sink. */
+    readonly gaveUp?: GiveUpError,
+  ) {
     super("paused");
   }
 }
@@ -143,7 +148,9 @@ export async function writeOrdered(
   while (start < ops.length) {
     const slice = insertFirstUpTo > start ? written(start) : start === 0 ? ops : ops.slice(start);
     let failure: unknown;
-    let configurationSince: number | undefined;
+    // Refused credentials or certificate count; a store that is away ends that episode (it is
+    // waited for, without limit).
+    const configuration = new GiveUpClock(policy.giveUpAfterMs ?? 0);
     try {
       await retry(async () => {
         try {
@@ -152,13 +159,10 @@ export async function writeOrdered(
           const kind = classifyMongoError(error);
           if (!PAUSING.has(kind)) giveUp(error instanceof Error ? error : new Error(String(error)));
           if (kind === "auth" || kind === "tls") {
-            configurationSince ??= Date.now();
-            const limit = policy.giveUpAfterMs ?? 0;
-            if (limit > 0 && Date.now() - configurationSince >= limit) {
-              giveUp(new Paused(kind, error));
-            }
+            const up = configuration.failed(error, describeMongoFailure(kind, error));
+            if (up) giveUp(new Paused(kind, error, up));
           } else {
-            configurationSince = undefined;
+            configuration.reset();
           }
           // Anything applied before an outage is in the store: go on after it.
           throw new Paused(kind, error);
@@ -177,9 +181,7 @@ export async function writeOrdered(
       if (hooks.signal.aborted) throw new WriteAbortedError(start, rejected);
       if (error instanceof Paused) {
         throw new SinkWriteError(
-          `${describeMongoFailure(error.kind, error.cause)}; still failing after --give-up-after ${
-            Math.round((policy.giveUpAfterMs ?? 0) / 1000)
-          } s: stopping`,
+          `${error.gaveUp?.message ?? describeMongoFailure(error.kind, error.cause)}: stopping`,
           start,
           rejected,
           error.cause,

@@ -22,6 +22,7 @@ import type { Buffer } from "node:buffer";
 import type { IHeaders, Producer } from "kafkajs";
 import { classifyKafkaError } from "../../kafka/failure.ts";
 import type { Logger } from "../../util/log.ts";
+import { LogEpisodes } from "../../util/log_episodes.ts";
 import { retry } from "../../util/retry.ts";
 import { fitLetter, groupBySize, type OutgoingLetter } from "./dead_letter_fit.ts";
 
@@ -144,7 +145,8 @@ export class DeadLetterQueue implements DeadLetterSink {
       timestamp: l.timestamp,
     }));
     let sent = 0;
-    let lastCause = "";
+    // Each cause is said once while this send is paused, reminded of once a minute.
+    const said = new LogEpisodes(60_000);
     await retry(async () => {
       const limit = await this.#limit(topic);
       const fitted = messages.slice(sent).map((m) => fitLetter(m, limit));
@@ -181,8 +183,7 @@ export class DeadLetterQueue implements DeadLetterSink {
       maxDelayMs: 10_000,
       onRetry: (error, info) => {
         const cause = classifyKafkaError(error).message;
-        if (cause !== lastCause || info.attempt % 10 === 0) {
-          lastCause = cause;
+        if (said.failed(cause)) {
           this.log.warn(
             "cannot write to the dead-letter topic: partition paused, retrying with backoff",
             { to: topic, error: cause, attempt: info.attempt },

@@ -6,10 +6,14 @@
  */
 import { RegistryError } from "../../avro/registry_client.ts";
 import type { Logger } from "../../util/log.ts";
-import { giveUp, retry } from "../../util/retry.ts";
+import { LogEpisodes } from "../../util/log_episodes.ts";
+import { giveUp, GiveUpClock, retry } from "../../util/retry.ts";
 import type { Disposition, IncomingRecord } from "../record/record.ts";
 import type { RecordPipeline } from "../record/record_pipeline.ts";
 import { asError, SinkStop } from "./sink_stop.ts";
+
+/** While the registry fails, a reminder every 5 minutes. */
+const REGISTRY_REMINDER_MS = 5 * 60_000;
 
 /** Prepares one record; rejects when `signal` aborts while the registry is waited for. */
 export type Prepare = (record: IncomingRecord, signal: AbortSignal) => Promise<Disposition>;
@@ -20,7 +24,9 @@ export function preparerWaitingForRegistry(
   log: Logger,
   giveUpAfterMs: number,
 ): Prepare {
-  let lastCause = "";
+  // Each cause is said once while the registry fails, reminded of every 5 minutes; a record
+  // prepared after waiting ends the episode.
+  const said = new LogEpisodes(REGISTRY_REMINDER_MS);
   // The first attempt runs without the retry machinery: a p-retry operation per record was the
   // largest single cost of the loop in a V8 profile (100k-record backlog); only a record whose
   // first attempt fails pays for it.
@@ -33,22 +39,24 @@ export function preparerWaitingForRegistry(
     return await retrying(record, signal);
   };
 
-  function retrying(record: IncomingRecord, signal: AbortSignal): Promise<Disposition> {
-    let authSince: number | undefined;
-    return retry(async () => {
+  async function retrying(record: IncomingRecord, signal: AbortSignal): Promise<Disposition> {
+    // Refused credentials (401/403) count; an unreachable registry leaves the clock as it is.
+    const auth = new GiveUpClock(giveUpAfterMs);
+    const prepared = await retry(async () => {
       try {
         return await pipeline.prepare(record);
       } catch (error) {
         if (!(error instanceof RegistryError)) giveUp(asError(error));
-        const auth = error.status === 401 || error.status === 403;
-        if (auth) {
-          authSince ??= Date.now();
-          if (giveUpAfterMs > 0 && Date.now() - authSince >= giveUpAfterMs) {
+        if (error.status === 401 || error.status === 403) {
+          const up = auth.failed(error);
+          if (up) {
+            // The registry's wording: "... failed (HTTP 401) for N s (--give-up-after): <cause>".
             giveUp(
               new SinkStop(
                 `schema registry authentication failed (HTTP ${error.status}) for ${
                   Math.round(giveUpAfterMs / 1000)
                 } s (--give-up-after): ${error.message}`,
+                { cause: error },
               ),
             );
           }
@@ -61,8 +69,7 @@ export function preparerWaitingForRegistry(
       maxDelayMs: 10_000,
       onRetry: (error, info) => {
         const cause = (error as Error).message;
-        if (cause !== lastCause || info.attempt % 10 === 0) {
-          lastCause = cause;
+        if (said.failed(cause)) {
           log.warn("schema registry failing: partition paused, retrying with backoff", {
             error: cause,
             attempt: info.attempt,
@@ -70,5 +77,7 @@ export function preparerWaitingForRegistry(
         }
       },
     });
+    said.recoveredAll();
+    return prepared;
   }
 }

@@ -7,10 +7,14 @@
 import type { Admin } from "kafkajs";
 import { classifyKafkaError } from "../../kafka/failure.ts";
 import type { Logger } from "../../util/log.ts";
-import { giveUp, retry } from "../../util/retry.ts";
+import { LogEpisodes } from "../../util/log_episodes.ts";
+import { giveUp, GiveUpClock, retry } from "../../util/retry.ts";
 import { sessionTimeoutProblem, sessionTimeoutRange } from "./kafka_limits.ts";
 import { classifyMongoError, describeMongoFailure } from "./mongo_errors.ts";
 import { describeFailure, SinkStop } from "./sink_stop.ts";
+
+/** A failure that goes on at start is said once, then reminded of once a minute. */
+export const START_REMINDER_MS = 60_000;
 
 /** The clock and backoff of the start-up retries. */
 export interface StartTiming {
@@ -41,24 +45,18 @@ export async function startMongo(
   timing: StartTiming = {},
 ): Promise<void> {
   const now = timing.now ?? Date.now;
-  let configurationSince: number | undefined;
-  let lastCause = "";
+  // Refused credentials or certificate count; a store that is away is waited for without limit
+  // and leaves the clock as it is.
+  const configuration = new GiveUpClock(giveUpAfterMs, now);
+  const said = new LogEpisodes(START_REMINDER_MS, now);
   await retry(async () => {
     try {
       await start.connect();
     } catch (error) {
       const kind = classifyMongoError(error);
       if (kind === "auth" || kind === "tls") {
-        configurationSince ??= now();
-        if (giveUpAfterMs > 0 && now() - configurationSince >= giveUpAfterMs) {
-          giveUp(
-            new SinkStop(
-              `${describeMongoFailure(kind, error)}; still failing after --give-up-after ${
-                Math.round(giveUpAfterMs / 1000)
-              } s`,
-            ),
-          );
-        }
+        const up = configuration.failed(error, describeMongoFailure(kind, error));
+        if (up) giveUp(new SinkStop(up.message, { cause: error }));
       } else if (kind !== "unavailable") {
         giveUp(new SinkStop(`MongoDB: ${describeFailure(error)}`));
       }
@@ -71,8 +69,7 @@ export async function startMongo(
     onRetry: (error, info) => {
       const kind = classifyMongoError(error);
       const cause = describeMongoFailure(kind, error);
-      if (cause !== lastCause || info.attempt % 10 === 0) {
-        lastCause = cause;
+      if (said.failed(cause)) {
         log.warn(
           kind === "unavailable" ? "MongoDB unavailable: waiting to start" : `${cause}: retrying`,
           { error: (error as Error).message, attempt: info.attempt },
@@ -113,27 +110,30 @@ export async function startKafka(
   timing: StartTiming = {},
 ): Promise<void> {
   const now = timing.now ?? Date.now;
-  let failingSince: number | undefined;
-  let lastCause = "";
+  // Every failure counts but topics not ready (Kafka answers); those and a step that succeeds
+  // reset the clock.
+  const clock = new GiveUpClock(giveUpAfterMs, now);
+  const said = new LogEpisodes(START_REMINDER_MS, now);
   const step = (what: string, fn: () => Promise<void>) =>
     retry(async () => {
       try {
         await fn();
-        failingSince = undefined;
+        clock.reset();
       } catch (error) {
         if (error instanceof SinkStop) giveUp(error);
         if (error instanceof TopicsNotReady) {
-          failingSince = undefined;
+          clock.reset();
           throw error;
         }
-        failingSince ??= now();
-        if (giveUpAfterMs > 0 && now() - failingSince >= giveUpAfterMs) {
+        if (clock.failed(error)) {
+          // Kafka's wording names the step: "<step> failed for N s (--give-up-after): <cause>".
           const f = classifyKafkaError(error);
           giveUp(
             new SinkStop(
               `Kafka: ${what} failed for ${Math.round(giveUpAfterMs / 1000)} s ` +
                 `(--give-up-after): ${f.message}` +
                 (f.configuration ? " (a configuration error: check the security settings)" : ""),
+              { cause: error },
             ),
           );
         }
@@ -147,8 +147,7 @@ export async function startKafka(
         const cause = error instanceof TopicsNotReady
           ? error.message
           : classifyKafkaError(error).message;
-        if (cause !== lastCause || info.attempt % 10 === 0) {
-          lastCause = cause;
+        if (said.failed(cause)) {
           log.warn(
             error instanceof TopicsNotReady
               ? "waiting for the source topics"
