@@ -54,7 +54,7 @@ export const SERVICE_HELPERS: Readonly<Record<string, readonly string[] | "*">> 
  * or in {@linkcode SERVICE_HELPERS} (tests/unit/tests_layout.test.ts checks), so a new one is
  * classified when it is added.
  */
-export const PURE_HELPERS: readonly string[] = ["avro_bytes.ts", "bson.ts"];
+export const PURE_HELPERS: readonly string[] = ["avro_bytes.ts", "bson.ts", "fake_clock.ts"];
 
 /** Calls in a test's own source that make it a service test, each with the reason. */
 export const SERVICE_CALLS: readonly (readonly [RegExp, string])[] = [

@@ -9,8 +9,8 @@ import {
   GiveUpClock,
   GiveUpError,
   retry,
-} from "../src/util/retry.ts";
-import { FakeClock } from "./_support/fake_clock.ts";
+} from "../../src/util/retry.ts";
+import { FakeClock } from "../_support/fake_clock.ts";
 
 Deno.test("backoffDelay: min × factor^(attempt-1), capped, jitter ×1..2", () => {
   const o = { minDelayMs: 500, maxDelayMs: 10_000, factor: 2, jitter: false };
