@@ -51,10 +51,15 @@ export function logFields(line: string): Record<string, string> {
 }
 
 /** Counters from the final `stopped` line of a produce run. */
-export function finalCounters(lines: string[]) {
-  const line = [...lines].reverse().find((l) => / INFO +stopped /.test(l));
+/** The fields of produce's last `stopped` line (every counter it ends with, as logged). */
+export function stoppedFields(lines: readonly string[]): Record<string, string> {
+  const line = lines.findLast((l) => / INFO +stopped /.test(l));
   if (!line) throw new Error(`no "stopped" line; last lines:\n${lines.slice(-20).join("\n")}`);
-  const f = logFields(line);
+  return logFields(line);
+}
+
+export function finalCounters(lines: string[]) {
+  const f = stoppedFields(lines);
   return {
     taken: Number(f.taken),
     sent: Number(f.sent),

@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { runGateway, startGateway, uniqueName } from "../_support/gateway_process.ts";
-import { logFields, waitForStats } from "../_support/produce.ts";
+import { logFields, stoppedFields, waitForStats } from "../_support/produce.ts";
 import { BROKERS, readTopic } from "../_support/kafka.ts";
 import { decodeRecord, loadWriterSchema } from "../../src/avro/writer_schema.ts";
 import { UUID_V7_PATTERN } from "../../src/util/uuid_v7.ts";
@@ -35,12 +35,6 @@ function produce(spool: string, topic: string, brokers: string) {
     "--http",
     "off",
   ]);
-}
-
-function stoppedFields(lines: string[]): Record<string, string> {
-  const line = lines.findLast((l) => / INFO +stopped /.test(l));
-  if (!line) throw new Error(`no stopped line:\n${lines.slice(-10).join("\n")}`);
-  return logFields(line);
 }
 
 const lastLine = (lines: string[]) => lines.filter((l) => l.trim() !== "").at(-1) ?? "";

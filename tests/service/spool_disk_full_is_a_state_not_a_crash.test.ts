@@ -9,7 +9,13 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { get, httpUrlOf } from "../_support/ops_http.ts";
 import { runGateway, startGateway, uniqueName, waitFor } from "../_support/gateway_process.ts";
-import { finalCounters, lastStats, logFields, waitForStats } from "../_support/produce.ts";
+import {
+  finalCounters,
+  lastStats,
+  logFields,
+  stoppedFields,
+  waitForStats,
+} from "../_support/produce.ts";
 import { BROKERS, readTopic } from "../_support/kafka.ts";
 import { sample, scrape } from "../_support/prometheus.ts";
 import { mountSmallDisk } from "../_support/small_disk.ts";
@@ -35,12 +41,6 @@ function produceArgs(spool: string, brokers: string, extra: string[]): string[] 
     "1",
     ...extra,
   ];
-}
-
-function stoppedFields(lines: string[]): Record<string, string> {
-  const line = lines.findLast((l) => / INFO +stopped /.test(l));
-  if (!line) throw new Error(`no stopped line:\n${lines.slice(-10).join("\n")}`);
-  return logFields(line);
 }
 
 /** The spool's lifetime counters, read by `gateway spool list --json`. */

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { get, httpUrlOf } from "../_support/ops_http.ts";
 import { startGateway, uniqueName } from "../_support/gateway_process.ts";
-import { lastStats, logFields, waitForStats } from "../_support/produce.ts";
+import { lastStats, stoppedFields, waitForStats } from "../_support/produce.ts";
 import { sample, scrape } from "../_support/prometheus.ts";
 import { mountFailingDisk, mountSmallDisk } from "../_support/small_disk.ts";
 
@@ -33,12 +33,6 @@ function produce(spool: string, extra: string[]) {
     "1",
     ...extra,
   ]);
-}
-
-function stoppedFields(lines: string[]): Record<string, string> {
-  const line = lines.findLast((l) => / INFO +stopped /.test(l));
-  if (!line) throw new Error(`no stopped line:\n${lines.slice(-10).join("\n")}`);
-  return logFields(line);
 }
 
 /** The last non-empty line the process wrote. */
