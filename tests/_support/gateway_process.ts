@@ -124,6 +124,16 @@ export function uniqueName(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}`;
 }
 
+/** Waits until `ok()` holds, through {@linkcode waitFor} (its deadline on a probe that hangs). */
+export async function waitUntil(
+  what: string,
+  ok: () => boolean | Promise<boolean>,
+  timeoutMs = 60_000,
+  everyMs = 250,
+): Promise<void> {
+  await waitFor(what, async () => (await ok()) || undefined, timeoutMs, everyMs);
+}
+
 export async function waitFor<T>(
   what: string,
   probe: () => Promise<T | undefined> | T | undefined,

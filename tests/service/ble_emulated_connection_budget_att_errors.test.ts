@@ -5,6 +5,7 @@
  * connect timeout (noble would wait forever) without holding the slot; the other tag keeps being
  * read throughout, and the failing one is read again once it answers.
  */
+import { waitUntil } from "../_support/gateway_process.ts";
 import assert from "node:assert/strict";
 import { startEmulator } from "../_support/ble_emulator.ts";
 import { startEmulatedProduce } from "../_support/emulated_produce.ts";
@@ -19,12 +20,8 @@ async function takenOf(lines: string[], tag: string): Promise<number> {
   return status.tags.find((t) => t.device === tag)?.taken ?? 0;
 }
 
-async function until(what: string, ok: () => Promise<boolean>, ms = 60_000) {
-  const end = Date.now() + ms;
-  while (!(await ok())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+function until(what: string, ok: () => boolean | Promise<boolean>, ms = 60_000) {
+  return waitUntil(what, ok, ms, 200);
 }
 
 Deno.test("in turns: a rejected write and an unanswered read back off, then the tag is read again", async () => {

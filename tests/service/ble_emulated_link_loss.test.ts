@@ -4,6 +4,7 @@
  * does a tag that stops advertising for a while, and every tag after the controller's connection
  * closes and reopens (an unplugged dongle). The tag side proves the sensors were enabled again.
  */
+import { waitUntil } from "../_support/gateway_process.ts";
 import assert from "node:assert/strict";
 import { startEmulator } from "../_support/ble_emulator.ts";
 import { startEmulatedProduce } from "../_support/emulated_produce.ts";
@@ -11,12 +12,8 @@ import { startEmulatedProduce } from "../_support/emulated_produce.ts";
 const streamingCount = (lines: string[], tag: string) =>
   lines.filter((l) => l.includes(`tag=${tag}`) && l.includes("state=streaming")).length;
 
-async function until(what: string, ok: () => boolean | Promise<boolean>, ms = 30_000) {
-  const end = Date.now() + ms;
-  while (!(await ok())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+function until(what: string, ok: () => boolean | Promise<boolean>, ms = 30_000) {
+  return waitUntil(what, ok, ms, 100);
 }
 
 Deno.test("a tag streams again after its link drops with 0x08, 0x13 and 0x3E", async () => {

@@ -3,17 +3,14 @@
  * answered, H4 packets framed from arbitrary chunks, writes in order, and a closed connection
  * reported as down and reopened.
  */
+import { waitUntil } from "../_support/gateway_process.ts";
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { H4StreamSocket } from "../../src/ble/hci/h4_stream_socket.ts";
 import { openHciStream } from "../../src/ble/hci/open_stream.ts";
 
-async function until(what: string, ok: () => boolean, ms = 5_000) {
-  const end = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+function until(what: string, ok: () => boolean | Promise<boolean>, ms = 5_000) {
+  return waitUntil(what, ok, ms, 10);
 }
 
 const RESET = [0x01, 0x03, 0x0c, 0x00];

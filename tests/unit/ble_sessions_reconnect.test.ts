@@ -1,3 +1,4 @@
+import { waitUntil } from "../_support/gateway_process.ts";
 import assert from "node:assert/strict";
 import { TagManager } from "../../src/ble/tag_manager.ts";
 import type { TagReading } from "../../src/ble/tag_session.ts";
@@ -6,14 +7,8 @@ import { signalAt } from "../../src/ble/virtual/signal.ts";
 import { silentLogger } from "../../src/util/log.ts";
 import type { Model, SensorName } from "../../src/sensortag/model.ts";
 
-const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until(what: string, ok: () => boolean, ms = 10_000) {
-  const end = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await wait(20);
-  }
+function until(what: string, ok: () => boolean | Promise<boolean>, ms = 10_000) {
+  return waitUntil(what, ok, ms, 20);
 }
 
 function manager(

@@ -3,6 +3,7 @@
  * `Uint8Array` write throws `data.readUInt8 is not a function` there. The virtual bindings behind
  * `--simulate` must reject it the same way, and the sessions must only ever write Buffers.
  */
+import { waitUntil } from "../_support/gateway_process.ts";
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { TagManager } from "../../src/ble/tag_manager.ts";
@@ -12,12 +13,8 @@ import { createSimulatedNoble, simulatedAddresses } from "../../src/ble/virtual/
 import { sensorsOf } from "../../src/sensortag/model.ts";
 import { silentLogger } from "../../src/util/log.ts";
 
-async function until(what: string, ok: () => boolean, ms = 10_000) {
-  const end = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+function until(what: string, ok: () => boolean | Promise<boolean>, ms = 10_000) {
+  return waitUntil(what, ok, ms, 20);
 }
 
 Deno.test("the virtual bindings reject a Uint8Array write as noble's HCI stack does", async () => {
